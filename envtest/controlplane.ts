@@ -1,0 +1,259 @@
+// A local Kubernetes control plane for tests and the demo: real etcd + real kube-apiserver on
+// loopback ports, RBAC authorization, a system:masters admin token, service-account signing
+// keys (TokenRequest works), and a generated kubeconfig. Everything it starts is stopped and
+// its temp folder removed on stop(), on process exit and on SIGINT/SIGTERM; folders left by a
+// run that was SIGKILLed are reaped by the next start.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../operator/kube/client.js';
+import { ensureBinaries, type Binaries } from './binaries.js';
+
+const DIR_PREFIX = 'vpo-envtest-';
+
+export interface ControlPlane {
+  dir: string;
+  server: string;
+  kubeconfigPath: string;
+  adminToken: string;
+  binaries: Binaries;
+  /** A client authenticated as the admin (system:masters). */
+  admin: KubeClient;
+  /** A kubeconfig for another bearer token (e.g. a ServiceAccount's TokenRequest token). */
+  kubeconfigForToken(token: string, user: string): KubeConfig;
+  /** Restarts kube-apiserver on the same port and storage (for resilience tests). */
+  restartApiServer(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  progress?: (line: string) => void;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kills what dead runs left behind (their owner process is gone) and removes their folders. */
+function reapStale(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    try {
+      const owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+      if (owner && alive(owner)) continue;
+      for (const f of readdirSync(dir).filter((f) => f.endsWith('.pid') && f !== 'owner.pid')) {
+        const pid = Number(readFileSync(join(dir, f), 'utf8'));
+        if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+      }
+    } catch {
+      // unreadable leftovers are removed below all the same
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, failed?: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const why = failed?.();
+    if (why) throw new Error(`${what}: ${why}`);
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+class Proc {
+  child: ChildProcess | undefined;
+  exited: string | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly dir: string,
+    readonly bin: string,
+    readonly args: string[],
+  ) {}
+
+  get log(): string {
+    return join(this.dir, `${this.name}.log`);
+  }
+
+  start(): void {
+    const fd = openSync(this.log, 'a');
+    this.exited = undefined;
+    const child = spawn(this.bin, this.args, { stdio: ['ignore', fd, fd], detached: false });
+    closeSync(fd);
+    this.child = child;
+    writeFileSync(join(this.dir, `${this.name}.pid`), String(child.pid));
+    child.on('exit', (code, sig) => {
+      this.exited = `${this.name} exited (${sig ?? code}); last log lines:\n${tail(this.log)}`;
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited !== undefined) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  killNow(): void {
+    if (this.child && this.exited === undefined) this.child.kill('SIGKILL');
+  }
+}
+
+export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
+  const progress = opts.progress ?? ((l: string) => process.stderr.write(l + '\n'));
+  reapStale();
+  const binaries = await ensureBinaries(progress);
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
+  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs1', format: 'pem' }));
+  writeFileSync(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+  const adminToken = randomBytes(24).toString('hex');
+  writeFileSync(join(dir, 'tokens.csv'), `${adminToken},admin,admin-uid,"system:masters"\n`);
+
+  const etcd = new Proc('etcd', dir, binaries.etcd, [
+    `--data-dir=${join(dir, 'etcd-data')}`,
+    `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
+    `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
+    '--unsafe-no-fsync', // test data: durability is not worth the latency
+    '--log-level=warn',
+  ]);
+  const apiserver = new Proc('kube-apiserver', dir, binaries.kubeApiserver, [
+    `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${apiPort}`,
+    `--cert-dir=${join(dir, 'certs')}`,
+    '--authorization-mode=RBAC',
+    `--token-auth-file=${join(dir, 'tokens.csv')}`,
+    '--service-cluster-ip-range=10.0.0.0/24',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${join(dir, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+    '--allow-privileged=true',
+    '--enable-priority-and-fairness=false',
+    '--v=0',
+  ]);
+  const procs = [apiserver, etcd];
+
+  let stopped = false;
+  const killAllNow = (): void => {
+    for (const p of procs) p.killNow();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    killAllNow();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.on('exit', killAllNow);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    admin?.close();
+    for (const p of procs) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.off('exit', killAllNow);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+
+  let admin: KubeClient | undefined;
+  try {
+    etcd.start();
+    await waitFor(
+      'etcd',
+      30_000,
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${etcdPort}/health`);
+        return res.ok && ((await res.json()) as { health?: string }).health === 'true';
+      },
+      () => etcd.exited,
+    );
+    const server = `https://127.0.0.1:${apiPort}`;
+    const caFile = join(dir, 'certs', 'apiserver.crt');
+    const kubeconfigFor = (token: string, user: string): KubeConfig => {
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: 'envtest', server, caFile }],
+        users: [{ name: user, token }],
+        contexts: [{ name: 'envtest', cluster: 'envtest', user }],
+        currentContext: 'envtest',
+      });
+      return kc;
+    };
+    const startApi = async (): Promise<void> => {
+      apiserver.start();
+      await waitFor('kube-apiserver', 60_000, async () => {
+        if (!existsSync(caFile)) return false;
+        await admin!.request('GET', '/readyz');
+        return true;
+      }, () => apiserver.exited);
+    };
+    admin = new KubeClient(kubeconfigFor(adminToken, 'admin'));
+    await startApi();
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfigPath, admin.config.exportConfig());
+    return {
+      dir,
+      server,
+      kubeconfigPath,
+      adminToken,
+      binaries,
+      admin,
+      kubeconfigForToken: kubeconfigFor,
+      restartApiServer: async () => {
+        await apiserver.stop();
+        await startApi();
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

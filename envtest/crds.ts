@@ -1,0 +1,87 @@
+// Installs CustomResourceDefinitions into the local control plane and waits until each is
+// Established. The source is CRD_DIR when set (CI: ../shared/crds, the real upstream CRDs),
+// otherwise the project's own fixture CRDs in envtest/fixture-crds.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import type { KubeClient } from '../operator/kube/client.js';
+import type { KubeObject } from '../operator/kube/types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const fixtureCrdDir = [resolve(here, 'fixture-crds'), resolve(here, '../../envtest/fixture-crds')].find((d) => existsSync(d)) ?? resolve(here, 'fixture-crds');
+
+const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+
+/** The CRD folder in use: $CRD_DIR (resolved against the cwd) or the fixtures. */
+export function crdDir(): string {
+  return process.env.CRD_DIR ? resolve(process.env.CRD_DIR) : fixtureCrdDir;
+}
+
+export function usingUpstreamCrds(): boolean {
+  return Boolean(process.env.CRD_DIR);
+}
+
+function yamlFiles(dir: string, skipAlternates: boolean): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      // "<x>-versions/" folders hold alternative versions of one CRD, installed one at a time by
+      // the tests that need them (e.g. descheduler-versions/).
+      if (skipAlternates && name.endsWith('-versions')) continue;
+      out.push(...yamlFiles(p, skipAlternates));
+    } else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Every CRD document in a file or folder (recursively), skipping "-versions" alternates in folders. */
+export function loadCrds(path: string): KubeObject[] {
+  const files = statSync(path).isDirectory() ? yamlFiles(path, true) : [path];
+  const crds: KubeObject[] = [];
+  for (const f of files) {
+    for (const doc of yaml.loadAll(readFileSync(f, 'utf8'))) {
+      const o = doc as KubeObject | null;
+      if (o && o.kind === 'CustomResourceDefinition') crds.push(o);
+    }
+  }
+  return crds;
+}
+
+function established(crd: KubeObject): boolean {
+  const conditions = ((crd.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
+  return conditions.some((c) => c.type === 'Established' && c.status === 'True');
+}
+
+/** Server-side applies the CRDs and waits until every one is Established. */
+export async function installCrds(client: KubeClient, crds: KubeObject[], timeoutMs = 30_000): Promise<string[]> {
+  const names: string[] = [];
+  for (const crd of crds) {
+    const { status: _status, ...body } = crd;
+    await client.apply(`${CRD_PATH}/${crd.metadata!.name!}`, body, { fieldManager: 'envtest' });
+    names.push(crd.metadata!.name!);
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (const name of names) {
+    for (;;) {
+      const live = await client.get(`${CRD_PATH}/${name}`);
+      if (established(live)) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${name} not Established after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return names;
+}
+
+/** Deletes CRDs by name and waits until they are gone. */
+export async function uninstallCrds(client: KubeClient, names: string[], timeoutMs = 30_000): Promise<void> {
+  for (const name of names) await client.delete(`${CRD_PATH}/${name}`).catch(() => undefined);
+  const deadline = Date.now() + timeoutMs;
+  for (const name of names) {
+    while (await client.getOrUndefined(`${CRD_PATH}/${name}`)) {
+      if (Date.now() > deadline) throw new Error(`CRD ${name} still present after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// What a test file uses to reach the shared control plane. The test runner starts one control
+// plane per run and passes its description in VPO_ENVTEST; a test file run on its own (node
+// --test dist/x.test.js) starts a private one instead, so every suite also runs standalone.
+import { after } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../operator/kube/client.js';
+import type { Binaries } from './binaries.js';
+import { startControlPlane } from './controlplane.js';
+import { crdDir, installCrds, loadCrds } from './crds.js';
+
+export interface TestCluster {
+  server: string;
+  kubeconfigPath: string;
+  adminToken: string;
+  binaries: Binaries;
+  admin: KubeClient;
+  kubeconfigForToken(token: string, user: string): KubeConfig;
+}
+
+export interface EnvtestDescription {
+  server: string;
+  kubeconfigPath: string;
+  adminToken: string;
+  binaries: Binaries;
+  caFile: string;
+}
+
+let shared: Promise<TestCluster> | undefined;
+
+function fromDescription(d: EnvtestDescription): TestCluster {
+  const kubeconfigForToken = (token: string, user: string): KubeConfig => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'envtest', server: d.server, caFile: d.caFile }],
+      users: [{ name: user, token }],
+      contexts: [{ name: 'envtest', cluster: 'envtest', user }],
+      currentContext: 'envtest',
+    });
+    return kc;
+  };
+  return { ...d, admin: new KubeClient(kubeconfigForToken(d.adminToken, 'admin')), kubeconfigForToken };
+}
+
+/** The cluster for this test file (shared when run by the test runner). */
+export function testCluster(): Promise<TestCluster> {
+  shared ??= (async () => {
+    const file = process.env.VPO_ENVTEST;
+    if (file) return fromDescription(JSON.parse(readFileSync(file, 'utf8')) as EnvtestDescription);
+    const cp = await startControlPlane();
+    await installCrds(cp.admin, loadCrds(crdDir()));
+    after(() => cp.stop());
+    return cp;
+  })();
+  return shared;
+}
+
+/** A unique, DNS-safe name for test isolation. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Creates a namespace for one test and returns its name. */
+export async function testNamespace(cluster: TestCluster, prefix = 't'): Promise<string> {
+  const name = uniqueName(prefix);
+  await cluster.admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  return name;
+}

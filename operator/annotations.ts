@@ -1,0 +1,24 @@
+// The whole user interface: annotation and label keys.
+export const PREFIX = 'platform.kubevirt.io';
+
+export const ANNOTATIONS = {
+  autopilot: `${PREFIX}/autopilot`,
+  disabledResources: `${PREFIX}/disabled-resources`,
+  patch: `${PREFIX}/patch`,
+  ignoreFields: `${PREFIX}/ignore-fields`,
+  mode: `${PREFIX}/mode`,
+  reconcilePaused: `${PREFIX}/reconcile-paused`,
+} as const;
+
+/** `platform.kubevirt.io/enable-<feature>` opts in to an opt-in asset. */
+export const enableAnnotation = (feature: string): string => `${PREFIX}/enable-${feature}`;
+
+export const MANAGED_BY_LABEL = `${PREFIX}/managed-by`;
+export const MANAGED_BY_VALUE = 'virt-platform-operator';
+
+/** Annotation values are untrusted input; anything larger is refused before parsing. */
+export const MAX_ANNOTATION_BYTES = 64 * 1024;
+
+export function annotationsOf(obj: { metadata?: { annotations?: Record<string, string> } } | undefined): Record<string, string> {
+  return obj?.metadata?.annotations ?? {};
+}
