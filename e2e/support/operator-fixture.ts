@@ -1,0 +1,101 @@
+// Test support: an HCO namespace with an operator core running against the shared control plane,
+// plus the small reads tests need (objects, events, request counts).
+import { KubeClient } from '../../operator/kube/client.js';
+import type { KubeObject } from '../../operator/kube/types.js';
+import { Operator, type OperatorOptions } from '../../operator/operator.js';
+import { testCluster, testNamespace, type TestCluster } from '../../envtest/harness.js';
+
+export interface OperatorFixture {
+  cluster: TestCluster;
+  ns: string;
+  client: KubeClient;
+  operator: Operator;
+  hcoPath: string;
+  /** Requests sent by the operator's client since the last reset, by verb. */
+  requests: Map<string, number>;
+  restart(extra?: Partial<OperatorOptions>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const HCO_NAME = 'kubevirt-hyperconverged';
+
+export function hcoObject(ns: string, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
+  return { apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: HCO_NAME, namespace: ns, annotations }, spec };
+}
+
+/** Creates a namespace and an HCO in it, and starts an operator core watching that namespace. */
+export async function startOperator(
+  assetsDir: string,
+  hcoAnnotations: Record<string, string> = { 'platform.kubevirt.io/autopilot': 'true' },
+  extra: Partial<OperatorOptions> = {},
+): Promise<OperatorFixture> {
+  const cluster = await testCluster();
+  const ns = await testNamespace(cluster, 'op');
+  const hcoPath = `/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds/${HCO_NAME}`;
+  await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, hcoObject(ns, hcoAnnotations));
+  const requests = new Map<string, number>();
+  let client = new KubeClient(cluster.kubeconfigForToken(cluster.adminToken, 'admin'));
+  const make = (opts: Partial<OperatorOptions>): Operator => {
+    client.onRequest((verb) => requests.set(verb, (requests.get(verb) ?? 0) + 1));
+    return new Operator({ client, assetsDir, hcoNamespace: ns, ...opts });
+  };
+  const fixture: OperatorFixture = {
+    cluster,
+    ns,
+    client,
+    hcoPath,
+    requests,
+    operator: make(extra),
+    async restart(more = {}) {
+      await fixture.operator.stop();
+      client.close();
+      client = new KubeClient(cluster.kubeconfigForToken(cluster.adminToken, 'admin'));
+      fixture.client = client;
+      fixture.operator = make({ ...extra, ...more });
+      await fixture.operator.start();
+      await fixture.operator.settle();
+    },
+    async stop() {
+      await fixture.operator.stop();
+      client.close();
+    },
+  };
+  await fixture.operator.start();
+  await fixture.operator.settle();
+  return fixture;
+}
+
+export interface EventRecord {
+  reason: string;
+  message: string;
+  type: string;
+  involvedObject: { kind: string; name: string; namespace?: string };
+}
+
+/** Events about an object (cluster-scoped objects' Events live in "default"). */
+export async function eventsFor(client: KubeClient, kind: string, name: string, namespace?: string): Promise<EventRecord[]> {
+  const list = await client.get<KubeObject & { items: EventRecord[] }>(`/api/v1/namespaces/${namespace ?? 'default'}/events`, {
+    fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}`,
+  });
+  return list.items;
+}
+
+export const reasons = (events: EventRecord[]): string[] => events.map((e) => e.reason);
+
+/** Polls until `check` returns a value (not undefined/false) or the timeout passes. */
+export async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,90 @@
+// Whether an asset is considered at all: the activation gate (`autopilot` on the HCO), then the
+// asset's conditions, then its gate CRD. Each "no" comes with the reason an admin reads in
+// explain/status output.
+import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import type { KubeObject } from '../kube/types.js';
+import type { Asset, Condition } from './catalog.js';
+import type { Hardware } from './hardware.js';
+import type { Topology } from './topology.js';
+
+export interface EligibilityFacts {
+  hco: KubeObject;
+  hardware: Hardware;
+  topology: Topology;
+  hasCrd(name: string): boolean;
+}
+
+export type Eligibility = { eligible: true } | { eligible: false; reason: string; missingCrd?: string };
+
+export interface Activation {
+  all: boolean;
+  names: Set<string>;
+}
+
+/** Parses the autopilot annotation: undefined when the operator must stay idle. */
+export function parseActivation(hco: KubeObject): Activation | undefined {
+  const raw = annotationsOf(hco)[ANNOTATIONS.autopilot]?.trim() ?? '';
+  if (!raw || raw === 'false') return undefined;
+  if (raw === 'true') return { all: true, names: new Set() };
+  return { all: false, names: new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) };
+}
+
+export function activates(a: Activation, asset: Asset): boolean {
+  return a.all || a.names.has(asset.name) || a.names.has(asset.family) || (asset.group !== undefined && a.names.has(asset.group));
+}
+
+/** Entries of an autopilot allowlist that name no asset, family or group. */
+export function unknownActivationEntries(a: Activation, assets: Asset[]): string[] {
+  const known = new Set(assets.flatMap((x) => [x.name, x.family, x.group ?? '']));
+  return [...a.names].filter((n) => !known.has(n));
+}
+
+/** Reads a dotted path ("spec.virtualization.liveMigrationConfig") from an object. */
+export function dig(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.split('.').filter(Boolean)) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** An HCO feature gate is enabled when listed (v1: [{name, state}]) and not Disabled. */
+export function featureGateEnabled(hco: KubeObject, gate: string): boolean {
+  const gates = dig(hco, 'spec.featureGates');
+  if (!Array.isArray(gates)) return false;
+  return gates.some((g: unknown) => {
+    const e = g as { name?: unknown; state?: unknown };
+    return e && e.name === gate && e.state !== 'Disabled';
+  });
+}
+
+function holds(c: Condition, f: EligibilityFacts): string | undefined {
+  switch (c.type) {
+    case 'annotation': {
+      const v = annotationsOf(f.hco)[c.key];
+      return v === c.value ? undefined : `annotation ${c.key} is not "${c.value}" on the HyperConverged`;
+    }
+    case 'hardware-detection':
+      return f.hardware[c.detector] ? undefined : `no node shows ${c.detector}`;
+    case 'feature-gate':
+      return featureGateEnabled(f.hco, c.gate) ? undefined : `HyperConverged feature gate ${c.gate} is not enabled`;
+    case 'hco-field-unconfigured': {
+      const v = dig(f.hco, c.path);
+      return v === undefined || v === null ? undefined : `the HyperConverged already sets ${c.path}`;
+    }
+    case 'topology':
+      return f.topology[c.fact] === c.value ? undefined : `topology: ${c.fact} is ${f.topology[c.fact]}`;
+  }
+}
+
+export function evaluateEligibility(asset: Asset, activation: Activation | undefined, f: EligibilityFacts): Eligibility {
+  if (!activation) return { eligible: false, reason: `the ${ANNOTATIONS.autopilot} annotation is absent: the operator is idle` };
+  if (!activates(activation, asset)) return { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list` };
+  for (const c of asset.conditions) {
+    const why = holds(c, f);
+    if (why) return { eligible: false, reason: why };
+  }
+  if (asset.gateCrd && !f.hasCrd(asset.gateCrd)) return { eligible: false, reason: `CRD ${asset.gateCrd} is not installed`, missingCrd: asset.gateCrd };
+  return { eligible: true };
+}

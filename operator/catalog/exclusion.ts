@@ -1,0 +1,43 @@
+// Root exclusion: `platform.kubevirt.io/disabled-resources` on the HCO lists objects that are
+// never created, as Kind/namespace/name rules (Kind/name for cluster-scoped objects), separated
+// by commas or newlines, with `*` as a wildcard in any part.
+export interface ExclusionRule {
+  text: string;
+  kind: RegExp;
+  namespace: RegExp;
+  name: RegExp;
+}
+
+export interface ParsedExclusions {
+  rules: ExclusionRule[];
+  /** Entries that could not be understood (reported, never silently applied). */
+  invalid: string[];
+}
+
+const PART = /^[A-Za-z0-9.*_-]*$/;
+
+function glob(part: string): RegExp {
+  return new RegExp(`^${part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
+
+export function parseExclusions(value: string | undefined): ParsedExclusions {
+  const rules: ExclusionRule[] = [];
+  const invalid: string[] = [];
+  for (const raw of (value ?? '').split(/[,\n]/)) {
+    const text = raw.trim();
+    if (!text) continue;
+    const parts = text.split('/');
+    const [kind, namespace, name] = parts.length === 2 ? [parts[0]!, '', parts[1]!] : parts;
+    if (parts.length < 2 || parts.length > 3 || !kind || !name || ![kind, namespace ?? '', name].every((p) => PART.test(p))) {
+      invalid.push(text);
+      continue;
+    }
+    rules.push({ text, kind: glob(kind), namespace: glob(namespace || '*'), name: glob(name) });
+  }
+  return { rules, invalid };
+}
+
+/** The first rule that excludes the object, if any. */
+export function excludedBy(rules: ExclusionRule[], kind: string, namespace: string | undefined, name: string): ExclusionRule | undefined {
+  return rules.find((r) => r.kind.test(kind) && r.namespace.test(namespace ?? '') && r.name.test(name));
+}

@@ -1,0 +1,18 @@
+// Step 0: is the asset considered at all (autopilot, conditions, gate CRD)? A missing gate CRD is
+// reported once (CRDMissing); an unmet condition is ordinary configuration and stays quiet.
+import { evaluateEligibility } from '../catalog/eligibility.js';
+import type { Step } from './types.js';
+
+export function eligibilityStep(): Step {
+  return async (run, next) => {
+    const e = evaluateEligibility(run.asset, run.activation, {
+      hco: run.hco,
+      hardware: run.facts.hardware,
+      topology: run.facts.topology,
+      hasCrd: (name) => run.facts.crds.has(name),
+    });
+    if (e.eligible) return next();
+    if (e.missingCrd) return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: ${e.reason}; skipped until it is installed` };
+    return { status: 'skipped', message: `not eligible: ${e.reason}` };
+  };
+}

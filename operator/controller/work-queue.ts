@@ -1,0 +1,98 @@
+// A level-triggered, de-duplicating work queue with per-key exponential backoff (the
+// client-go workqueue semantics): a key is never processed twice at once, a key added while it is
+// being processed is processed again afterwards, and delayed adds collapse onto the earliest.
+export interface BackoffSettings {
+  baseMs: number;
+  maxMs: number;
+}
+
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly failures = new Map<string, number>();
+  private waiters: ((key: string | undefined) => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly backoff: BackoffSettings = { baseMs: 200, maxMs: 300_000 }) {}
+
+  add(key: string): void {
+    if (this.closed) return;
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      this.processing.add(key);
+      waiter(key);
+      return;
+    }
+    this.queued.add(key);
+    this.queue.push(key);
+  }
+
+  addAfter(key: string, ms: number): void {
+    if (this.closed) return;
+    if (ms <= 0) return this.add(key);
+    const at = Date.now() + ms;
+    const existing = this.timers.get(key);
+    if (existing && existing.at <= at) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.add(key);
+    }, ms);
+    this.timers.set(key, { at, timer });
+  }
+
+  /** Re-adds after the key's next backoff delay. */
+  addRateLimited(key: string): number {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** n);
+    this.addAfter(key, delay);
+    return delay;
+  }
+
+  /** The key succeeded: its backoff starts over. */
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+
+  /** The next key, waiting for one; undefined once shut down. */
+  get(): Promise<string | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    const key = this.queue.shift();
+    if (key !== undefined) {
+      this.queued.delete(key);
+      this.processing.add(key);
+      return Promise.resolve(key);
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  done(key: string): void {
+    this.processing.delete(key);
+    if (this.dirty.delete(key)) this.add(key);
+  }
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  get idle(): boolean {
+    return this.queue.length === 0 && this.processing.size === 0;
+  }
+
+  shutdown(): void {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t.timer);
+    this.timers.clear();
+    for (const w of this.waiters) w(undefined);
+    this.waiters = [];
+  }
+}

@@ -1,0 +1,59 @@
+// Maps apiVersion/kind to REST resources: built-in kinds from a fixed table, custom kinds from
+// the CRDs currently installed (so a kind whose CRD is missing resolves to nothing).
+import type { CrdInfo } from './crd-info.js';
+import { parseApiVersion, resourcePath, type KubeObject } from './types.js';
+
+export interface ResourceRef {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+const core = (kind: string, plural: string, namespaced: boolean): ResourceRef => ({ group: '', version: 'v1', kind, plural, namespaced });
+const grp = (group: string, version: string, kind: string, plural: string, namespaced: boolean): ResourceRef => ({ group, version, kind, plural, namespaced });
+
+/** Built-in kinds the operator or its assets use (tested against the API server's discovery). */
+export const BUILTIN_RESOURCES: ResourceRef[] = [
+  core('Namespace', 'namespaces', false),
+  core('ConfigMap', 'configmaps', true),
+  core('Secret', 'secrets', true),
+  core('ServiceAccount', 'serviceaccounts', true),
+  core('Service', 'services', true),
+  core('Event', 'events', true),
+  core('Node', 'nodes', false),
+  grp('apps', 'v1', 'Deployment', 'deployments', true),
+  grp('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  grp('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  grp('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  grp('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  grp('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  grp('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false),
+  grp('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false),
+];
+
+export function resolveResource(apiVersion: string, kind: string, crds: ReadonlyMap<string, CrdInfo>): ResourceRef | undefined {
+  const { group, version } = parseApiVersion(apiVersion);
+  const builtin = BUILTIN_RESOURCES.find((r) => r.group === group && r.version === version && r.kind === kind);
+  if (builtin) return builtin;
+  for (const c of crds.values()) {
+    if (c.group === group && c.kind === kind && c.servedVersions.includes(version)) {
+      return { group, version, kind, plural: c.plural, namespaced: c.namespaced };
+    }
+  }
+  return undefined;
+}
+
+/** The CRD name a custom kind would be served by, for "CRD missing" messages (plural unknown). */
+export function describeKind(apiVersion: string, kind: string): string {
+  return `${kind} (${apiVersion})`;
+}
+
+export function objectKey(r: Pick<ResourceRef, 'group' | 'kind'>, namespace: string | undefined, name: string): string {
+  return `${r.group || 'core'}/${r.kind}/${namespace ?? ''}/${name}`;
+}
+
+export function pathOf(r: ResourceRef, obj: KubeObject): string {
+  return resourcePath(r, r.namespaced ? obj.metadata?.namespace : undefined, obj.metadata?.name);
+}

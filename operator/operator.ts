@@ -1,0 +1,78 @@
+// The operator's core wiring, shared by the process and the integration tests: the watch layer
+// feeds the reconciler, which runs the shared chain for every asset family.
+import { loadCatalog, type Catalog } from './catalog/catalog.js';
+import { Throttle, type ThrottleSettings, DEFAULT_THROTTLE } from './chain/token-bucket.js';
+import { Reconciler } from './controller/reconciler.js';
+import type { KubeClient } from './kube/client.js';
+import { EventRecorder } from './kube/events.js';
+import { OperatorMetrics } from './http/metrics.js';
+import { Renderer } from './render/renderer.js';
+import { ClusterCache } from './watch/cluster-cache.js';
+
+export interface OperatorOptions {
+  client: KubeClient;
+  assetsDir: string;
+  /** Namespace of the HyperConverged CR; empty or undefined: any namespace. */
+  hcoNamespace?: string;
+  throttle?: Partial<ThrottleSettings>;
+  resyncMs?: number;
+  metrics?: OperatorMetrics;
+}
+
+export class Operator {
+  readonly catalog: Catalog;
+  readonly renderer: Renderer;
+  readonly cache: ClusterCache;
+  readonly events: EventRecorder;
+  readonly reconciler: Reconciler;
+  readonly metrics: OperatorMetrics;
+
+  constructor(readonly options: OperatorOptions) {
+    this.catalog = loadCatalog(options.assetsDir);
+    this.renderer = new Renderer(options.assetsDir);
+    this.metrics = options.metrics ?? new OperatorMetrics(false);
+    options.client.onRequest((verb) => this.metrics.apiRequests.inc({ verb }));
+    this.events = new EventRecorder(options.client);
+    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, onChange: (c) => this.reconciler.onChange(c) });
+    this.reconciler = new Reconciler({
+      catalog: this.catalog,
+      renderer: this.renderer,
+      client: options.client,
+      cache: this.cache,
+      events: this.events,
+      metrics: this.metrics,
+      throttle: new Throttle({ ...DEFAULT_THROTTLE, ...options.throttle }),
+      resyncMs: options.resyncMs,
+    });
+  }
+
+  /** Fills the caches, then starts reconciling. */
+  async start(): Promise<void> {
+    await this.cache.start();
+    this.reconciler.start();
+  }
+
+  get ready(): boolean {
+    return this.cache.synced;
+  }
+
+  async stop(): Promise<void> {
+    await this.reconciler.stop();
+    this.cache.stop();
+    await this.events.flush();
+  }
+
+  /** Resolves once the work queue has been idle for `quietMs` (tests and the demo). */
+  async settle(quietMs = 300, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let idleSince = 0;
+    while (Date.now() < deadline) {
+      if (this.reconciler.queue.idle) {
+        idleSince ||= Date.now();
+        if (Date.now() - idleSince >= quietMs) return;
+      } else idleSince = 0;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`the operator did not settle within ${timeoutMs / 1000} s`);
+  }
+}

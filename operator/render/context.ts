@@ -1,0 +1,37 @@
+// The render context: everything a template may read, built from cache snapshots only (so
+// rendering never calls the API server). The live HCO is the configuration source.
+import type { Asset } from '../catalog/catalog.js';
+import type { Hardware } from '../catalog/hardware.js';
+import type { Topology } from '../catalog/topology.js';
+import type { CrdInfo } from '../kube/crd-info.js';
+import type { KubeObject } from '../kube/types.js';
+
+/** What the cluster looks like right now, as the caches see it. */
+export interface ClusterFacts {
+  hardware: Hardware;
+  topology: Topology;
+  crds: ReadonlyMap<string, CrdInfo>;
+  /** Answers objectExists from the caches (namespaces, CRDs, managed objects). */
+  objectExists(kind: string, namespace: string, name: string): boolean;
+}
+
+export interface RenderContext {
+  hco: KubeObject;
+  /** The HCO's namespace: the operator's target namespace. */
+  namespace: string;
+  hardware: Hardware;
+  topology: Topology;
+  params: Record<string, unknown>;
+  asset: { name: string; family: string };
+}
+
+export function renderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset): RenderContext {
+  return {
+    hco,
+    namespace: hco.metadata?.namespace ?? '',
+    hardware: facts.hardware,
+    topology: facts.topology,
+    params: asset.templateParams,
+    asset: { name: asset.name, family: asset.family },
+  };
+}

@@ -1,0 +1,76 @@
+// Handlebars helpers for asset templates. Templates produce YAML, so values that come from the
+// cluster (and may contain anything a user typed) go through toJson/quote, which always yield a
+// valid YAML scalar or flow collection. Cluster helpers answer from the facts snapshot.
+import type { HelperDelegate, HelperOptions } from 'handlebars';
+import yaml from 'js-yaml';
+import { dig, featureGateEnabled } from '../catalog/eligibility.js';
+import type { KubeObject } from '../kube/types.js';
+import type { ClusterFacts } from './context.js';
+
+/** A template argument as text: scalars as themselves, anything else as JSON. */
+function text(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+/** Handlebars passes its options object as the last argument; strip it. */
+function args(list: unknown[]): unknown[] {
+  return list.slice(0, -1);
+}
+
+function enumsOf(facts: ClusterFacts, crdName: string, path: string): string[] {
+  const crd = facts.crds.get(String(crdName));
+  if (!crd) return [];
+  return crd.enums[crd.storageVersion]?.[String(path)] ?? [];
+}
+
+export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate> {
+  return {
+    /** {{dig obj "a.b.c" default}} */
+    dig: (obj: unknown, path: unknown, ...rest: unknown[]) => {
+      const v = dig(obj, String(path));
+      const fallback = args(rest)[0];
+      return v === undefined || v === null ? fallback : v;
+    },
+    /** {{default value fallback}} */
+    default: (value: unknown, fallback: unknown) => (value === undefined || value === null || value === '' ? fallback : value),
+    eq: (a: unknown, b: unknown) => a === b,
+    ne: (a: unknown, b: unknown) => a !== b,
+    lt: (a: unknown, b: unknown) => Number(a) < Number(b),
+    gt: (a: unknown, b: unknown) => Number(a) > Number(b),
+    le: (a: unknown, b: unknown) => Number(a) <= Number(b),
+    ge: (a: unknown, b: unknown) => Number(a) >= Number(b),
+    and: (...list: unknown[]) => args(list).every(Boolean),
+    or: (...list: unknown[]) => args(list).some(Boolean),
+    not: (a: unknown) => !a,
+    /** A JSON value, which is also a valid YAML flow value. */
+    toJson: (v: unknown) => JSON.stringify(v ?? null),
+    quote: (v: unknown) => JSON.stringify(text(v)),
+    /** {{toYaml value indent}}: block YAML indented by `indent` spaces (first line included). */
+    toYaml: (v: unknown, ...rest: unknown[]) => {
+      const indent = Number(args(rest)[0] ?? 0);
+      const text = yaml.dump(v ?? null, { noRefs: true, lineWidth: -1 }).trimEnd();
+      return text
+        .split('\n')
+        .map((l) => ' '.repeat(indent) + l)
+        .join('\n');
+    },
+    join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ',') : ''),
+    /** {{#if (hasCrd "x.y.z")}} */
+    hasCrd: (name: unknown) => facts.crds.has(String(name)),
+    /** {{#if (crdHasEnum "crd.name" "spec.field" "Value")}} */
+    crdHasEnum: (crdName: unknown, path: unknown, value: unknown) => enumsOf(facts, String(crdName), String(path)).includes(String(value)),
+    /** {{pickEnum "crd.name" "spec.field" "Best" "Fallback" ...}}: the first candidate the CRD offers, or "". */
+    pickEnum: (crdName: unknown, path: unknown, ...rest: unknown[]) => {
+      const offered = enumsOf(facts, String(crdName), String(path));
+      return args(rest).map(String).find((c) => offered.includes(c)) ?? '';
+    },
+    /** {{#if (objectExists "Namespace" "" "openshift-mtv")}} */
+    objectExists: (kind: unknown, namespace: unknown, name: unknown) => facts.objectExists(text(kind), text(namespace), text(name)),
+    /** {{#if (featureGate "CPUManager")}} against the HCO in the context root. */
+    featureGate: function (this: unknown, gate: unknown, options: HelperOptions) {
+      const root = (options.data as { root?: { hco?: KubeObject } }).root;
+      return root?.hco !== undefined && featureGateEnabled(root.hco, String(gate));
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Renders an asset's Handlebars template to at most one Kubernetes object. Templates are compiled
+// once; helpers are bound to the facts snapshot of each render. Empty output means "not
+// applicable here"; anything malformed is a RenderError naming the asset.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import yaml from 'js-yaml';
+import type { Asset } from '../catalog/catalog.js';
+import type { KubeObject } from '../kube/types.js';
+import type { ClusterFacts, RenderContext } from './context.js';
+import { makeHelpers } from './helpers.js';
+
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
+
+export class Renderer {
+  private readonly hbs = Handlebars.create();
+  private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+  constructor(readonly assetsDir: string) {}
+
+  private template(asset: Asset): HandlebarsTemplateDelegate {
+    let t = this.compiled.get(asset.path);
+    if (!t) {
+      const source = readFileSync(join(this.assetsDir, asset.path), 'utf8');
+      // noEscape: the output is YAML, not HTML; strict off: a missing field renders empty.
+      t = this.hbs.compile(source, { noEscape: true, strict: false });
+      this.compiled.set(asset.path, t);
+    }
+    return t;
+  }
+
+  /** The rendered text (for debugging and tests). */
+  renderText(asset: Asset, ctx: RenderContext, facts: ClusterFacts): string {
+    try {
+      return this.template(asset)(ctx, { helpers: makeHelpers(facts) });
+    } catch (e) {
+      throw new RenderError(`asset ${asset.name}: template ${asset.path} failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** The rendered object, or undefined when the template renders empty (not applicable). */
+  render(asset: Asset, ctx: RenderContext, facts: ClusterFacts): KubeObject | undefined {
+    const text = this.renderText(asset, ctx, facts);
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
+    } catch (e) {
+      throw new RenderError(`asset ${asset.name}: template ${asset.path} produced invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (docs.length === 0) return undefined;
+    if (docs.length > 1) throw new RenderError(`asset ${asset.name}: template ${asset.path} produced ${docs.length} objects; an asset is exactly one object`);
+    const obj = docs[0] as KubeObject;
+    if (typeof obj !== 'object' || Array.isArray(obj)) throw new RenderError(`asset ${asset.name}: template ${asset.path} did not produce a mapping`);
+    if (obj.kind !== asset.component) throw new RenderError(`asset ${asset.name}: template produced kind ${String(obj.kind)}, the catalog says ${asset.component}`);
+    if (typeof obj.apiVersion !== 'string' || !obj.metadata?.name) throw new RenderError(`asset ${asset.name}: the object needs apiVersion and metadata.name`);
+    return obj;
+  }
+}

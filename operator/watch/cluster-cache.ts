@@ -1,0 +1,206 @@
+// The watch layer: informers for CRDs, Nodes (as compact projections), Namespaces (names), the
+// HyperConverged CR, and every managed kind (label-selected on managed-by, started when first
+// needed and only while its CRD is installed). It answers the chain's live lookups and the
+// render context's facts from memory, and tells the controller what changed.
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
+import { detectHardware, projectNode, sameProjection, type Hardware, type NodeProjection } from '../catalog/hardware.js';
+import { detectTopology, type Topology } from '../catalog/topology.js';
+import type { LiveCache } from '../chain/deps.js';
+import type { KubeClient } from '../kube/client.js';
+import { crdEstablished, projectCrd, type CrdInfo } from '../kube/crd-info.js';
+import { resourcePath, type KubeObject } from '../kube/types.js';
+import type { ResourceRef } from '../kube/resources.js';
+import type { ClusterFacts } from '../render/context.js';
+import { log } from '../log.js';
+import { Informer } from './informer.js';
+
+export const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
+export const HCO_DEFAULT_NAME = 'kubevirt-hyperconverged';
+
+export type Change =
+  | { type: 'hco' }
+  | { type: 'nodes' }
+  | { type: 'namespaces' }
+  | { type: 'crd'; name: string; installed: boolean }
+  | { type: 'object'; resource: ResourceRef; namespace?: string; name: string; deleted: boolean };
+
+type CrdEntry = CrdInfo & { established: boolean };
+
+const refKey = (r: Pick<ResourceRef, 'group' | 'version' | 'plural'>): string => `${r.group}/${r.version}/${r.plural}`;
+
+export interface ClusterCacheOptions {
+  /** Namespace of the HCO; empty watches all namespaces. */
+  hcoNamespace?: string;
+  onChange?: (c: Change) => void;
+}
+
+export class ClusterCache implements LiveCache {
+  readonly crds: Informer<CrdEntry>;
+  readonly nodes: Informer<NodeProjection>;
+  readonly namespaces: Informer<string>;
+  private hcos: Informer<KubeObject> | undefined;
+  private readonly managed = new Map<string, { ref: ResourceRef; informer: Informer<KubeObject> }>();
+  private factsMemo: { hardware: Hardware; topology: Topology } | undefined;
+  private establishedMemo: Map<string, CrdInfo> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly opts: ClusterCacheOptions = {},
+  ) {
+    const emit = (c: Change): void => opts.onChange?.(c);
+    this.crds = new Informer<CrdEntry>(client, {
+      name: 'crds',
+      path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      project: (o) => ({ ...projectCrd(o), established: crdEstablished(o) }),
+      onEvent: (type, crd, old) => {
+        const installed = type !== 'delete' && crd.established;
+        if (type === 'update' && old?.established === installed && JSON.stringify(old) === JSON.stringify(crd)) return;
+        this.establishedMemo = undefined;
+        if (!installed) this.stopKind(crd);
+        if (crd.name === HCO_CRD) this.syncHcoInformer();
+        emit({ type: 'crd', name: crd.name, installed });
+      },
+    });
+    this.nodes = new Informer<NodeProjection>(client, {
+      name: 'nodes',
+      path: '/api/v1/nodes',
+      project: (o) => projectNode(o),
+      pageSize: 250,
+      onEvent: (type, n, old) => {
+        if (type === 'update' && sameProjection(old, n)) return;
+        this.factsMemo = undefined;
+        emit({ type: 'nodes' });
+      },
+    });
+    this.namespaces = new Informer<string>(client, {
+      name: 'namespaces',
+      path: '/api/v1/namespaces',
+      project: (o) => o.metadata?.name ?? '',
+      onEvent: (type) => {
+        if (type !== 'update') emit({ type: 'namespaces' });
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    for (const i of [this.crds, this.nodes, this.namespaces]) i.start();
+    await Promise.all([this.crds.synced, this.nodes.synced, this.namespaces.synced]);
+    this.syncHcoInformer();
+    if (this.hcos) await this.hcos.synced;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const i of [this.crds, this.nodes, this.namespaces, this.hcos]) i?.stop();
+    for (const m of this.managed.values()) m.informer.stop();
+    this.managed.clear();
+  }
+
+  get synced(): boolean {
+    return this.crds.hasSynced && this.nodes.hasSynced && this.namespaces.hasSynced && (!this.hcos || this.hcos.hasSynced);
+  }
+
+  /** Starts the HCO informer when its CRD is installed, stops it when the CRD goes away. */
+  private syncHcoInformer(): void {
+    const installed = this.crds.get(undefined, HCO_CRD)?.established === true;
+    if (installed && !this.hcos && !this.stopped) {
+      const ns = this.opts.hcoNamespace;
+      this.hcos = new Informer<KubeObject>(this.client, {
+        name: 'hyperconvergeds',
+        path: resourcePath({ group: 'hco.kubevirt.io', version: 'v1', plural: 'hyperconvergeds' }, ns || undefined),
+        onEvent: () => this.opts.onChange?.({ type: 'hco' }),
+      });
+      this.hcos.start();
+    } else if (!installed && this.hcos) {
+      this.hcos.stop();
+      this.hcos = undefined;
+    }
+  }
+
+  /** The HCO: kubevirt-hyperconverged when present, else the first by namespace/name. */
+  hco(): KubeObject | undefined {
+    if (!this.hcos) return undefined;
+    const all = [...this.hcos.list()].sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
+    return all.find((h) => h.metadata?.name === HCO_DEFAULT_NAME) ?? all[0];
+  }
+
+  /** Installed (Established) CRDs by name. */
+  establishedCrds(): ReadonlyMap<string, CrdInfo> {
+    if (!this.establishedMemo) {
+      this.establishedMemo = new Map([...this.crds.list()].filter((c) => c.established).map((c) => [c.name, c]));
+    }
+    return this.establishedMemo;
+  }
+
+  facts(): ClusterFacts {
+    this.factsMemo ??= { hardware: detectHardware(this.nodes.list()), topology: detectTopology(this.nodes.list()) };
+    return {
+      ...this.factsMemo,
+      crds: this.establishedCrds(),
+      objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
+    };
+  }
+
+  private objectExists(kind: string, namespace: string, name: string): boolean {
+    if (kind === 'Namespace') return this.namespaces.get(undefined, name) !== undefined;
+    if (kind === 'CustomResourceDefinition') return this.establishedCrds().has(name);
+    for (const m of this.managed.values()) {
+      if (m.ref.kind === kind && m.informer.get(m.ref.namespaced ? namespace : undefined, name)) return true;
+    }
+    return false;
+  }
+
+  private managedInformer(r: ResourceRef): Informer<KubeObject> {
+    const k = refKey(r);
+    let m = this.managed.get(k);
+    if (!m) {
+      const informer = new Informer<KubeObject>(this.client, {
+        name: `${r.plural}.${r.group || 'core'}`,
+        path: resourcePath(r),
+        labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
+        onEvent: (type, obj) =>
+          this.opts.onChange?.({ type: 'object', resource: r, namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? '', deleted: type === 'delete' }),
+      });
+      m = { ref: r, informer };
+      this.managed.set(k, m);
+      log.debug('watching managed kind', { kind: r.kind, group: r.group });
+      if (!this.stopped) informer.start();
+    }
+    return m.informer;
+  }
+
+  private stopKind(crd: CrdInfo): void {
+    for (const [k, m] of this.managed) {
+      if (m.ref.group === crd.group && m.ref.kind === crd.kind) {
+        m.informer.stop();
+        this.managed.delete(k);
+      }
+    }
+  }
+
+  /** LiveCache: a managed object, or undefined while its kind's informer is not yet synced. */
+  get(r: ResourceRef, namespace: string | undefined, name: string): KubeObject | undefined {
+    if (r.group === 'hco.kubevirt.io' && r.kind === 'HyperConverged') return this.hcos?.get(namespace, name);
+    const inf = this.managedInformer(r);
+    return inf.hasSynced ? inf.get(r.namespaced ? namespace : undefined, name) : undefined;
+  }
+
+  upsert(r: ResourceRef, obj: KubeObject): void {
+    if (r.group === 'hco.kubevirt.io' && r.kind === 'HyperConverged') this.hcos?.upsert(obj);
+    else this.managedInformer(r).upsert(obj);
+  }
+
+  /** Whether the cache of a kind has synced (a miss in it then means "absent"). */
+  isSynced(apiVersion: string, kind: string): boolean {
+    for (const m of this.managed.values()) {
+      if (`${m.ref.group ? m.ref.group + '/' : ''}${m.ref.version}` === apiVersion && m.ref.kind === kind) return m.informer.hasSynced;
+    }
+    return false;
+  }
+
+  /** Watched managed kinds (for explain and metrics). */
+  watchedKinds(): ResourceRef[] {
+    return [...this.managed.values()].map((m) => m.ref);
+  }
+}
