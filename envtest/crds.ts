@@ -1,12 +1,12 @@
 // Installs CustomResourceDefinitions into the local control plane and waits until each is
 // Established. The source is CRD_DIR when set (CI: ../shared/crds, the real upstream CRDs),
 // otherwise the project's own fixture CRDs in envtest/fixture-crds.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yaml from 'js-yaml';
 import type { KubeClient } from '../operator/kube/client.js';
 import type { KubeObject } from '../operator/kube/types.js';
+export { loadCrds } from '../operator/kube/crd-files.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const fixtureCrdDir = [resolve(here, 'fixture-crds'), resolve(here, '../../envtest/fixture-crds')].find((d) => existsSync(d)) ?? resolve(here, 'fixture-crds');
@@ -20,33 +20,6 @@ export function crdDir(): string {
 
 export function usingUpstreamCrds(): boolean {
   return Boolean(process.env.CRD_DIR);
-}
-
-function yamlFiles(dir: string, skipAlternates: boolean): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      // "<x>-versions/" folders hold alternative versions of one CRD, installed one at a time by
-      // the tests that need them (e.g. descheduler-versions/).
-      if (skipAlternates && name.endsWith('-versions')) continue;
-      out.push(...yamlFiles(p, skipAlternates));
-    } else if (/\.ya?ml$/.test(name)) out.push(p);
-  }
-  return out;
-}
-
-/** Every CRD document in a file or folder (recursively), skipping "-versions" alternates in folders. */
-export function loadCrds(path: string): KubeObject[] {
-  const files = statSync(path).isDirectory() ? yamlFiles(path, true) : [path];
-  const crds: KubeObject[] = [];
-  for (const f of files) {
-    for (const doc of yaml.loadAll(readFileSync(f, 'utf8'))) {
-      const o = doc as KubeObject | null;
-      if (o && o.kind === 'CustomResourceDefinition') crds.push(o);
-    }
-  }
-  return crds;
 }
 
 function established(crd: KubeObject): boolean {

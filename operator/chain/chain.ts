@@ -18,7 +18,13 @@ import { userPatchStep } from './user-patch-step.js';
 
 export type Chain = (run: AssetRun) => Promise<Outcome>;
 
-export function buildChain(deps: ChainDeps, transitions = new Transitions()): Chain {
+/**
+ * apply: the operator. explain: everything up to the drift check (dry-runs, never writes).
+ * offline: no API server at all (render CLI, /debug/render): stops after ignore-fields.
+ */
+export type ChainMode = 'apply' | 'explain' | 'offline';
+
+export function buildChain(deps: ChainDeps, transitions = new Transitions(), mode: ChainMode = deps.client ? 'apply' : 'offline'): Chain {
   const steps: Step[] = [
     recordStep(deps, transitions),
     eligibilityStep(),
@@ -31,8 +37,17 @@ export function buildChain(deps: ChainDeps, transitions = new Transitions()): Ch
     userPatchStep(),
     ignoreFieldsStep(),
   ];
-  if (!deps.client) {
+  if (mode === 'offline') {
     return compose(steps, (run) => Promise.resolve({ status: 'rendered', message: 'would be applied', desired: run.desired }));
+  }
+  if (mode === 'explain') {
+    return compose([...steps, driftStep(deps)], (run) =>
+      Promise.resolve(
+        run.live
+          ? { status: 'drifting', message: `would correct ${run.drift?.join(', ')}`, drift: run.drift, desired: run.desired }
+          : { status: 'drifting', message: 'would create it', desired: run.desired },
+      ),
+    );
   }
   return compose([...steps, driftStep(deps), throttleStep(deps)], applyTerminal(deps));
 }

@@ -14,6 +14,7 @@ export type Status =
   | 'updated' // drift was corrected
   | 'in-sync' // nothing to do
   | 'rendered' // offline: the effective desired object, not applied
+  | 'drifting' // explain: a write is due (create or correct)
   | 'skipped' // not applicable, excluded, unmanaged, CRD or namespace missing
   | 'paused' // reconcile-paused, or paused now for thrashing
   | 'refused' // the user's annotation cannot be honoured: nothing is written

@@ -11,6 +11,8 @@ export interface ClusterFacts {
   hardware: Hardware;
   topology: Topology;
   crds: ReadonlyMap<string, CrdInfo>;
+  /** Offline without CRDs: treat every kind as served (the render CLI without --crds-dir). */
+  assumeCrdsInstalled?: boolean;
   /** Answers objectExists from the caches (namespaces, CRDs, managed objects). */
   objectExists(kind: string, namespace: string, name: string): boolean;
 }

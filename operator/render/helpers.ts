@@ -57,7 +57,7 @@ export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate>
     },
     join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ',') : ''),
     /** {{#if (hasCrd "x.y.z")}} */
-    hasCrd: (name: unknown) => facts.crds.has(String(name)),
+    hasCrd: (name: unknown) => facts.assumeCrdsInstalled === true || facts.crds.has(text(name)),
     /** {{#if (crdHasEnum "crd.name" "spec.field" "Value")}} */
     crdHasEnum: (crdName: unknown, path: unknown, value: unknown) => enumsOf(facts, String(crdName), String(path)).includes(String(value)),
     /** {{pickEnum "crd.name" "spec.field" "Best" "Fallback" ...}}: the first candidate the CRD offers, or "". */

@@ -1,0 +1,83 @@
+// Runs the built operator binary as a child process and collects its JSON log lines.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { repoPath } from '../../envtest/repo.js';
+
+export const OPERATOR_BIN = repoPath('dist', 'operator', 'bin', 'virt-platform-operator.js');
+
+export interface LogLine {
+  level?: string;
+  message?: string;
+  [k: string]: unknown;
+}
+
+export class OperatorProcess {
+  readonly lines: LogLine[] = [];
+  readonly raw: string[] = [];
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [OPERATOR_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const onData = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        this.raw.push(line);
+        try {
+          this.lines.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.lines.push({ message: line });
+        }
+      }
+    };
+    this.child.stdout!.on('data', onData);
+    this.child.stderr!.on('data', onData);
+    this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.running) this.child.kill(signal);
+  }
+
+  async stop(): Promise<number | null> {
+    this.kill('SIGTERM');
+    const t = setTimeout(() => this.kill('SIGKILL'), 10_000);
+    const code = await this.exited;
+    clearTimeout(t);
+    return code;
+  }
+
+  count(pred: (l: LogLine) => boolean): number {
+    return this.lines.filter(pred).length;
+  }
+
+  async waitForLog(re: RegExp, timeoutMs = 20_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.lines.find((l) => re.test(l.message ?? ''));
+      if (hit) return hit;
+      if (!this.running) throw new Error(`operator exited before logging ${re}; last lines:\n${this.raw.slice(-20).join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for log ${re}; last lines:\n${this.raw.slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}

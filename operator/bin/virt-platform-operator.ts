@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The virt-platform-operator binary: `run` (the default), `render` and `explain`.
+import { explainCommand, EXPLAIN_HELP } from '../cli/explain-command.js';
+import { UsageError } from '../cli/input-files.js';
+import { renderCommand, RENDER_HELP } from '../cli/render-command.js';
+import { runCommand, RUN_HELP } from '../cli/run-command.js';
+import { CatalogError } from '../catalog/catalog.js';
+
+const HELP = `virt-platform-operator — opinionated platform configuration for KubeVirt, controlled by annotations.
+
+Commands:
+  run (default)   the operator
+  render          render the assets offline for a HyperConverged file
+  explain         what the operator would do on the live cluster, and why
+
+${RUN_HELP}
+${RENDER_HELP}
+${EXPLAIN_HELP}`;
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === 'render') {
+      const r = await renderCommand(rest);
+      process.stdout.write(r.stdout);
+      return r.code;
+    }
+    if (cmd === 'explain') {
+      const r = await explainCommand(rest);
+      process.stdout.write(r.stdout);
+      return r.code;
+    }
+    if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const r = await runCommand(cmd === 'run' ? rest : argv);
+    if (r) process.stdout.write(r.stdout);
+    return r?.code;
+  } catch (e) {
+    // What a user typed (flags, files, the catalog) gets one line and exit code 2, never a trace.
+    if (e instanceof UsageError || e instanceof CatalogError) {
+      process.stderr.write(`virt-platform-operator: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`virt-platform-operator: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  () => process.exit(1),
+);

@@ -1,0 +1,205 @@
+// `virt-platform-operator` (run): the operator process. kubebuilder-style flags; probes and
+// metrics on their own ports; a loopback-only debug port; optional leader election (only the
+// leader watches and writes); graceful shutdown on SIGTERM/SIGINT that releases the Lease.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import yaml from 'js-yaml';
+import { buildChain } from '../chain/chain.js';
+import { OperatorMetrics } from '../http/metrics.js';
+import { HttpEndpoint, isLoopback, parseBindAddress } from '../http/server.js';
+import { KubeClient } from '../kube/client.js';
+import { LeaderElector } from '../leader/leader-elector.js';
+import { log, setLogLevel } from '../log.js';
+import { Operator } from '../operator.js';
+import { defaultAssetsDir } from '../paths.js';
+import { parseDuration } from './durations.js';
+import { evaluateCatalog } from './evaluate.js';
+import { UsageError } from './input-files.js';
+
+export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
+
+  --kubeconfig FILE                  (default: in-cluster, else $KUBECONFIG or ~/.kube/config)
+  --namespace NS                     namespace of the HyperConverged CR (default: any namespace)
+  --metrics-bind-address ADDR        Prometheus /metrics (default :8080; "0" disables)
+  --health-probe-bind-address ADDR   /healthz and /readyz (default :8081; "0" disables)
+  --debug-bind-address ADDR          /debug/render and /debug/explain, loopback only (default 127.0.0.1:8082; "0" disables)
+  --leader-elect                     elect a leader on a Lease before writing (HA replicas)
+  --leader-election-namespace NS     namespace of the Lease (default: the pod's namespace)
+  --leader-election-id NAME          name of the Lease (default virt-platform-operator-leader)
+  --lease-duration D --renew-deadline D --retry-period D   (defaults 15s, 10s, 2s)
+  --throttle-burst N                 updates allowed per object per window (default 5)
+  --throttle-window D                (default 1m)
+  --thrashing-threshold N            consecutive throttles that pause an object (default 3)
+  --resync-period D                  periodic full re-evaluation (default 10m)
+  --log-level LEVEL                  error, warn, info, debug (default info)
+  --assets-dir DIR                   the asset catalog (default: the packaged one)
+`;
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+function podNamespace(): string {
+  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
+  try {
+    return readFileSync(SA_NAMESPACE_FILE, 'utf8').trim();
+  } catch {
+    return 'virt-platform-operator';
+  }
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer (got "${v}")`);
+  return n;
+}
+
+function duration(v: string, flag: string): number {
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    throw new UsageError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+export function parseRunFlags(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        kubeconfig: { type: 'string' },
+        namespace: { type: 'string', default: '' },
+        'metrics-bind-address': { type: 'string', default: ':8080' },
+        'health-probe-bind-address': { type: 'string', default: ':8081' },
+        'debug-bind-address': { type: 'string', default: '127.0.0.1:8082' },
+        'leader-elect': { type: 'boolean', default: false },
+        'leader-election-namespace': { type: 'string' },
+        'leader-election-id': { type: 'string', default: 'virt-platform-operator-leader' },
+        'lease-duration': { type: 'string', default: '15s' },
+        'renew-deadline': { type: 'string', default: '10s' },
+        'retry-period': { type: 'string', default: '2s' },
+        'throttle-burst': { type: 'string', default: '5' },
+        'throttle-window': { type: 'string', default: '1m' },
+        'thrashing-threshold': { type: 'string', default: '3' },
+        'resync-period': { type: 'string', default: '10m' },
+        'log-level': { type: 'string', default: 'info' },
+        'assets-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!['error', 'warn', 'info', 'debug'].includes(values['log-level'])) throw new UsageError(`--log-level must be error, warn, info or debug`);
+  const debug = values['debug-bind-address'];
+  const debugBind = (() => {
+    try {
+      return parseBindAddress(debug);
+    } catch (e) {
+      throw new UsageError(`--debug-bind-address: ${(e as Error).message}`);
+    }
+  })();
+  if (debugBind && !isLoopback(debugBind.host)) throw new UsageError(`--debug-bind-address must be a loopback address (got "${debug}")`);
+  const leaseDurationMs = duration(values['lease-duration'], '--lease-duration');
+  const renewDeadlineMs = duration(values['renew-deadline'], '--renew-deadline');
+  const retryPeriodMs = duration(values['retry-period'], '--retry-period');
+  if (!(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs)) {
+    throw new UsageError('leader election needs --lease-duration > --renew-deadline > --retry-period');
+  }
+  return {
+    help: values.help === true,
+    kubeconfig: values.kubeconfig,
+    namespace: values.namespace,
+    metricsAddr: values['metrics-bind-address'],
+    healthAddr: values['health-probe-bind-address'],
+    debugAddr: debug,
+    leaderElect: values['leader-elect'],
+    leaderElection: {
+      namespace: values['leader-election-namespace'] ?? podNamespace(),
+      name: values['leader-election-id'],
+      identity: process.env.POD_NAME ?? `${hostname()}_${process.pid}`,
+      leaseDurationMs,
+      renewDeadlineMs,
+      retryPeriodMs,
+    },
+    throttle: {
+      capacity: positiveInt(values['throttle-burst'], '--throttle-burst'),
+      windowMs: duration(values['throttle-window'], '--throttle-window'),
+      pauseAfter: positiveInt(values['thrashing-threshold'], '--thrashing-threshold'),
+    },
+    resyncMs: duration(values['resync-period'], '--resync-period'),
+    logLevel: values['log-level'],
+    assetsDir: values['assets-dir'] ?? defaultAssetsDir(),
+  };
+}
+
+export async function runCommand(argv: string[]): Promise<{ stdout: string; code: number } | undefined> {
+  const flags = parseRunFlags(argv);
+  if (flags.help) return { stdout: RUN_HELP, code: 0 };
+  setLogLevel(flags.logLevel);
+  const client = flags.kubeconfig ? KubeClient.fromKubeconfigFile(flags.kubeconfig) : KubeClient.fromDefault();
+  const metrics = new OperatorMetrics();
+  const operator = new Operator({ client, assetsDir: flags.assetsDir, hcoNamespace: flags.namespace, throttle: flags.throttle, resyncMs: flags.resyncMs, metrics });
+  const elector = flags.leaderElect ? new LeaderElector(client, flags.leaderElection) : undefined;
+  let started = false;
+
+  const health = new HttpEndpoint('health', {
+    '/healthz': () => Promise.resolve({ status: 200, body: 'ok\n' }),
+    // A standby is ready (it is healthy and waiting); the leader once its caches are synced.
+    '/readyz': () => Promise.resolve(!started || operator.ready ? { status: 200, body: started ? 'ok\n' : 'ok (standby)\n' } : { status: 503, body: 'caches not synced\n' }),
+  });
+  const metricsEndpoint = new HttpEndpoint('metrics', {
+    '/metrics': async () => ({ status: 200, body: await metrics.text(), type: metrics.registry.contentType }),
+  });
+  const debugEndpoint = new HttpEndpoint('debug', {
+    '/debug/explain': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),
+    '/debug/render': async () => {
+      const hco = operator.cache.hco();
+      if (!hco) return { status: 200, body: '# no HyperConverged: nothing would be applied\n' };
+      const chain = buildChain({ renderer: operator.renderer, cache: operator.cache, events: { emit: () => undefined } }, undefined, 'offline');
+      const evals = await evaluateCatalog(operator.catalog, chain, hco, operator.cache.facts());
+      const docs = evals.filter((e) => e.outcome.status === 'rendered').map((e) => `# asset: ${e.asset.name}\n${yaml.dump(e.outcome.desired, { noRefs: true, lineWidth: -1 })}`);
+      return { status: 200, body: docs.join('---\n'), type: 'application/yaml' };
+    },
+  });
+  await health.listen(flags.healthAddr);
+  await metricsEndpoint.listen(flags.metricsAddr);
+  await debugEndpoint.listen(flags.debugAddr);
+
+  const startOperator = (): void => {
+    started = true;
+    operator.start().then(
+      () => log.info('caches synced; reconciling', { assets: operator.catalog.assets.length, namespace: flags.namespace || '(any)' }),
+      (err: unknown) => {
+        log.error('operator failed to start', { error: (err as Error).message });
+        void shutdown(1);
+      },
+    );
+  };
+
+  let shuttingDown = false;
+  const shutdown = async (code: number): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info('shutting down');
+    const hardStop = setTimeout(() => process.exit(code), 10_000);
+    hardStop.unref();
+    if (started) await operator.stop();
+    await elector?.stop();
+    await Promise.all([health.close(), metricsEndpoint.close(), debugEndpoint.close()]);
+    client.close();
+    log.info('stopped');
+    process.exit(code);
+  };
+  process.once('SIGTERM', () => void shutdown(0));
+  process.once('SIGINT', () => void shutdown(0));
+
+  if (elector) {
+    log.info('leader election: campaigning', { lease: `${flags.leaderElection.namespace}/${flags.leaderElection.name}`, identity: flags.leaderElection.identity });
+    void elector.run(startOperator, () => void shutdown(1));
+  } else {
+    startOperator();
+  }
+  return undefined;
+}
