@@ -8,7 +8,6 @@ import { detectHardware } from '../catalog/hardware.js';
 import { detectTopology } from '../catalog/topology.js';
 import { buildChain } from '../chain/chain.js';
 import type { LiveCache } from '../chain/deps.js';
-import type { KubeObject } from '../kube/types.js';
 import { defaultAssetsDir } from '../paths.js';
 import type { ClusterFacts } from '../render/context.js';
 import { Renderer } from '../render/renderer.js';
