@@ -67,6 +67,15 @@ export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate>
     },
     /** {{#if (objectExists "Namespace" "" "openshift-mtv")}} */
     objectExists: (kind: unknown, namespace: unknown, name: unknown) => facts.objectExists(text(kind), text(namespace), text(name)),
+    /**
+     * {{#if (matches value "^[0-9]+$")}}: whether a scalar, as text, matches a pattern written in
+     * the template. Lets a template accept a user-supplied value (an HCO annotation, a device ID)
+     * only in a known-safe shape before it reaches a kernel argument or a kubelet setting.
+     */
+    matches: (value: unknown, pattern: unknown) => {
+      if (typeof value !== 'string' && typeof value !== 'number') return false;
+      return new RegExp(String(pattern)).test(String(value));
+    },
     /** {{#if (featureGate "CPUManager")}} against the HCO in the context root. */
     featureGate: function (this: unknown, gate: unknown, options: HelperOptions) {
       const root = (options.data as { root?: { hco?: KubeObject } }).root;
