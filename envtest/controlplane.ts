@@ -234,7 +234,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
         return true;
       }, () => apiserver.exited);
     };
-    admin = new KubeClient(kubeconfigFor(adminToken, 'admin'));
+    admin = new KubeClient(kubeconfigFor(adminToken, 'admin'), 'envtest-admin');
     await startApi();
     const kubeconfigPath = join(dir, 'kubeconfig');
     writeFileSync(kubeconfigPath, admin.config.exportConfig());

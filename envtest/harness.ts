@@ -40,7 +40,7 @@ function fromDescription(d: EnvtestDescription): TestCluster {
     });
     return kc;
   };
-  return { ...d, admin: new KubeClient(kubeconfigForToken(d.adminToken, 'admin')), kubeconfigForToken };
+  return { ...d, admin: new KubeClient(kubeconfigForToken(d.adminToken, 'admin'), 'envtest-admin'), kubeconfigForToken };
 }
 
 /** The cluster for this test file (shared when run by the test runner). */

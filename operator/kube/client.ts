@@ -32,7 +32,11 @@ export class KubeClient {
   private agentKey = '';
   private readonly observers: RequestObserver[] = [];
 
-  constructor(readonly config: KubeConfig) {
+  /** @param userAgent also the default field manager of non-apply writes */
+  constructor(
+    readonly config: KubeConfig,
+    private readonly userAgent = FIELD_MANAGER,
+  ) {
     const cluster = config.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.server = new URL(cluster.server);
@@ -72,7 +76,7 @@ export class KubeClient {
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const opts = await this.connectionOptions();
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': FIELD_MANAGER };
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     let payload: string | undefined;

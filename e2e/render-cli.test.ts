@@ -1,0 +1,106 @@
+// The offline render CLI: same chain as the operator, kubectl-applyable output, clear one-line
+// errors with exit code 2 for bad input, refused annotations shown with their reason.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import yaml from 'js-yaml';
+import { crdDir } from '../envtest/crds.js';
+import { testCluster, testNamespace, type TestCluster } from '../envtest/harness.js';
+import { repoPath } from '../envtest/repo.js';
+import type { KubeObject } from '../operator/kube/types.js';
+import { OPERATOR_BIN } from './support/operator-process.js';
+
+const FIXTURE_ASSETS = repoPath('e2e', 'fixtures', 'engine-assets');
+
+function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [OPERATOR_BIN, ...args], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vpo-render-'));
+function file(name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+function hcoYaml(ns: string, annotations: Record<string, string> = {}): string {
+  return yaml.dump({ apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'kubevirt-hyperconverged', namespace: ns, annotations }, spec: {} });
+}
+
+describe('render CLI: bad input', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['a missing --hco-file', () => ['render'], /--hco-file is required/],
+    ['an unreadable file', () => ['render', '--hco-file', join(dir, 'nope.yaml')], /nope\.yaml: cannot read the HyperConverged file \(ENOENT\)/],
+    ['a file that is not YAML', () => ['render', '--hco-file', file('bad.yaml', 'a: [b\n')], /bad\.yaml: not valid YAML/],
+    ['a file that is not a HyperConverged', () => ['render', '--hco-file', file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')], /cm\.yaml: not a HyperConverged \(kind is "ConfigMap"\)/],
+    ['a v1beta1 HyperConverged', () => ['render', '--hco-file', file('b1.yaml', 'apiVersion: hco.kubevirt.io/v1beta1\nkind: HyperConverged\nmetadata: {name: x, namespace: y}\n')], /must be apiVersion hco\.kubevirt\.io\/v1/],
+    ['an unknown output format', () => ['render', '--hco-file', file('ok.yaml', hcoYaml('ns')), '--output', 'xml'], /--output must be yaml, json or status/],
+    ['an unknown flag', () => ['render', '--hco-fil', 'x'], /Unknown option '--hco-fil'/],
+    ['a nodes file with other kinds', () => ['render', '--hco-file', file('ok2.yaml', hcoYaml('ns')), '--nodes-file', file('n.yaml', 'kind: Pod\n')], /n\.yaml: expected Node objects/],
+    ['a broken catalog', () => ['render', '--hco-file', file('ok3.yaml', hcoYaml('ns')), '--assets-dir', dir], /metadata\.yaml/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`answers ${what} with one line on stderr and exit code 2`, async () => {
+      const r = await cli(args());
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line, no stack trace: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+    });
+  }
+});
+
+describe('render CLI: output', () => {
+  let cluster: TestCluster;
+  let ns: string;
+  before(async () => {
+    cluster = await testCluster();
+    ns = await testNamespace(cluster, 'render');
+  });
+
+  it('shows a refused HCO patch with its reason in the status table (exit 0)', async () => {
+    const hco = file('refused.yaml', hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/patch': '[{"op":"replace","path":"/metadata/name","value":"x"}]' }));
+    const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--output', 'status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ASSET\s+KIND\/NAME\s+STATUS\s+DETAIL/);
+    assert.match(r.stdout, /hco-golden\s+HyperConverged\/\S+\s+refused\s+.*the patch changes metadata\.name/);
+    assert.match(r.stdout, /settings\s+ConfigMap\/\S+platform-settings\s+applied/);
+    assert.match(r.stdout, /optin\s+ConfigMap\s+skipped\s+not eligible: annotation platform\.kubevirt\.io\/enable-optin/);
+  });
+
+  it('applies the HCO file\'s own patch to the golden config, and later assets see the result', async () => {
+    const hco = file('patched.yaml', hcoYaml(ns, {
+      'platform.kubevirt.io/autopilot': 'true',
+      'platform.kubevirt.io/patch': '[{"op":"replace","path":"/spec/virtualization/liveMigrationConfig/parallelMigrationsPerCluster","value":42}]',
+    }));
+    const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--output', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as { asset: string; status: string; object?: KubeObject }[];
+    const cm = rows.find((x) => x.asset === 'settings')?.object;
+    assert.equal((cm?.data as Record<string, string>).migrations, '42');
+  });
+
+  it('writes multi-document YAML, each headed by its asset, that the API server accepts (kubectl apply --dry-run=server)', async () => {
+    const hco = file('apply.yaml', hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-optin': 'true' }));
+    await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns)) as KubeObject);
+    const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--crds-dir', crdDir()]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([...r.stdout.matchAll(/^# asset: (\S+)$/gm)].map((m) => m[1]), ['hco-golden', 'settings', 'node-tuning', 'optin']);
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(cluster.binaries.kubectl, ['--kubeconfig', cluster.kubeconfigPath, 'apply', '--server-side', '--force-conflicts', '--dry-run=server', '--field-manager=render-test', '-f', '-'], (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, stdout, stderr }),
+      );
+      child.stdin!.end(r.stdout);
+    });
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal((out.stdout.match(/serverside-applied \(server dry run\)/g) ?? []).length, 4, out.stdout);
+  });
+});
