@@ -90,7 +90,7 @@ describe('render CLI: output', () => {
 
   it('writes multi-document YAML, each headed by its asset, that the API server accepts (kubectl apply --dry-run=server)', async () => {
     const hco = file('apply.yaml', hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-optin': 'true' }));
-    await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns)) as KubeObject);
+    await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns)));
     const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--crds-dir', crdDir()]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([...r.stdout.matchAll(/^# asset: (\S+)$/gm)].map((m) => m[1]), ['hco-golden', 'settings', 'node-tuning', 'optin']);

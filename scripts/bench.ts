@@ -108,13 +108,13 @@ async function main(): Promise<void> {
     const hcoFile = `${cp.dir}/hco.yaml`;
     writeFileSync(hcoFile, yaml.dump(hco));
     const cli = (output: string): string =>
-      execFileSync(process.execPath, ['dist/operator/bin/virt-platform-operator.js', 'render', '--hco-file', hcoFile, '--assets-dir', opts['assets-dir']!, '--crds-dir', crdDir(), '--output', output], { encoding: 'utf8' });
+      execFileSync(process.execPath, ['dist/operator/bin/virt-platform-operator.js', 'render', '--hco-file', hcoFile, '--assets-dir', opts['assets-dir'], '--crds-dir', crdDir(), '--output', output], { encoding: 'utf8' });
     const rendered = cli('yaml');
     const assetCount = (JSON.parse(cli('json')) as unknown[]).length;
     for (const ns of targetNamespaces(rendered)) await admin.create('/api/v1/namespaces', { metadata: { name: ns } }).catch((e: unknown) => { if (!isStatus(e, 409)) throw e; });
 
     const [health, metrics, debug] = [await freePort(), await freePort(), await freePort()];
-    const args = ['--kubeconfig', cp.kubeconfigPath, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir']!, '--health-probe-bind-address', `127.0.0.1:${health}`,
+    const args = ['--kubeconfig', cp.kubeconfigPath, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'], '--health-probe-bind-address', `127.0.0.1:${health}`,
       '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`, '--throttle-burst', '100000', '--resync-period', '5s', '--log-level', 'warn'];
 
     // 1. Cold start.
