@@ -29,12 +29,23 @@ export function parseIgnoreFields(text: string): string[][] {
   });
 }
 
+/** Whether placing a live value would create, in desired, a parent that live holds as an array. */
+function createsArrayParent(out: KubeObject, live: KubeObject, segs: string[]): boolean {
+  for (let i = 1; i < segs.length; i++) {
+    if (!getAt(out, segs.slice(0, i)).found && Array.isArray(getAt(live, segs.slice(0, i)).value)) return true;
+  }
+  return false;
+}
+
 /** Returns a copy of desired with every ignored field taken from live (or removed). */
 export function maskIgnoredFields(desired: KubeObject, live: KubeObject | undefined, pointers: string[][]): KubeObject {
   const out = structuredClone(desired);
   for (const segs of pointers) {
     const v = live ? getAt(live, segs) : { found: false };
     if (v.found) {
+      // An array the desired object does not render cannot be rebuilt from one element (a missing
+      // parent would be created as an object): the operator does not assert it, so nothing to yield.
+      if (createsArrayParent(out, live!, segs)) continue;
       if (!setAt(out, segs, structuredClone(v.value))) {
         throw new InvalidIgnoreFieldsError(`cannot take the live value of /${segs.join('/')}: the desired object has no place for it`);
       }

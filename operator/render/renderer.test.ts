@@ -122,6 +122,10 @@ describe('Renderer.render', () => {
     assertRenderError(assetFor('kind: MachineConfig\n  bad: indentation\n'), /invalid YAML/);
   });
 
+  it('refuses duplicate keys (a value rendered unquoted cannot silently override a field)', () => {
+    assertRenderError(assetFor('apiVersion: v1\nkind: MachineConfig\nmetadata:\n  name: x\n  name: y\n'), /invalid YAML/);
+  });
+
   it('refuses a document that is not a mapping', () => {
     assertRenderError(assetFor('- a\n- b\n'), /did not produce a mapping/);
     assertRenderError(assetFor('just a string\n'), /did not produce a mapping/);

@@ -1,0 +1,300 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ANNOTATIONS } from '../annotations.js';
+import type { KubeObject } from '../kube/types.js';
+import type { Asset, Condition } from './catalog.js';
+import {
+  activates,
+  dig,
+  evaluateEligibility,
+  featureGateEnabled,
+  parseActivation,
+  unknownActivationEntries,
+  type Activation,
+  type EligibilityFacts,
+} from './eligibility.js';
+import type { Hardware } from './hardware.js';
+import type { Topology } from './topology.js';
+
+function hco(annotations?: Record<string, string>, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'hco.kubevirt.io/v1',
+    kind: 'HyperConverged',
+    metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', ...(annotations ? { annotations } : {}) },
+    spec,
+  };
+}
+
+function asset(name: string, over: Partial<Asset> = {}): Asset {
+  return {
+    name,
+    path: `${over.family ?? 'machine-config'}/${name}.yaml.tpl`,
+    component: 'MachineConfig',
+    reconcileOrder: 10,
+    install: 'always',
+    family: 'machine-config',
+    templateParams: {},
+    conditions: [],
+    description: '',
+    ...over,
+  };
+}
+
+const NO_HW: Hardware = { pciDevicesPresent: false, numaNodesPresent: false, vfioCapable: false, usbDevicesPresent: false, gpuPresent: false };
+const TOPO: Topology = { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 6, masters: 3, workers: 3 };
+
+function facts(over: Partial<EligibilityFacts> = {}, crds: string[] = []): EligibilityFacts {
+  return { hco: hco({ [ANNOTATIONS.autopilot]: 'true' }), hardware: NO_HW, topology: TOPO, hasCrd: (n) => crds.includes(n), ...over };
+}
+
+const ALL: Activation = { all: true, names: new Set() };
+
+describe('parseActivation', () => {
+  it('is undefined (idle) when the annotation is absent', () => {
+    assert.equal(parseActivation(hco()), undefined);
+    assert.equal(parseActivation(hco({ other: 'true' })), undefined);
+    assert.equal(parseActivation({ kind: 'HyperConverged' }), undefined);
+  });
+
+  it('is undefined (idle) when the annotation is empty, blank or "false"', () => {
+    for (const v of ['', '   ', 'false', ' false ']) assert.equal(parseActivation(hco({ [ANNOTATIONS.autopilot]: v })), undefined, JSON.stringify(v));
+  });
+
+  it('activates everything on "true" (surrounding spaces tolerated)', () => {
+    for (const v of ['true', '  true\n']) {
+      const a = parseActivation(hco({ [ANNOTATIONS.autopilot]: v }));
+      assert.deepEqual(a, { all: true, names: new Set() });
+    }
+  });
+
+  it('parses a list: trims entries, lowercases them and drops empty ones', () => {
+    const a = parseActivation(hco({ [ANNOTATIONS.autopilot]: ' MTV , machine-config,,  Remediation ,' }));
+    assert.deepEqual(a, { all: false, names: new Set(['mtv', 'machine-config', 'remediation']) });
+  });
+
+  it('parses a single-entry list', () => {
+    assert.deepEqual(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'descheduler' })), { all: false, names: new Set(['descheduler']) });
+  });
+});
+
+describe('activates and unknownActivationEntries', () => {
+  const swap = asset('swap', { group: 'node-tuning' });
+  const mtv = asset('mtv', { family: 'operators', component: 'ForkliftController' });
+  const list = (...names: string[]): Activation => ({ all: false, names: new Set(names) });
+
+  it('"true" activates every asset', () => {
+    assert.ok(activates(ALL, swap));
+    assert.ok(activates(ALL, mtv));
+  });
+
+  it('activates by asset name', () => {
+    assert.ok(activates(list('mtv'), mtv));
+    assert.ok(!activates(list('mtv'), swap));
+  });
+
+  it('activates by family (the template folder)', () => {
+    assert.ok(activates(list('machine-config'), swap));
+    assert.ok(!activates(list('machine-config'), mtv));
+  });
+
+  it('activates by group', () => {
+    assert.ok(activates(list('node-tuning'), swap));
+    assert.ok(!activates(list('node-tuning'), mtv));
+  });
+
+  it('an asset without a group is not activated by an empty-string entry', () => {
+    assert.ok(!activates(list(''), mtv));
+  });
+
+  it('reports entries that name no asset, family or group', () => {
+    assert.deepEqual(unknownActivationEntries(list('mtv', 'operators', 'node-tuning', 'machine-config', 'metallb', 'typo'), [swap, mtv]), ['metallb', 'typo']);
+    assert.deepEqual(unknownActivationEntries(list('swap'), [swap, mtv]), []);
+    assert.deepEqual(unknownActivationEntries(ALL, [swap]), []);
+  });
+});
+
+describe('dig', () => {
+  const obj = { spec: { a: { b: 0, n: null, list: ['x', { y: 1 }] } } };
+
+  it('reads a dotted path', () => {
+    assert.deepEqual(dig(obj, 'spec.a'), obj.spec.a);
+    assert.equal(dig(obj, 'spec.a.b'), 0);
+    assert.equal(dig(obj, 'spec.a.n'), null);
+  });
+
+  it('is undefined when a segment is missing or a parent is not an object', () => {
+    assert.equal(dig(obj, 'spec.missing.b'), undefined);
+    assert.equal(dig(obj, 'spec.a.b.c'), undefined);
+    assert.equal(dig(obj, 'spec.a.n.c'), undefined);
+    assert.equal(dig(undefined, 'spec'), undefined);
+    assert.equal(dig(null, 'spec'), undefined);
+  });
+
+  it('indexes arrays by number segments', () => {
+    assert.equal(dig(obj, 'spec.a.list.0'), 'x');
+    assert.equal(dig(obj, 'spec.a.list.1.y'), 1);
+    assert.equal(dig(obj, 'spec.a.list.2'), undefined);
+  });
+
+  it('returns the object itself for an empty path and ignores empty segments', () => {
+    assert.equal(dig(obj, ''), obj);
+    assert.equal(dig(obj, '.spec..a.b.'), 0);
+  });
+
+  it('never reads inherited properties (no prototype access)', () => {
+    assert.equal(dig({}, 'constructor'), undefined);
+    assert.equal(dig({}, '__proto__'), undefined);
+    assert.equal(dig({ a: {} }, 'a.toString'), undefined);
+  });
+});
+
+describe('featureGateEnabled', () => {
+  const withGates = (featureGates: unknown): KubeObject => hco(undefined, { featureGates });
+
+  it('is true for a listed gate without a state, or in state Enabled', () => {
+    assert.ok(featureGateEnabled(withGates([{ name: 'CPUManager' }]), 'CPUManager'));
+    assert.ok(featureGateEnabled(withGates([{ name: 'Other' }, { name: 'CPUManager', state: 'Enabled' }]), 'CPUManager'));
+  });
+
+  it('is false for a gate in state Disabled', () => {
+    assert.ok(!featureGateEnabled(withGates([{ name: 'CPUManager', state: 'Disabled' }]), 'CPUManager'));
+  });
+
+  it('is false for a gate not listed, or when there is no list', () => {
+    assert.ok(!featureGateEnabled(withGates([{ name: 'Other' }]), 'CPUManager'));
+    assert.ok(!featureGateEnabled(withGates([]), 'CPUManager'));
+    assert.ok(!featureGateEnabled(hco(), 'CPUManager'));
+    assert.ok(!featureGateEnabled({ kind: 'HyperConverged' }, 'CPUManager'));
+  });
+
+  it('does not accept the v1beta1 map layout as a list', () => {
+    assert.ok(!featureGateEnabled(withGates({ CPUManager: true }), 'CPUManager'));
+  });
+
+  it('tolerates malformed list entries', () => {
+    assert.ok(!featureGateEnabled(withGates([null, 'CPUManager', 42]), 'CPUManager'));
+    assert.ok(featureGateEnabled(withGates([null, 'x', { name: 'CPUManager' }]), 'CPUManager'));
+  });
+
+  it('matches gate names exactly (case-sensitive)', () => {
+    assert.ok(!featureGateEnabled(withGates([{ name: 'cpumanager' }]), 'CPUManager'));
+  });
+});
+
+describe('evaluateEligibility', () => {
+  const eligible = { eligible: true };
+  const withCond = (...conditions: Condition[]): Asset => asset('x', { conditions });
+
+  it('is idle without an activation', () => {
+    const r = evaluateEligibility(asset('x'), undefined, facts());
+    assert.equal(r.eligible, false);
+    assert.match((r as { reason: string }).reason, /autopilot annotation is absent/);
+  });
+
+  it('skips an asset the activation list does not name', () => {
+    const r = evaluateEligibility(asset('x'), { all: false, names: new Set(['y']) }, facts());
+    assert.deepEqual(r, { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list` });
+  });
+
+  it('is eligible when activated and there are no conditions', () => {
+    assert.deepEqual(evaluateEligibility(asset('x'), ALL, facts()), eligible);
+    assert.deepEqual(evaluateEligibility(asset('x'), { all: false, names: new Set(['x']) }, facts()), eligible);
+  });
+
+  describe('annotation condition', () => {
+    const a = withCond({ type: 'annotation', key: 'platform.kubevirt.io/enable-mtv', value: 'true' });
+    it('holds when the HCO annotation has the value', () => {
+      assert.deepEqual(evaluateEligibility(a, ALL, facts({ hco: hco({ 'platform.kubevirt.io/enable-mtv': 'true' }) })), eligible);
+    });
+    it('does not hold when absent or different', () => {
+      for (const ann of [{}, { 'platform.kubevirt.io/enable-mtv': 'false' }, { 'platform.kubevirt.io/enable-mtv': 'True' }] as Record<string, string>[]) {
+        const r = evaluateEligibility(a, ALL, facts({ hco: hco(ann) }));
+        assert.equal(r.eligible, false);
+        assert.match((r as { reason: string }).reason, /annotation platform\.kubevirt\.io\/enable-mtv is not "true"/);
+      }
+    });
+  });
+
+  describe('hardware-detection condition', () => {
+    const a = withCond({ type: 'hardware-detection', detector: 'gpuPresent' });
+    it('holds when the detector is true', () => {
+      assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, gpuPresent: true } })), eligible);
+    });
+    it('does not hold when the detector is false', () => {
+      assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, pciDevicesPresent: true } })), {
+        eligible: false,
+        reason: 'no node shows gpuPresent',
+      });
+    });
+  });
+
+  describe('feature-gate condition', () => {
+    const a = withCond({ type: 'feature-gate', gate: 'CPUManager' });
+    it('holds when the gate is enabled', () => {
+      assert.deepEqual(evaluateEligibility(a, ALL, facts({ hco: hco(undefined, { featureGates: [{ name: 'CPUManager' }] }) })), eligible);
+    });
+    it('does not hold when the gate is Disabled', () => {
+      const r = evaluateEligibility(a, ALL, facts({ hco: hco(undefined, { featureGates: [{ name: 'CPUManager', state: 'Disabled' }] }) }));
+      assert.deepEqual(r, { eligible: false, reason: 'HyperConverged feature gate CPUManager is not enabled' });
+    });
+  });
+
+  describe('hco-field-unconfigured condition', () => {
+    const a = withCond({ type: 'hco-field-unconfigured', path: 'spec.liveMigrationConfig.parallelMigrationsPerCluster' });
+    it('holds when the field is absent or null', () => {
+      assert.deepEqual(evaluateEligibility(a, ALL, facts({ hco: hco(undefined, {}) })), eligible);
+      assert.deepEqual(evaluateEligibility(a, ALL, facts({ hco: hco(undefined, { liveMigrationConfig: { parallelMigrationsPerCluster: null } }) })), eligible);
+    });
+    it('does not hold when the HCO sets the field, even to a falsy value', () => {
+      for (const v of [5, 0, false, '']) {
+        const r = evaluateEligibility(a, ALL, facts({ hco: hco(undefined, { liveMigrationConfig: { parallelMigrationsPerCluster: v } }) }));
+        assert.deepEqual(r, { eligible: false, reason: 'the HyperConverged already sets spec.liveMigrationConfig.parallelMigrationsPerCluster' }, String(v));
+      }
+    });
+  });
+
+  describe('topology condition', () => {
+    it('holds when the fact has the wanted value', () => {
+      assert.deepEqual(evaluateEligibility(withCond({ type: 'topology', fact: 'hasDedicatedWorkers', value: true }), ALL, facts()), eligible);
+      assert.deepEqual(evaluateEligibility(withCond({ type: 'topology', fact: 'singleNode', value: false }), ALL, facts()), eligible);
+    });
+    it('does not hold otherwise', () => {
+      assert.deepEqual(evaluateEligibility(withCond({ type: 'topology', fact: 'hasSchedulableMasters', value: true }), ALL, facts()), {
+        eligible: false,
+        reason: 'topology: hasSchedulableMasters is false',
+      });
+      assert.deepEqual(evaluateEligibility(withCond({ type: 'topology', fact: 'singleNode', value: true }), ALL, facts()).eligible, false);
+    });
+  });
+
+  it('requires all conditions and reports the first that fails', () => {
+    const a = withCond({ type: 'topology', fact: 'hasDedicatedWorkers', value: true }, { type: 'hardware-detection', detector: 'numaNodesPresent' }, {
+      type: 'hardware-detection',
+      detector: 'vfioCapable',
+    });
+    assert.deepEqual(evaluateEligibility(a, ALL, facts()), { eligible: false, reason: 'no node shows numaNodesPresent' });
+    assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, numaNodesPresent: true } })), {
+      eligible: false,
+      reason: 'no node shows vfioCapable',
+    });
+    assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, numaNodesPresent: true, vfioCapable: true } })), eligible);
+  });
+
+  describe('gate CRD', () => {
+    const a = asset('mtv', { gateCrd: 'forkliftcontrollers.forklift.konveyor.io' });
+    it('is not eligible, and names the missing CRD, when the gate CRD is not installed', () => {
+      assert.deepEqual(evaluateEligibility(a, ALL, facts()), {
+        eligible: false,
+        reason: 'CRD forkliftcontrollers.forklift.konveyor.io is not installed',
+        missingCrd: 'forkliftcontrollers.forklift.konveyor.io',
+      });
+    });
+    it('is eligible once the CRD is installed', () => {
+      assert.deepEqual(evaluateEligibility(a, ALL, facts({}, ['forkliftcontrollers.forklift.konveyor.io'])), eligible);
+    });
+    it('reports a failing condition before the missing CRD (no CRD noise for assets that do not apply)', () => {
+      const r = evaluateEligibility({ ...a, conditions: [{ type: 'hardware-detection', detector: 'gpuPresent' }] }, ALL, facts());
+      assert.deepEqual(r, { eligible: false, reason: 'no node shows gpuPresent' });
+    });
+  });
+});
