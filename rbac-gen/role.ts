@@ -1,0 +1,162 @@
+// The operator's ClusterRole, built from the kinds the assets use and the operator's fixed needs,
+// and written as stable YAML: one rule per resource, sorted by API group then resource, verbs in a
+// fixed order, each rule with a comment saying why the operator needs it.
+import type { CrdInfo } from '../operator/kube/crd-info.js';
+import type { KindUse } from './collect.js';
+import { mapKind, mapKindByName, MappingError } from './kinds.js';
+
+export const ROLE_NAME = 'virt-platform-operator';
+export const HEADER = '# AUTO-GENERATED — DO NOT EDIT (npm run rbac-gen)';
+
+export const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
+export type Verb = (typeof VERB_ORDER)[number];
+
+/**
+ * A managed kind: informer (list, watch), GET when the cache misses, server-side apply (PATCH,
+ * also dry-run; creating through apply needs create), merge PATCH of the pause annotation.
+ * No update: nothing PUTs a managed object.
+ */
+export const MANAGED_VERBS: readonly Verb[] = ['get', 'list', 'watch', 'create', 'patch'];
+/** A tombstoned kind: found through the label-selected informer, then DELETEd. */
+export const TOMBSTONE_VERBS: readonly Verb[] = ['list', 'watch', 'delete'];
+
+export interface FixedNeed {
+  group: string;
+  resource: string;
+  verbs: Verb[];
+  why: string;
+}
+
+/** What the operator needs whatever the assets are (Leases are in the namespaced leader-election Role). */
+export const FIXED_NEEDS: readonly FixedNeed[] = [
+  { group: '', resource: 'events', verbs: ['create'], why: 'Events about managed objects (cluster-scoped ones go to "default")' },
+  { group: '', resource: 'namespaces', verbs: ['get', 'list', 'watch'], why: 'target namespaces (a missing one is a soft dependency)' },
+  { group: '', resource: 'nodes', verbs: ['get', 'list', 'watch'], why: 'hardware and topology detection' },
+  { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', verbs: ['get', 'list', 'watch'], why: 'soft dependencies: watches start and stop with CRDs' },
+  { group: 'hco.kubevirt.io', resource: 'hyperconvergeds', verbs: ['get', 'list', 'watch', 'patch'], why: 'the HyperConverged is the configuration source' },
+];
+
+/**
+ * Kinds the operator reads and applies but never creates: the HyperConverged is the configuration
+ * source, so without one the operator is idle and there is nothing to create.
+ */
+export const NEVER_CREATED = new Set(['hco.kubevirt.io/HyperConverged']);
+
+export interface Rule {
+  group: string;
+  resource: string;
+  verbs: Verb[];
+  /** Why: the fixed need, the assets and the tombstone files behind the rule (sorted). */
+  fixed?: string;
+  assets: string[];
+  tombstones: string[];
+}
+
+type Why = { fixed: string } | KindUse['by'];
+
+interface Acc {
+  group: string;
+  resource: string;
+  verbs: Set<Verb>;
+  fixed?: string;
+  assets: Set<string>;
+  tombstones: Set<string>;
+}
+
+function grant(rules: Map<string, Acc>, group: string, resource: string, verbs: readonly Verb[], why: Why): void {
+  const k = `${group}\u0000${resource}`;
+  let r = rules.get(k);
+  if (!r) rules.set(k, (r = { group, resource, verbs: new Set(), assets: new Set(), tombstones: new Set() }));
+  for (const v of verbs) r.verbs.add(v);
+  if ('fixed' in why) r.fixed = why.fixed;
+  else if ('asset' in why) r.assets.add(why.asset);
+  else r.tombstones.add(why.tombstone);
+}
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Builds the rules; throws a MappingError listing every kind it cannot map. */
+export function buildRules(managed: readonly KindUse[], tombstones: readonly KindUse[], crds: readonly CrdInfo[]): Rule[] {
+  const rules = new Map<string, Acc>();
+  for (const f of FIXED_NEEDS) grant(rules, f.group, f.resource, f.verbs, { fixed: f.why });
+  const problems: string[] = [];
+  const map = (u: KindUse): ReturnType<typeof mapKind> | undefined => {
+    try {
+      return u.fromCatalogOnly ? mapKindByName(u.kind, crds) : mapKind(u.apiVersion, u.kind, crds);
+    } catch (e) {
+      if (!(e instanceof MappingError)) throw e;
+      problems.push(`${'asset' in u.by ? `asset ${u.by.asset}` : u.by.tombstone}: ${e.message}`);
+      return undefined;
+    }
+  };
+  for (const u of managed) {
+    const m = map(u);
+    if (!m) continue;
+    const verbs = NEVER_CREATED.has(`${m.group}/${m.kind}`) ? MANAGED_VERBS.filter((v) => v !== 'create') : MANAGED_VERBS;
+    grant(rules, m.group, m.resource, verbs, u.by);
+  }
+  for (const u of tombstones) {
+    const m = map(u);
+    if (m) grant(rules, m.group, m.resource, TOMBSTONE_VERBS, u.by);
+  }
+  if (problems.length) throw new MappingError(`cannot map every kind to a resource:\n  ${problems.join('\n  ')}`);
+  const out = [...rules.values()].map((r) => ({
+    group: r.group,
+    resource: r.resource,
+    verbs: VERB_ORDER.filter((v) => r.verbs.has(v)),
+    ...(r.fixed ? { fixed: r.fixed } : {}),
+    assets: [...r.assets].sort(byCodePoint),
+    tombstones: [...r.tombstones].sort(byCodePoint),
+  }));
+  out.sort((a, b) => byCodePoint(a.group, b.group) || byCodePoint(a.resource, b.resource));
+  for (const r of out) {
+    if ([r.group, r.resource, ...r.verbs].some((s) => s.includes('*'))) throw new Error(`refusing a wildcard in the generated role: ${JSON.stringify(r)}`);
+  }
+  return out;
+}
+
+/** Folds a comment into lines of at most `width` characters. */
+function comment(text: string, indent: string, width = 100): string[] {
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && indent.length + 2 + cur.length + 1 + w.length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.map((l, i) => `${indent}# ${i ? '  ' : ''}${l}`);
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+export function roleYaml(rules: readonly Rule[]): string {
+  const lines = [
+    HEADER,
+    '#',
+    '# The permissions of the virt-platform-operator ServiceAccount, generated by rbac-gen/ from',
+    '# assets/metadata.yaml (every template rendered with every condition satisfied) and',
+    '# assets/tombstones/, plus the operator\'s fixed needs. Managed kinds get get/list/watch/',
+    '# create/patch (server-side apply); only tombstoned kinds get delete. The leader-election',
+    '# Lease is in a namespaced Role (manifests/rbac/leader-election.yaml), not here.',
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: ClusterRole',
+    'metadata:',
+    `  name: ${ROLE_NAME}`,
+    '  labels:',
+    '    app.kubernetes.io/name: virt-platform-operator',
+    'rules:',
+  ];
+  for (const r of rules) {
+    const why = [
+      ...(r.fixed ? [r.fixed] : []),
+      ...(r.assets.length ? [`asset${r.assets.length > 1 ? 's' : ''} ${r.assets.join(', ')}`] : []),
+      ...(r.tombstones.length ? [`tombstone${r.tombstones.length > 1 ? 's' : ''} ${r.tombstones.join(', ')}`] : []),
+    ];
+    lines.push(...comment(why.join('; '), '  '));
+    lines.push(`  - apiGroups: [${q(r.group)}]`, `    resources: [${q(r.resource)}]`, `    verbs: [${r.verbs.map(q).join(', ')}]`);
+  }
+  return lines.join('\n') + '\n';
+}
