@@ -298,3 +298,11 @@ describe('evaluateEligibility', () => {
     });
   });
 });
+
+describe('parseActivation: case', () => {
+  it('reads "True" and "FALSE" as the booleans an admin meant', () => {
+    const h = (v: string): KubeObject => ({ metadata: { annotations: { [ANNOTATIONS.autopilot]: v } } });
+    assert.deepEqual(parseActivation(h('True'))?.all, true);
+    assert.equal(parseActivation(h('FALSE')), undefined);
+  });
+});

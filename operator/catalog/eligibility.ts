@@ -24,8 +24,8 @@ export interface Activation {
 /** Parses the autopilot annotation: undefined when the operator must stay idle. */
 export function parseActivation(hco: KubeObject): Activation | undefined {
   const raw = annotationsOf(hco)[ANNOTATIONS.autopilot]?.trim() ?? '';
-  if (!raw || raw === 'false') return undefined;
-  if (raw === 'true') return { all: true, names: new Set() };
+  if (!raw || raw.toLowerCase() === 'false') return undefined;
+  if (raw.toLowerCase() === 'true') return { all: true, names: new Set() };
   return { all: false, names: new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) };
 }
 

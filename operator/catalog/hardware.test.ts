@@ -193,3 +193,15 @@ describe('detectHardware', () => {
     assert.equal(detectHardware(m.values()).numaNodesPresent, true);
   });
 });
+
+describe('detectHardware: BMC display controllers', () => {
+  const node = (labels: Record<string, string>): NodeProjection => ({ name: 'n', labels, capacityKeys: [], unschedulable: false, taints: [] });
+  it('does not count the ASPEED or Matrox display of a server BMC as a GPU or a PCI device to pass through', () => {
+    for (const bmc of ['feature.node.kubernetes.io/pci-0300_1a03.present', 'feature.node.kubernetes.io/pci-0300_102b.present']) {
+      const hw = detectHardware([node({ [bmc]: 'true' })]);
+      assert.equal(hw.gpuPresent, false, bmc);
+      assert.equal(hw.pciDevicesPresent, false, bmc);
+    }
+    assert.equal(detectHardware([node({ 'feature.node.kubernetes.io/pci-0300_10de.present': 'true' })]).gpuPresent, true);
+  });
+});

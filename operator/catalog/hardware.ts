@@ -19,6 +19,9 @@ const NFD = 'feature.node.kubernetes.io/';
 const RELEVANT_LABEL = /^(node-role\.kubernetes\.io\/|feature\.node\.kubernetes\.io\/(pci-|usb-|memory-numa|iommu-enabled|cpu-model\.vendor_id)|nvidia\.com\/gpu\.present$|kubernetes\.io\/hostname$)/;
 // Device plugins that KubeVirt itself registers on every node; they say nothing about hardware.
 const KUBEVIRT_BUILTIN_DEVICES = new Set(['devices.kubevirt.io/kvm', 'devices.kubevirt.io/tun', 'devices.kubevirt.io/vhost-net', 'devices.kubevirt.io/vhost-vsock']);
+// Display controllers of server BMCs (ASPEED, Matrox G200 in iLO/iDRAC): on nearly every
+// bare-metal server, and not devices anyone passes through to a VM.
+const BMC_DISPLAY = /^feature\.node\.kubernetes\.io\/pci-03[0-9a-f]*_(1a03|102b)\b/;
 const GPU_RESOURCE = /^(nvidia\.com\/(gpu|mig-.*|[A-Z].*)|amd\.com\/gpu|gpu\.intel\.com\/.*)$/;
 
 interface RawNode {
@@ -45,7 +48,7 @@ export function sameProjection(a: NodeProjection | undefined, b: NodeProjection 
 }
 
 const truthy = (v: string | undefined): boolean => v === 'true';
-const labelMatch = (n: NodeProjection, re: RegExp): boolean => Object.entries(n.labels).some(([k, v]) => re.test(k) && truthy(v));
+const labelMatch = (n: NodeProjection, re: RegExp): boolean => Object.entries(n.labels).some(([k, v]) => re.test(k) && !BMC_DISPLAY.test(k) && truthy(v));
 
 // NFD labels PCI devices as pci-<class><subclass>_<vendor>.present (default classes: 03 display,
 // 0b40 co-processor, 12 processing accelerators) and USB devices as usb-<class>_<vendor>_<device>.present.

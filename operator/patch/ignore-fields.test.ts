@@ -181,3 +181,12 @@ describe('maskIgnoredFields', () => {
     assert.throws(() => mask(d, live(), '/spec/list/2'), InvalidIgnoreFieldsError);
   });
 });
+
+describe('parseIgnoreFields: server-owned fields', () => {
+  it('refuses fields the API server maintains, which an apply must never carry', () => {
+    for (const p of ['/status', '/status/conditions', '/metadata/finalizers', '/metadata/ownerReferences/0', '/metadata/resourceVersion', '/metadata/managedFields']) {
+      assert.throws(() => parseIgnoreFields(p), /set by the API server/, p);
+    }
+    assert.equal(parseIgnoreFields('/metadata/annotations/x').length, 1);
+  });
+});

@@ -10,6 +10,8 @@ export class InvalidIgnoreFieldsError extends Error {
 }
 
 const MAX_POINTERS = 100;
+// Fields the server maintains: copying their live values into an apply would co-own them.
+const SERVER_OWNED = ['/status', '/metadata/resourceVersion', '/metadata/uid', '/metadata/generation', '/metadata/creationTimestamp', '/metadata/deletionTimestamp', '/metadata/managedFields', '/metadata/ownerReferences', '/metadata/finalizers'];
 // Fields that say which object this is; yielding them would change the target, not a setting.
 const IDENTITY = ['', '/apiVersion', '/kind', '/metadata', '/metadata/name', '/metadata/namespace', '/metadata/labels', '/metadata/labels/platform.kubevirt.io~1managed-by'];
 
@@ -19,6 +21,7 @@ export function parseIgnoreFields(text: string): string[][] {
   if (pointers.length > MAX_POINTERS) throw new InvalidIgnoreFieldsError(`at most ${MAX_POINTERS} pointers are allowed`);
   return pointers.map((p) => {
     if (IDENTITY.includes(p)) throw new InvalidIgnoreFieldsError(`"${p}" names the object's identity and cannot be ignored`);
+    if (SERVER_OWNED.some((s) => p === s || p.startsWith(s + '/'))) throw new InvalidIgnoreFieldsError(`"${p}" is set by the API server, not by the operator; there is nothing to ignore`);
     try {
       const segs = parsePointer(p);
       if (segs.some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype')) throw new Error(`"${p}" uses a forbidden segment`);
