@@ -32,6 +32,9 @@ export interface ControlPlane {
 
 export interface StartOptions {
   progress?: (line: string) => void;
+  /** Kill everything and exit on SIGINT/SIGTERM (default). Callers with their own shutdown pass
+   *  false; the processes are still killed when this process exits. */
+  handleSignals?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -188,8 +191,10 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   process.on('exit', killAllNow);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  if (opts.handleSignals !== false) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
 
   const stop = async (): Promise<void> => {
     if (stopped) return;
