@@ -3,7 +3,6 @@ export const REASONS = {
   AssetApplied: 'Normal',
   AssetSkipped: 'Normal',
   ApplyFailed: 'Warning',
-  DriftDetected: 'Warning',
   DriftCorrected: 'Normal',
   PatchApplied: 'Normal',
   InvalidPatch: 'Warning',

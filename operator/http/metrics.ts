@@ -56,7 +56,7 @@ export class OperatorMetrics implements ChainMetrics {
     labelNames: ['verb'],
     registers: [this.registry],
   });
-  private readonly state = new Map<string, { status: string; customizations: string[] }>();
+  private readonly state = new Map<string, { status: string; customizations: string[]; failure?: string }>();
 
   constructor(defaultMetrics = true) {
     if (defaultMetrics) client.collectDefaultMetrics({ register: this.registry });
@@ -64,7 +64,8 @@ export class OperatorMetrics implements ChainMetrics {
 
   outcome(asset: string, o: Outcome, customizations: string[]): void {
     const custom = o.reason === 'UnmanagedMode' ? ['unmanaged'] : customizations;
-    this.state.set(asset, { status: o.status, customizations: custom });
+    const failure = o.status === 'failed' || o.status === 'refused' ? (o.reason ?? 'Error') : undefined;
+    this.state.set(asset, { status: o.status, customizations: custom, failure });
     if (o.status === 'skipped' && o.reason !== 'UnmanagedMode') this.compliance.remove({ asset });
     else this.compliance.set({ asset }, IN_SYNC.has(o.status) ? 1 : 0);
     this.missing.set({ asset }, o.reason === 'CRDMissing' ? 1 : 0);
@@ -73,11 +74,8 @@ export class OperatorMetrics implements ChainMetrics {
     for (const type of ['patch', 'ignore-fields', 'unmanaged']) {
       this.customizations.set({ type }, [...this.state.values()].filter((s) => s.customizations.includes(type)).length);
     }
-    this.failureReasons.set(asset, o.status === 'failed' || o.status === 'refused' ? (o.reason ?? 'Error') : undefined);
-    for (const [a, r] of this.failureReasons) if (r) this.failing.set({ asset: a, reason: r }, 1);
+    for (const [a, s] of this.state) if (s.failure) this.failing.set({ asset: a, reason: s.failure }, 1);
   }
-
-  private readonly failureReasons = new Map<string, string | undefined>();
 
   thrashing(asset: string): void {
     this.thrashingTotal.inc({ asset });
