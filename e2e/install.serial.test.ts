@@ -1,0 +1,247 @@
+// The install path end to end, on a private control plane: the real `kubectl apply -k manifests/`
+// (server-side, and a server-side dry run first), then the built operator as a process
+// authenticated as its own ServiceAccount (a TokenRequest token — not the admin), with leader
+// election in its namespace exactly as the Deployment runs it. It must converge every eligible
+// asset with no 403. The negative test takes one verb away from the generated ClusterRole and shows
+// the same convergence check catches the 403 — so this suite can fail when the role is short.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import yaml from 'js-yaml';
+import { startControlPlane, type ControlPlane } from '../envtest/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
+import { repoPath } from '../envtest/repo.js';
+import { loadCatalog, type Catalog } from '../operator/catalog/catalog.js';
+import { KubeClient } from '../operator/kube/client.js';
+import { projectCrd, type CrdInfo } from '../operator/kube/crd-info.js';
+import type { KubeObject } from '../operator/kube/types.js';
+import { freePort, OperatorProcess } from './support/operator-process.js';
+import {
+  checkConvergence,
+  HCO_NAMESPACE,
+  kubectl,
+  OPERATOR_NAMESPACE,
+  OPERATOR_SA,
+  seedCluster,
+  serviceAccountKubeconfig,
+  type Convergence,
+} from './support/install-cluster.js';
+
+const MANIFESTS = repoPath('manifests');
+const POD_NAME = 'virt-platform-operator-5d8f9c7b6-e2e01';
+
+type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
+type Probe = { httpGet: { path: string; port: string } };
+interface PodSpec {
+  serviceAccountName: string;
+  securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
+  containers: {
+    args: string[];
+    env: { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }[];
+    securityContext: unknown;
+    livenessProbe: Probe;
+    readinessProbe: Probe;
+    resources: { requests: { cpu?: string; memory?: string }; limits: { memory?: string } };
+  }[];
+}
+
+describe('install: kubectl apply -k manifests/, then the operator as its own ServiceAccount', () => {
+  let cp: ControlPlane;
+  let work: string;
+  let catalog: Catalog;
+  let crds: Map<string, CrdInfo>;
+  const procs: OperatorProcess[] = [];
+  let converged: Convergence | undefined;
+
+  before(async () => {
+    cp = await startControlPlane();
+    const crdObjects = loadCrds(crdDir());
+    await installCrds(cp.admin, crdObjects);
+    crds = new Map(crdObjects.map((c) => [c.metadata!.name!, projectCrd(c)]));
+    catalog = loadCatalog(repoPath('assets'));
+    work = mkdtempSync(join(tmpdir(), 'vpo-install-e2e-'));
+  });
+  after(async () => {
+    for (const p of procs) await p.stop();
+    await cp?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** The operator exactly as the Deployment runs it, but with this kubeconfig and local ports. */
+  const startOperator = async (kubeconfig: string): Promise<{ p: OperatorProcess; debug: number; health: number }> => {
+    const [health, metrics, debug] = [await freePort(), await freePort(), await freePort()];
+    const p = new OperatorProcess(
+      [
+        '--kubeconfig', kubeconfig,
+        '--namespace', HCO_NAMESPACE,
+        '--leader-elect',
+        '--metrics-bind-address', `127.0.0.1:${metrics}`,
+        '--health-probe-bind-address', `127.0.0.1:${health}`,
+        '--debug-bind-address', `127.0.0.1:${debug}`,
+        '--log-level', 'debug',
+      ],
+      { POD_NAME, POD_NAMESPACE: OPERATOR_NAMESPACE },
+    );
+    procs.push(p);
+    await p.waitForLog(/acquired the lease/, 30_000);
+    return { p, debug, health };
+  };
+
+  it('kustomize builds the manifests: restricted pod security, the generated role, no wildcard', async () => {
+    const built = await kubectl(cp, ['kustomize', MANIFESTS]);
+    assert.equal(built.code, 0, built.stderr);
+    const docs = yaml.loadAll(built.stdout) as KubeObject[];
+    assert.deepEqual(docs.map((d) => `${d.kind}/${d.metadata?.name}`).sort(), [
+      'ClusterRole/virt-platform-operator',
+      'ClusterRoleBinding/virt-platform-operator',
+      'Deployment/virt-platform-operator',
+      'Namespace/virt-platform-operator',
+      'Role/virt-platform-operator-leader-election',
+      'RoleBinding/virt-platform-operator-leader-election',
+      'Service/virt-platform-operator-metrics',
+      'ServiceAccount/virt-platform-operator',
+    ]);
+    const role = docs.find((d) => d.kind === 'ClusterRole') as KubeObject & { rules: Rule[] };
+    const generated = yaml.load(readFileSync(join(MANIFESTS, 'rbac', 'role.yaml'), 'utf8')) as { rules: Rule[] };
+    assert.deepEqual(role.rules, generated.rules, 'the ClusterRole is rbac-gen\'s, untouched by kustomize');
+    for (const d of docs.filter((x) => x.kind === 'ClusterRole' || x.kind === 'Role')) {
+      for (const r of (d as unknown as { rules: Rule[] }).rules) assert.ok(![...r.apiGroups, ...r.resources, ...r.verbs].includes('*'), `no wildcard in ${d.kind}: ${JSON.stringify(r)}`);
+    }
+    const dep = docs.find((d) => d.kind === 'Deployment') as KubeObject & { spec: { template: { spec: PodSpec } } };
+    const pod = dep.spec.template.spec;
+    const c = pod.containers[0]!;
+    assert.equal(pod.serviceAccountName, OPERATOR_SA);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
+    assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    assert.ok(c.args.includes('--leader-elect'));
+    assert.deepEqual(c.env.filter((e) => e.valueFrom).map((e) => `${e.name}=${e.valueFrom?.fieldRef.fieldPath}`), ['POD_NAME=metadata.name', 'POD_NAMESPACE=metadata.namespace']);
+    assert.equal(c.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(c.readinessProbe.httpGet.path, '/readyz');
+    assert.equal(c.livenessProbe.httpGet.port, 'health');
+    assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+  });
+
+  it('kubectl apply -k --server-side: a server-side dry run is accepted (once the namespace exists), then the real apply, with no PodSecurity warning', async () => {
+    // A dry run stores nothing, so on an empty cluster every namespaced object is refused for want
+    // of its namespace — and nothing else is refused.
+    const first = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side', '--dry-run=server']);
+    assert.equal(first.code, 1);
+    assert.match(first.stdout, /namespace\/virt-platform-operator serverside-applied \(server dry run\)/);
+    assert.match(first.stdout, /clusterrole\.rbac\.authorization\.k8s\.io\/virt-platform-operator serverside-applied \(server dry run\)/);
+    const errors = first.stderr.split('\n').filter((l) => l.trim());
+    assert.ok(errors.length > 0 && errors.every((l) => l.includes('namespaces "virt-platform-operator" not found')), first.stderr);
+    assert.equal(await cp.admin.getOrUndefined(`/api/v1/namespaces/${OPERATOR_NAMESPACE}`), undefined, 'a dry run stores nothing');
+    // So the namespace first (as documented), then the whole set dry-runs cleanly.
+    const ns = await kubectl(cp, ['apply', '--server-side', '-f', join(MANIFESTS, 'namespace.yaml')]);
+    assert.equal(ns.code, 0, ns.stderr);
+
+    const dry = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side', '--dry-run=server']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(dry.stdout.match(/serverside-applied \(server dry run\)/g)?.length, 8, dry.stdout);
+    assert.equal(await cp.admin.getOrUndefined(`/apis/apps/v1/namespaces/${OPERATOR_NAMESPACE}/deployments/virt-platform-operator`), undefined);
+
+    const real = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side']);
+    assert.equal(real.code, 0, real.stderr);
+    assert.doesNotMatch(real.stderr, /PodSecurity|violate/i, 'the Deployment meets the restricted Pod Security Standard');
+    assert.equal(real.stdout.match(/serverside-applied/g)?.length, 8, real.stdout);
+    const dep = await cp.admin.get(`/apis/apps/v1/namespaces/${OPERATOR_NAMESPACE}/deployments/virt-platform-operator`);
+    assert.equal(dep.metadata?.labels?.['app.kubernetes.io/part-of'], 'virt-platform-operator');
+    const again = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side', '--dry-run=server']);
+    assert.equal(again.code, 0, again.stderr);
+  });
+
+  it('converges every eligible asset as the operator ServiceAccount, with no 403 in its logs', async () => {
+    const seeded = await seedCluster(cp.admin, catalog, crds);
+    const kubeconfig = await serviceAccountKubeconfig(cp, work);
+    // The token really is the ServiceAccount, not an admin: it may not read Secrets.
+    const asSa = KubeClient.fromKubeconfigFile(kubeconfig);
+    const review = await asSa.create<KubeObject & { status: { allowed: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { resource: 'secrets', verb: 'list' } },
+    });
+    asSa.close();
+    assert.equal(review.status.allowed, false);
+
+    const { p, debug, health } = await startOperator(kubeconfig);
+    const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, timeoutMs: 90_000 });
+    process.stderr.write(
+      `install e2e: namespaces ${seeded.namespaces.join(', ')}; ${report.converged.length}/${report.eligible.length} eligible assets converged ` +
+        `(${catalog.assets.length} in the catalog): ${report.converged.join(', ')}\n`,
+    );
+    assert.deepEqual(report.problems, []);
+    assert.ok(report.ok);
+    assert.ok(report.eligible.length >= Math.ceil(catalog.assets.length / 2), `most assets are eligible on this cluster (${report.eligible.length})`);
+    assert.equal((await fetch(`http://127.0.0.1:${health}/readyz`)).status, 200);
+    const lease = await cp.admin.get<KubeObject & { spec: { holderIdentity: string } }>(
+      `/apis/coordination.k8s.io/v1/namespaces/${OPERATOR_NAMESPACE}/leases/virt-platform-operator-leader`,
+    );
+    assert.equal(lease.spec.holderIdentity, POD_NAME, 'the Lease in the operator namespace, held under the downward-API pod name');
+    assert.equal(await p.stop(), 0, 'SIGTERM: clean exit (the Lease is released with the Role\'s update)');
+    assert.equal(p.count((l) => /could not release the lease/.test(l.message ?? '')), 0);
+    converged = report;
+  });
+
+  it('negative: with patch removed from one managed kind, the same check reports the 403 and fails', async () => {
+    assert.ok(converged, 'needs the converged cluster of the previous test');
+    // The victim: the first converged asset's kind other than the HyperConverged.
+    const roleFile = join(MANIFESTS, 'rbac', 'role.yaml');
+    const role = yaml.load(readFileSync(roleFile, 'utf8')) as { rules: Rule[] };
+    const victimAsset = catalog.assets.find((a) => converged!.converged.includes(a.name) && a.component !== 'HyperConverged');
+    assert.ok(victimAsset, 'some converged asset besides the HyperConverged');
+    const crd = [...crds.values()].find((c) => c.kind === victimAsset.component);
+    const resource = crd?.plural ?? `${victimAsset.component.toLowerCase()}s`;
+    const group = crd?.group ?? '';
+    const rule = role.rules.find((r) => r.apiGroups.includes(group) && r.resources.includes(resource));
+    assert.ok(rule?.verbs.includes('patch'), `the generated role grants patch on ${resource}`);
+
+    // A copy of manifests/ whose generated role lacks that one verb, applied the same way.
+    const broken = join(work, 'manifests-without-patch');
+    cpSync(MANIFESTS, broken, { recursive: true });
+    const text = readFileSync(join(broken, 'rbac', 'role.yaml'), 'utf8');
+    const edited = text.replace(
+      new RegExp(`(apiGroups: \\[${JSON.stringify(group).replace(/\./g, '\\.')}\\]\\n {4}resources: \\[${JSON.stringify(resource)}\\]\\n {4}verbs: \\[[^\\]]*?), "patch"`),
+      '$1',
+    );
+    assert.notEqual(edited, text, 'removed one verb');
+    writeFileSync(join(broken, 'rbac', 'role.yaml'), edited);
+    const applied = await kubectl(cp, ['apply', '-k', broken, '--server-side']);
+    assert.equal(applied.code, 0, applied.stderr);
+
+    const kubeconfig = await serviceAccountKubeconfig(cp, work);
+    const asSa = KubeClient.fromKubeconfigFile(kubeconfig);
+    try {
+      // RBAC changes reach the authorizer through its informer: wait until patch is denied.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const r = await asSa.create<KubeObject & { status: { allowed: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { group, resource, verb: 'patch', namespace: crd?.namespaced ? 'default' : undefined } },
+        });
+        if (!r.status.allowed) break;
+        assert.ok(Date.now() < deadline, 'the reduced role takes effect');
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    } finally {
+      asSa.close();
+    }
+
+    const { p, debug } = await startOperator(kubeconfig);
+    const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, timeoutMs: 60_000 });
+    process.stderr.write(`install e2e (negative, no patch on ${resource}): problems reported:\n  ${report.problems.join('\n  ')}\n`);
+    assert.equal(report.ok, false, 'the convergence check fails');
+    const forbidden = report.problems.filter((l) => /\b403\b|forbidden/i.test(l));
+    assert.ok(forbidden.length > 0, 'it names the 403');
+    assert.ok(
+      forbidden.some((l) => l.includes(`asset ${victimAsset.name}`) && l.includes(resource)),
+      `the 403 is about asset ${victimAsset.name} and ${resource}: ${forbidden.join(' | ')}`,
+    );
+    // Only the assets of that kind fail; every other asset still converges.
+    const others = converged.converged.filter((a) => catalog.assets.find((x) => x.name === a)?.component !== victimAsset.component);
+    assert.deepEqual(others.filter((a) => !report.converged.includes(a)), [], 'assets of other kinds are unaffected');
+  });
+});
