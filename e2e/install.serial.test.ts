@@ -2,8 +2,9 @@
 // (server-side, and a server-side dry run first), then the built operator as a process
 // authenticated as its own ServiceAccount (a TokenRequest token — not the admin), with leader
 // election in its namespace exactly as the Deployment runs it. It must converge every eligible
-// asset with no 403. The negative test takes one verb away from the generated ClusterRole and shows
-// the same convergence check catches the 403 — so this suite can fail when the role is short.
+// asset and delete the tombstoned objects with no 403. The negative tests take one verb away from
+// the generated ClusterRole (patch on a managed kind, delete on the tombstoned kind) and show the
+// same convergence check catches the 403 — so this suite can fail when the role is short.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import {
   OPERATOR_NAMESPACE,
   OPERATOR_SA,
   seedCluster,
+  seedTombstones,
   serviceAccountKubeconfig,
   type Convergence,
 } from './support/install-cluster.js';
@@ -153,8 +155,9 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     assert.equal(again.code, 0, again.stderr);
   });
 
-  it('converges every eligible asset as the operator ServiceAccount, with no 403 in its logs', async () => {
+  it('converges every eligible asset and deletes the tombstoned objects as the operator ServiceAccount, with no 403 in its logs', async () => {
     const seeded = await seedCluster(cp.admin, catalog, crds);
+    const tombstones = await seedTombstones(cp.admin, catalog, crds);
     const kubeconfig = await serviceAccountKubeconfig(cp, work);
     // The token really is the ServiceAccount, not an admin: it may not read Secrets.
     const asSa = KubeClient.fromKubeconfigFile(kubeconfig);
@@ -167,10 +170,11 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     assert.equal(review.status.allowed, false);
 
     const { p, debug, health } = await startOperator(kubeconfig);
-    const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, timeoutMs: 90_000 });
+    const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, tombstones, timeoutMs: 90_000 });
     process.stderr.write(
       `install e2e: namespaces ${seeded.namespaces.join(', ')}; ${report.converged.length}/${report.eligible.length} eligible assets converged ` +
-        `(${catalog.assets.length} in the catalog): ${report.converged.join(', ')}\n`,
+        `(${catalog.assets.length} in the catalog): ${report.converged.join(', ')}; tombstones deleted: ` +
+        `${tombstones.map((t) => `${t.kind}/${t.metadata?.name}`).join(', ') || '(none)'}\n`,
     );
     assert.deepEqual(report.problems, []);
     assert.ok(report.ok);
@@ -185,28 +189,20 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     converged = report;
   });
 
-  it('negative: with patch removed from one managed kind, the same check reports the 403 and fails', async () => {
-    assert.ok(converged, 'needs the converged cluster of the previous test');
-    // The victim: the first converged asset's kind other than the HyperConverged.
-    const roleFile = join(MANIFESTS, 'rbac', 'role.yaml');
-    const role = yaml.load(readFileSync(roleFile, 'utf8')) as { rules: Rule[] };
-    const victimAsset = catalog.assets.find((a) => converged!.converged.includes(a.name) && a.component !== 'HyperConverged');
-    assert.ok(victimAsset, 'some converged asset besides the HyperConverged');
-    const crd = [...crds.values()].find((c) => c.kind === victimAsset.component);
-    const resource = crd?.plural ?? `${victimAsset.component.toLowerCase()}s`;
-    const group = crd?.group ?? '';
+  /**
+   * Applies a copy of manifests/ whose generated ClusterRole lacks one verb on one resource (the
+   * real install path), waits until the authorizer denies it, and returns a ServiceAccount kubeconfig.
+   */
+  const installWithout = async (verb: string, group: string, resource: string): Promise<string> => {
+    const role = yaml.load(readFileSync(join(MANIFESTS, 'rbac', 'role.yaml'), 'utf8')) as { rules: Rule[] };
     const rule = role.rules.find((r) => r.apiGroups.includes(group) && r.resources.includes(resource));
-    assert.ok(rule?.verbs.includes('patch'), `the generated role grants patch on ${resource}`);
-
-    // A copy of manifests/ whose generated role lacks that one verb, applied the same way.
-    const broken = join(work, 'manifests-without-patch');
+    assert.ok(rule?.verbs.includes(verb), `the generated role grants ${verb} on ${resource}`);
+    const broken = join(work, `manifests-without-${verb}-${resource}`);
     cpSync(MANIFESTS, broken, { recursive: true });
     const text = readFileSync(join(broken, 'rbac', 'role.yaml'), 'utf8');
-    const edited = text.replace(
-      new RegExp(`(apiGroups: \\[${JSON.stringify(group).replace(/\./g, '\\.')}\\]\\n {4}resources: \\[${JSON.stringify(resource)}\\]\\n {4}verbs: \\[[^\\]]*?), "patch"`),
-      '$1',
-    );
-    assert.notEqual(edited, text, 'removed one verb');
+    const q = (x: string): string => JSON.stringify(x).replace(/[.[\]]/g, '\\$&');
+    const edited = text.replace(new RegExp(`(apiGroups: \\[${q(group)}\\]\\n {4}resources: \\[${q(resource)}\\]\\n {4}verbs: \\[[^\\]]*?)(, )?${q(verb)}`), '$1');
+    assert.notEqual(edited, text, `removed ${verb} on ${resource}`);
     writeFileSync(join(broken, 'rbac', 'role.yaml'), edited);
     const applied = await kubectl(cp, ['apply', '-k', broken, '--server-side']);
     assert.equal(applied.code, 0, applied.stderr);
@@ -214,13 +210,14 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     const kubeconfig = await serviceAccountKubeconfig(cp, work);
     const asSa = KubeClient.fromKubeconfigFile(kubeconfig);
     try {
-      // RBAC changes reach the authorizer through its informer: wait until patch is denied.
+      // RBAC changes reach the authorizer through its informer: wait until the verb is denied.
+      const namespaced = [...crds.values()].find((c) => c.group === group && c.plural === resource)?.namespaced ?? false;
       const deadline = Date.now() + 10_000;
       for (;;) {
         const r = await asSa.create<KubeObject & { status: { allowed: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
           apiVersion: 'authorization.k8s.io/v1',
           kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { group, resource, verb: 'patch', namespace: crd?.namespaced ? 'default' : undefined } },
+          spec: { resourceAttributes: { group, resource, verb, namespace: namespaced ? 'default' : undefined } },
         });
         if (!r.status.allowed) break;
         assert.ok(Date.now() < deadline, 'the reduced role takes effect');
@@ -229,19 +226,63 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     } finally {
       asSa.close();
     }
+    return kubeconfig;
+  };
 
-    const { p, debug } = await startOperator(kubeconfig);
-    const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, timeoutMs: 60_000 });
-    process.stderr.write(`install e2e (negative, no patch on ${resource}): problems reported:\n  ${report.problems.join('\n  ')}\n`);
-    assert.equal(report.ok, false, 'the convergence check fails');
-    const forbidden = report.problems.filter((l) => /\b403\b|forbidden/i.test(l));
-    assert.ok(forbidden.length > 0, 'it names the 403');
-    assert.ok(
-      forbidden.some((l) => l.includes(`asset ${victimAsset.name}`) && l.includes(resource)),
-      `the 403 is about asset ${victimAsset.name} and ${resource}: ${forbidden.join(' | ')}`,
-    );
-    // Only the assets of that kind fail; every other asset still converges.
-    const others = converged.converged.filter((a) => catalog.assets.find((x) => x.name === a)?.component !== victimAsset.component);
-    assert.deepEqual(others.filter((a) => !report.converged.includes(a)), [], 'assets of other kinds are unaffected');
+  const restoreRole = async (): Promise<void> => {
+    const r = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side']);
+    assert.equal(r.code, 0, r.stderr);
+  };
+
+  it('negative: with patch removed from one managed kind, the same check reports the 403 and fails', async () => {
+    assert.ok(converged, 'needs the converged cluster of the previous test');
+    // The victim: the first converged asset's kind other than the HyperConverged.
+    const victimAsset = catalog.assets.find((a) => converged!.converged.includes(a.name) && a.component !== 'HyperConverged');
+    assert.ok(victimAsset, 'some converged asset besides the HyperConverged');
+    const crd = [...crds.values()].find((c) => c.kind === victimAsset.component);
+    assert.ok(crd, `${victimAsset.component} is a custom kind`);
+    const kubeconfig = await installWithout('patch', crd.group, crd.plural);
+    try {
+      const { p, debug } = await startOperator(kubeconfig);
+      const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, timeoutMs: 60_000 });
+      await p.stop();
+      process.stderr.write(`install e2e (negative, no patch on ${crd.plural}): problems reported:\n  ${report.problems.join('\n  ')}\n`);
+      assert.equal(report.ok, false, 'the convergence check fails');
+      const forbidden = report.problems.filter((l) => /\b403\b|forbidden/i.test(l));
+      assert.ok(forbidden.length > 0, 'it names the 403');
+      assert.ok(
+        forbidden.some((l) => l.includes(`asset ${victimAsset.name}`) && l.includes(crd.plural)),
+        `the 403 is about asset ${victimAsset.name} and ${crd.plural}: ${forbidden.join(' | ')}`,
+      );
+      // Only the assets of that kind fail; every other asset still converges.
+      const others = converged.converged.filter((a) => catalog.assets.find((x) => x.name === a)?.component !== victimAsset.component);
+      assert.deepEqual(others.filter((a) => !report.converged.includes(a)), [], 'assets of other kinds are unaffected');
+    } finally {
+      await restoreRole();
+    }
+  });
+
+  it('negative: with delete removed from the tombstoned kind, the same check reports the 403 and fails', async (t) => {
+    const tombstones = await seedTombstones(cp.admin, catalog, crds);
+    if (tombstones.length === 0) {
+      t.skip('assets/tombstones is empty');
+      return;
+    }
+    const victim = tombstones[0]!;
+    const crd = [...crds.values()].find((c) => c.kind === victim.kind && `${c.group}/${c.storageVersion}` === victim.apiVersion);
+    const group = crd?.group ?? '';
+    const resource = crd?.plural ?? `${victim.kind!.toLowerCase()}s`;
+    const kubeconfig = await installWithout('delete', group, resource);
+    try {
+      const { p, debug } = await startOperator(kubeconfig);
+      const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, tombstones, timeoutMs: 60_000 });
+      await p.stop();
+      process.stderr.write(`install e2e (negative, no delete on ${resource}): problems reported:\n  ${report.problems.map((l) => l.slice(0, 300)).join('\n  ')}\n`);
+      assert.equal(report.ok, false, 'the convergence check fails');
+      assert.ok(report.problems.some((l) => /\b403\b|forbidden/i.test(l) && l.includes(resource)), 'it names the 403 on the delete');
+      assert.ok(report.problems.some((l) => l.includes(`${resource}/${victim.metadata?.name}`)), 'about the tombstoned object');
+    } finally {
+      await restoreRole();
+    }
   });
 });

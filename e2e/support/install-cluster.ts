@@ -18,7 +18,7 @@ import { pathOf, resolveResource } from '../../operator/kube/resources.js';
 import type { KubeObject } from '../../operator/kube/types.js';
 import { Renderer } from '../../operator/render/renderer.js';
 import type { ControlPlane } from '../../envtest/controlplane.js';
-import { allOptIns } from '../../rbac-gen/collect.js';
+import { allOptIns, loadTombstoneFiles } from '../../rbac-gen/collect.js';
 import type { OperatorProcess } from './operator-process.js';
 
 export const OPERATOR_NAMESPACE = 'virt-platform-operator';
@@ -134,6 +134,27 @@ export async function seedCluster(admin: KubeClient, catalog: Catalog, crds: Rea
   return { hco, namespaces };
 }
 
+/**
+ * Creates every object assets/tombstones names, labelled as the operator's (as an older version
+ * would have left it), so that the run has something to delete: proof that delete is granted.
+ */
+export async function seedTombstones(admin: KubeClient, catalog: Catalog, crds: ReadonlyMap<string, CrdInfo>): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const { object: t } of loadTombstoneFiles(catalog.dir)) {
+    const ref = resolveResource(t.apiVersion!, t.kind!, crds);
+    if (!ref) throw new Error(`tombstone ${t.kind} ${t.metadata?.name}: its kind is not served here`);
+    const obj: KubeObject = { ...t, metadata: { ...t.metadata, labels: { ...t.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };
+    if (ref.namespaced && t.metadata?.namespace) {
+      await admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: t.metadata.namespace } }).catch((e: unknown) => {
+        if (!isStatus(e, 409)) throw e;
+      });
+    }
+    await admin.create(pathOf(ref, obj).replace(/\/[^/]+$/, ''), obj);
+    out.push(obj);
+  }
+  return out;
+}
+
 /** One /debug/explain row (operator/controller/reconciler.ts AssetReport). */
 export interface ExplainRow {
   asset: string;
@@ -207,6 +228,8 @@ export async function checkConvergence(o: {
   debugPort: number;
   catalog: Catalog;
   crds: ReadonlyMap<string, CrdInfo>;
+  /** Objects the operator must have deleted (seeded tombstones). */
+  tombstones?: KubeObject[];
   timeoutMs?: number;
 }): Promise<Convergence> {
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
@@ -220,6 +243,12 @@ export async function checkConvergence(o: {
     }
     // A 403 will not fix itself: stop once a whole pass has reported (every asset has a row).
     if (last.problems.some((p) => FORBIDDEN.test(p)) && !last.problems.some((p) => p.startsWith(NO_REPORT))) break;
+    if (last.problems.length === 0) {
+      for (const t of o.tombstones ?? []) {
+        const ref = resolveResource(t.apiVersion!, t.kind!, o.crds);
+        if (ref && (await o.admin.getOrUndefined(pathOf(ref, t)))) last.problems.push(`tombstone ${t.kind} ${t.metadata?.name} is still on the cluster`);
+      }
+    }
     if (last.problems.length === 0) {
       cleanSince ||= Date.now();
       if (Date.now() - cleanSince >= 1500) break;
