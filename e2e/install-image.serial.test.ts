@@ -1,0 +1,186 @@
+// The container image's runtime stage, without a container engine: the file set the Dockerfile's
+// last stage copies (read from the Dockerfile itself) is rebuilt in a temp folder with only the
+// production dependencies (the packages `npm ls --omit=dev` lists — the tree `npm ci --omit=dev`
+// installs from the same lockfile), then the ENTRYPOINT runs from there: --help, and a render of
+// the packaged assets. Plus a static check that nothing under dist/operator imports test code or a
+// dev dependency. Serial only because it copies ~100 MB of node_modules.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { repoPath, repoRoot } from '../envtest/repo.js';
+
+interface Stage {
+  from: string;
+  name?: string;
+  copies: { from?: string; src: string[]; dest: string }[];
+  workdir: string;
+  user?: string;
+  entrypoint?: string[];
+  runs: string[];
+}
+
+/** The stages of a Dockerfile (the instructions this one uses; line continuations joined). */
+function parseDockerfile(text: string): Stage[] {
+  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const stages: Stage[] = [];
+  for (const l of lines) {
+    const [op, ...rest] = l.split(/\s+/);
+    const args = rest.join(' ');
+    const cur = stages[stages.length - 1];
+    switch (op!.toUpperCase()) {
+      case 'FROM': {
+        const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
+        stages.push({ from: m![1]!, name: m![2], copies: [], workdir: '/', runs: [] });
+        break;
+      }
+      case 'WORKDIR':
+        cur!.workdir = resolve(cur!.workdir, args);
+        break;
+      case 'COPY': {
+        const words = args.split(/\s+/);
+        const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+        const paths = words.filter((w) => !w.startsWith('--'));
+        cur!.copies.push({ from, src: paths.slice(0, -1), dest: resolve(cur!.workdir, paths[paths.length - 1]!) });
+        break;
+      }
+      case 'USER':
+        cur!.user = args;
+        break;
+      case 'ENTRYPOINT':
+        cur!.entrypoint = JSON.parse(args) as string[];
+        break;
+      case 'RUN':
+        cur!.runs.push(args);
+        break;
+      default:
+        break;
+    }
+  }
+  return stages;
+}
+
+function jsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) out.push(...jsFiles(p));
+    else if (n.endsWith('.js') && !n.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const HCO = `apiVersion: hco.kubevirt.io/v1
+kind: HyperConverged
+metadata:
+  name: kubevirt-hyperconverged
+  namespace: openshift-cnv
+  annotations:
+    platform.kubevirt.io/autopilot: "true"
+spec: {}
+`;
+
+describe('container image runtime stage (reproduced without a container engine)', () => {
+  const stages = parseDockerfile(readFileSync(repoPath('Dockerfile'), 'utf8'));
+  const runtime = stages[stages.length - 1]!;
+  const build = stages.find((s) => s.name !== undefined && s !== runtime)!;
+  let root: string;
+  let app: string;
+
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'vpo-image-'));
+    app = join(root, runtime.workdir);
+    mkdirSync(app, { recursive: true });
+    for (const c of runtime.copies) {
+      for (const src of c.src) {
+        // From the build stage: its WORKDIR is the repository (dist/ is what `tsc -p .` built here).
+        const local = c.from ? join(repoRoot, relative(build.workdir, resolve(build.workdir, src))) : join(repoRoot, src);
+        assert.ok(existsSync(local), `COPY source ${src} exists (${local}); build first`);
+        const dest = c.src.length > 1 || c.dest.endsWith('/') ? join(root, c.dest, src.split('/').pop()!) : join(root, c.dest);
+        cpSync(local, dest, { recursive: true, filter: (p) => !p.endsWith('.test.js') && !p.endsWith('.test.js.map') });
+      }
+    }
+    // `npm ci --omit=dev`: the production packages of the lockfile's tree.
+    const prod = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repoRoot, encoding: 'utf8' })
+      .split('\n')
+      .map((l) => relative(repoRoot, l.trim()))
+      .filter((p) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(p));
+    for (const p of prod) cpSync(join(repoRoot, p), join(app, p), { recursive: true, verbatimSymlinks: true });
+    writeFileSync(join(root, 'hco.yaml'), HCO);
+  });
+  after(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('is a multi-stage build: dev dependencies and tsc in the build stage, npm ci --omit=dev in the runtime stage', () => {
+    assert.ok(stages.length >= 2);
+    assert.ok(build.runs.some((r) => /npm ci\b/.test(r) && !/--omit=dev/.test(r)) && build.runs.some((r) => /tsc -p \./.test(r)));
+    assert.ok(runtime.runs.some((r) => /npm ci --omit=dev/.test(r)));
+    assert.ok(!runtime.runs.some((r) => /\btsc\b/.test(r)));
+    assert.deepEqual(runtime.copies.map((c) => c.src.join(' ')).sort(), ['/src/dist/operator', 'assets', 'package.json package-lock.json'].sort());
+  });
+
+  it('runs as a numeric non-root user, so runAsNonRoot can be verified', () => {
+    assert.match(runtime.user ?? '', /^[1-9]\d*(:[1-9]\d*)?$/);
+  });
+
+  it('ships no test files, and the ENTRYPOINT exists in the file set', () => {
+    const files = jsFiles(join(app, 'dist'));
+    assert.ok(files.length > 20);
+    assert.deepEqual(readdirSync(join(app, 'dist')), ['operator'], 'only dist/operator');
+    assert.equal(runtime.entrypoint?.[0], 'node');
+    assert.ok(existsSync(join(root, runtime.entrypoint[1]!)), `${runtime.entrypoint[1]} is in the image`);
+  });
+
+  it('dist/operator imports only its own files, node built-ins and production dependencies', () => {
+    const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const problems: string[] = [];
+    const builtins = new Set(builtinModules);
+    const seen = new Set<string>();
+    for (const f of jsFiles(join(app, 'dist', 'operator'))) {
+      const src = readFileSync(f, 'utf8');
+      for (const m of src.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
+        const spec = m[1] ?? m[2] ?? m[3]!;
+        const where = relative(app, f);
+        seen.add(spec.startsWith('.') ? '(relative)' : spec);
+        if (spec.startsWith('.')) {
+          const target = resolve(dirname(f), spec);
+          if (!target.startsWith(join(app, 'dist', 'operator') + '/')) problems.push(`${where}: ${spec} leaves dist/operator`);
+          else if (!existsSync(target)) problems.push(`${where}: ${spec} does not exist in the image`);
+        } else if (spec.startsWith('node:') || builtins.has(spec)) {
+          continue;
+        } else {
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (!(name in pkg.dependencies)) problems.push(`${where}: imports ${spec}, not a production dependency`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    // The scan does see the imports (a regex that matched nothing would pass vacuously).
+    for (const s of ['(relative)', 'js-yaml', 'handlebars', '@kubernetes/client-node', 'winston', 'prom-client']) assert.ok(seen.has(s), `saw ${s}`);
+  });
+
+  it('the ENTRYPOINT runs from the file set: --help, and a render of the packaged assets', () => {
+    const [node, bin] = runtime.entrypoint!;
+    assert.equal(node, 'node');
+    // cwd elsewhere, no VPO_ASSETS_DIR, no HOME: the assets are found next to dist/, as in the image.
+    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production' };
+    const run = (...args: string[]): ReturnType<typeof spawnSync> =>
+      spawnSync(process.execPath, [join(root, bin!), ...args], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
+    const help = run('--help');
+    assert.equal(help.status, 0, String(help.stderr));
+    assert.match(String(help.stdout), /virt-platform-operator render/);
+    const status = run('render', '--hco-file', join(root, 'hco.yaml'), '--output', 'status');
+    assert.equal(status.status, 0, String(status.stderr));
+    assert.match(String(status.stdout), /^hco-golden-config\s+HyperConverged\/openshift-cnv\/kubevirt-hyperconverged\s+applied/m);
+    const y = run('render', '--hco-file', join(root, 'hco.yaml'));
+    assert.equal(y.status, 0, String(y.stderr));
+    assert.match(String(y.stdout), /^kind: HyperConverged$/m);
+    // Without the dev dependencies, nothing of the test tooling is there to lean on.
+    assert.ok(!existsSync(join(app, 'node_modules', 'typescript')));
+    assert.ok(existsSync(join(app, 'node_modules', '@kubernetes', 'client-node')));
+  });
+});
