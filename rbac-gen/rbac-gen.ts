@@ -41,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
   const output = values.output ?? repoPath('manifests', 'rbac', 'role.yaml');
   const shown = relative(process.cwd(), output) || output;
   const g = await generateRole({ assetsDir: values['assets-dir'] ?? repoPath('assets'), crdDir: values['crds-dir'] ?? crdDir() });
-  for (const n of g.notes) process.stderr.write(`rbac-gen: note: ${n}\n`);
+  const notes = (): void => {
+    for (const n of g.notes) process.stderr.write(`rbac-gen: note: ${n}\n`);
+  };
   if (values.check) {
     const r = checkRole(output, g.yaml, relative(repoRoot, output) || shown);
     if (r.ok) {
@@ -49,9 +51,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     process.stdout.write(r.diff);
+    notes();
     process.stderr.write(`rbac-gen: ${shown} is stale: run \`npm run rbac-gen\` and commit the result\n`);
     return 1;
   }
+  notes();
   const changed = writeRole(output, g.yaml);
   process.stdout.write(`rbac-gen: ${changed ? 'wrote' : 'unchanged:'} ${shown} (${g.rules.length} rules)\n`);
   return 0;
