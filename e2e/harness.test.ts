@@ -52,6 +52,15 @@ describe('local control plane', () => {
     assert.equal(await cluster.admin.getOrUndefined(hcoPath(ns, 'strict-probe')), undefined);
   });
 
+  it('lists in pages and gives list items their apiVersion and kind back', async () => {
+    for (let i = 0; i < 5; i++) await cluster.admin.create(`/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: `page-${i}` } });
+    const seen: KubeObject[] = [];
+    const { items } = await cluster.admin.listAll(`/api/v1/namespaces/${ns}/configmaps`, {}, 2, (o) => seen.push(o));
+    assert.equal(items.length, 0, 'items go to the callback when one is given');
+    assert.ok(seen.filter((o) => o.metadata?.name?.startsWith('page-')).length === 5);
+    assert.ok(seen.every((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1'));
+  });
+
   it('answers 403 to a ServiceAccount token that lacks RBAC', async () => {
     await cluster.admin.create(`/api/v1/namespaces/${ns}/serviceaccounts`, { metadata: { name: 'nobody' } });
     const tr = await cluster.admin.create<KubeObject & { status: { token: string } }>(

@@ -134,7 +134,11 @@ export class KubeClient {
     let resourceVersion = '';
     do {
       const page = await this.request<KubeList<T>>('GET', path, { query: { ...query, limit: pageSize, continue: cont }, verb: 'list' });
+      // List items come without apiVersion/kind; restore them (Events and logs need the kind).
+      const kind = page.kind?.replace(/List$/, '');
       for (const item of page.items ?? []) {
+        item.apiVersion ??= page.apiVersion;
+        item.kind ??= kind;
         if (onItem) onItem(item);
         else items.push(item);
       }
