@@ -21,6 +21,8 @@ export interface KindUse {
   kind: string;
   /** Who needs it: an asset (by name) or a tombstone (by file, relative to the assets folder). */
   by: { asset: string } | { tombstone: string };
+  /** A tombstone's object name: delete is granted on exactly these names. */
+  name?: string;
   /** Set when the template rendered nothing even with every condition met (kind from the catalog only). */
   fromCatalogOnly?: boolean;
 }
@@ -143,6 +145,6 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     );
   }
   if (errors.length) throw new Error(`cannot render every asset with every condition satisfied:\n  ${errors.join('\n  ')}`);
-  const tombstones = loadTombstoneFiles(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file } }));
+  const tombstones = loadTombstoneFiles(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file }, name: t.object.metadata!.name! }));
   return { catalog, managed, tombstones, objects, notes };
 }

@@ -9,8 +9,9 @@ import { buildRules, FIXED_NEEDS, HEADER, MANAGED_VERBS, roleYaml, type Rule } f
 
 const crds = readCrdInfos(fixtureCrdDir);
 const asset = (name: string, apiVersion: string, kind: string): KindUse => ({ apiVersion, kind, by: { asset: name } });
-const tomb = (file: string, apiVersion: string, kind: string): KindUse => ({ apiVersion, kind, by: { tombstone: file } });
-const find = (rules: Rule[], group: string, resource: string): Rule | undefined => rules.find((r) => r.group === group && r.resource === resource);
+const tomb = (file: string, apiVersion: string, kind: string, name = 'old'): KindUse => ({ apiVersion, kind, by: { tombstone: file }, name });
+const find = (rules: Rule[], group: string, resource: string): Rule | undefined => rules.find((r) => r.group === group && r.resource === resource && !r.resourceNames);
+const deleteRule = (rules: Rule[], group: string, resource: string): Rule | undefined => rules.find((r) => r.group === group && r.resource === resource && r.resourceNames);
 
 const MANAGED = [
   asset('hco-golden', 'hco.kubevirt.io/v1', 'HyperConverged'),
@@ -19,7 +20,11 @@ const MANAGED = [
   asset('psi', 'machineconfiguration.openshift.io/v1', 'MachineConfig'),
   asset('mtv', 'forklift.konveyor.io/v1beta1', 'ForkliftController'),
 ];
-const TOMBS = [tomb('tombstones/old.yaml', 'remediation.medik8s.io/v1alpha1', 'NodeHealthCheck'), tomb('tombstones/old.yaml', 'v1', 'ConfigMap')];
+const TOMBS = [
+  tomb('tombstones/old.yaml', 'remediation.medik8s.io/v1alpha1', 'NodeHealthCheck', 'old-nhc'),
+  tomb('tombstones/old.yaml', 'v1', 'ConfigMap', 'old-settings'),
+  tomb('tombstones/older.yaml', 'v1', 'ConfigMap', 'older-settings'),
+];
 
 describe('rbac-gen rules', () => {
   it('always grants the fixed needs', () => {
@@ -44,13 +49,29 @@ describe('rbac-gen rules', () => {
     assert.ok(hco.fixed);
   });
 
-  it('grants delete only on tombstoned kinds, adding list/watch to find them', () => {
+  it('grants delete only on the tombstoned objects, by name, plus list/watch to find them', () => {
     const rules = buildRules(MANAGED, TOMBS, crds);
-    assert.deepEqual(find(rules, 'remediation.medik8s.io', 'nodehealthchecks')?.verbs, ['list', 'watch', 'delete']);
+    assert.deepEqual(find(rules, 'remediation.medik8s.io', 'nodehealthchecks')?.verbs, ['list', 'watch'], 'a tombstone-only kind');
+    assert.deepEqual(deleteRule(rules, 'remediation.medik8s.io', 'nodehealthchecks'), {
+      group: 'remediation.medik8s.io',
+      resource: 'nodehealthchecks',
+      resourceNames: ['old-nhc'],
+      verbs: ['delete'],
+      assets: [],
+      tombstones: ['tombstones/old.yaml'],
+    });
     const cm = find(rules, '', 'configmaps')!;
-    assert.deepEqual(cm.verbs, ['get', 'list', 'watch', 'create', 'patch', 'delete'], 'managed and tombstoned: the union');
-    assert.deepEqual(cm.tombstones, ['tombstones/old.yaml']);
-    assert.deepEqual(rules.filter((r) => r.verbs.includes('delete')).map((r) => r.resource).sort(), ['configmaps', 'nodehealthchecks']);
+    assert.deepEqual(cm.verbs, ['get', 'list', 'watch', 'create', 'patch'], 'managed and tombstoned: no delete on the kind');
+    assert.deepEqual(cm.tombstones, ['tombstones/old.yaml', 'tombstones/older.yaml']);
+    assert.deepEqual(deleteRule(rules, '', 'configmaps')?.resourceNames, ['old-settings', 'older-settings']);
+    const withDelete = rules.filter((r) => r.verbs.includes('delete'));
+    assert.ok(withDelete.every((r) => r.resourceNames?.length && r.verbs.length === 1), 'every delete is name-restricted and alone');
+    assert.deepEqual(withDelete.map((r) => r.resource).sort(), ['configmaps', 'nodehealthchecks']);
+  });
+
+  it('puts a resource\'s delete rule right after its general rule', () => {
+    const keys = buildRules(MANAGED, TOMBS, crds).map((r) => `${r.group}/${r.resource}${r.resourceNames ? ' (names)' : ''}`);
+    assert.deepEqual(keys.slice(0, 3), ['/configmaps', '/configmaps (names)', '/events']);
   });
 
   it('is stable: the same rules and text whatever the input order', () => {
@@ -63,7 +84,7 @@ describe('rbac-gen rules', () => {
 
   it('sorts rules by API group, then resource', () => {
     const keys = buildRules(MANAGED, TOMBS, crds).map((r) => `${r.group}/${r.resource}`);
-    assert.deepEqual(keys, [...keys].sort());
+    assert.deepEqual(keys, [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     assert.equal(keys[0], '/configmaps', 'the core group ("") first');
   });
 
@@ -79,15 +100,15 @@ describe('rbac-gen rules', () => {
     const text = roleYaml(rules);
     assert.equal(text.split('\n')[0], HEADER);
     assert.ok(!text.includes('*'), 'no wildcard anywhere');
-    const doc = yaml.load(text) as { kind: string; metadata: { name: string }; rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+    const doc = yaml.load(text) as { kind: string; metadata: { name: string }; rules: { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
     assert.equal(doc.kind, 'ClusterRole');
     assert.equal(doc.metadata.name, 'virt-platform-operator');
     assert.deepEqual(
       doc.rules,
-      rules.map((r) => ({ apiGroups: [r.group], resources: [r.resource], verbs: r.verbs })),
+      rules.map((r) => ({ apiGroups: [r.group], resources: [r.resource], ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}), verbs: r.verbs })),
     );
     assert.match(text, /# assets psi, swap\n {2}- apiGroups: \["machineconfiguration\.openshift\.io"\]/);
-    assert.match(text, /# tombstone tombstones\/old\.yaml\n {2}- apiGroups: \["remediation\.medik8s\.io"\]/);
+    assert.match(text, /# tombstone tombstones\/old\.yaml: delete only these\n {2}- apiGroups: \["remediation\.medik8s\.io"\]\n {4}resources: \["nodehealthchecks"\]\n {4}resourceNames: \["old-nhc"\]\n {4}verbs: \["delete"\]\n/);
     for (const line of text.split('\n')) assert.ok(line.length <= 100, `line too long: ${line}`);
   });
 });
