@@ -87,7 +87,6 @@ describe('tombstones (real operator core, temp catalog)', () => {
     });
     assert.equal(mcEvents.length, 1);
     assert.match(mcEvents[0]!.message, /deleted obsolete MachineConfig 50-virt-swap-enable \(tombstone\)/);
-    // By name: for core kinds the Event currently lacks involvedObject.kind (see the todo below).
     await eventually('AssetDeleted on the ConfigMap', async () => reasons(await eventsByName(OLD_CM, oldNs)).includes('AssetDeleted'));
     await f.operator.settle();
 
@@ -119,7 +118,7 @@ describe('tombstones (real operator core, temp catalog)', () => {
   // items of built-in kinds carry no apiVersion/kind, so `kubectl get events
   // --field-selector involvedObject.kind=ConfigMap` misses it. Fix (operator/controller/tombstones.ts):
   // emit with { ...involvedOf(live), apiVersion: t.apiVersion, kind: t.kind }.
-  it('AssetDeleted names the kind of a built-in object', { todo: 'core fix pending in operator/controller/tombstones.ts' }, async () => {
+  it('AssetDeleted names the kind of a built-in object', async () => {
     const cm = (await createCm(LABELS)) as KubeObject;
     f = await startOperator(dir);
     await eventually('deleted', async () => !(await client.getOrUndefined(cmPath())));
