@@ -37,6 +37,18 @@ export interface StartOptions {
   handleSignals?: boolean;
 }
 
+/** A kubeconfig for the local control plane that authenticates with a bearer token. */
+export function tokenKubeconfig(server: string, caFile: string, token: string, user: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'envtest', server, caFile }],
+    users: [{ name: user, token }],
+    contexts: [{ name: 'envtest', cluster: 'envtest', user }],
+    currentContext: 'envtest',
+  });
+  return kc;
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -221,16 +233,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     );
     const server = `https://127.0.0.1:${apiPort}`;
     const caFile = join(dir, 'certs', 'apiserver.crt');
-    const kubeconfigFor = (token: string, user: string): KubeConfig => {
-      const kc = new KubeConfig();
-      kc.loadFromOptions({
-        clusters: [{ name: 'envtest', server, caFile }],
-        users: [{ name: user, token }],
-        contexts: [{ name: 'envtest', cluster: 'envtest', user }],
-        currentContext: 'envtest',
-      });
-      return kc;
-    };
+    const kubeconfigFor = (token: string, user: string): KubeConfig => tokenKubeconfig(server, caFile, token, user);
     const startApi = async (): Promise<void> => {
       apiserver.start();
       await waitFor('kube-apiserver', 60_000, async () => {

@@ -7,17 +7,11 @@ import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../operator/kube/client.js';
 import type { Binaries } from './binaries.js';
-import { startControlPlane } from './controlplane.js';
+import { startControlPlane, tokenKubeconfig, type ControlPlane } from './controlplane.js';
 import { crdDir, installCrds, loadCrds } from './crds.js';
 
-export interface TestCluster {
-  server: string;
-  kubeconfigPath: string;
-  adminToken: string;
-  binaries: Binaries;
-  admin: KubeClient;
-  kubeconfigForToken(token: string, user: string): KubeConfig;
-}
+/** What a test sees of the control plane (the shared one, or a private one when run alone). */
+export type TestCluster = Pick<ControlPlane, 'server' | 'kubeconfigPath' | 'adminToken' | 'binaries' | 'admin' | 'kubeconfigForToken'>;
 
 export interface EnvtestDescription {
   server: string;
@@ -30,16 +24,7 @@ export interface EnvtestDescription {
 let shared: Promise<TestCluster> | undefined;
 
 function fromDescription(d: EnvtestDescription): TestCluster {
-  const kubeconfigForToken = (token: string, user: string): KubeConfig => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'envtest', server: d.server, caFile: d.caFile }],
-      users: [{ name: user, token }],
-      contexts: [{ name: 'envtest', cluster: 'envtest', user }],
-      currentContext: 'envtest',
-    });
-    return kc;
-  };
+  const kubeconfigForToken = (token: string, user: string): KubeConfig => tokenKubeconfig(d.server, d.caFile, token, user);
   return { ...d, admin: new KubeClient(kubeconfigForToken(d.adminToken, 'admin'), 'envtest-admin'), kubeconfigForToken };
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The virt-platform-operator binary: `run` (the default), `render` and `explain`.
 import { explainCommand, EXPLAIN_HELP } from '../cli/explain-command.js';
-import { UsageError } from '../cli/input-files.js';
+import { UsageError } from '../cli/usage-error.js';
 import { renderCommand, RENDER_HELP } from '../cli/render-command.js';
 import { runCommand, RUN_HELP } from '../cli/run-command.js';
 import { CatalogError } from '../catalog/catalog.js';

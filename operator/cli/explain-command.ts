@@ -1,7 +1,6 @@
 // `virt-platform-operator explain`: for a live cluster, what the operator would do with each asset
 // and why — applied (in sync), skipped and the reason, refused annotations, drifting fields. It
 // dry-runs, never writes.
-import { parseArgs } from 'node:util';
 import { loadCatalog } from '../catalog/catalog.js';
 import { buildChain } from '../chain/chain.js';
 import { DriftMemo } from '../chain/drift-memo.js';
@@ -10,7 +9,7 @@ import { defaultAssetsDir } from '../paths.js';
 import { Renderer } from '../render/renderer.js';
 import { ClusterCache } from '../watch/cluster-cache.js';
 import { evaluateCatalog, statusRow } from './evaluate.js';
-import { UsageError } from './input-files.js';
+import { parseFlags, UsageError } from './usage-error.js';
 import { formatTable } from './status-table.js';
 
 export const EXPLAIN_HELP = `Usage: virt-platform-operator explain [options]
@@ -23,22 +22,13 @@ Shows, for the live cluster, each asset: in sync, drifting (and which fields), s
 `;
 
 export async function explainCommand(argv: string[]): Promise<{ stdout: string; code: number }> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        kubeconfig: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
-        output: { type: 'string', short: 'o', default: 'status' },
-        'assets-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseFlags(argv, {
+    kubeconfig: { type: 'string' },
+    namespace: { type: 'string', short: 'n' },
+    output: { type: 'string', short: 'o', default: 'status' },
+    'assets-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return { stdout: EXPLAIN_HELP, code: 0 };
   if (!['status', 'json'].includes(values.output)) throw new UsageError(`--output must be status or json (got "${values.output}")`);
   const client = values.kubeconfig ? KubeClient.fromKubeconfigFile(values.kubeconfig) : KubeClient.fromDefault();

@@ -6,10 +6,7 @@ import { loadCrds } from '../kube/crd-files.js';
 import { projectCrd, type CrdInfo } from '../kube/crd-info.js';
 import type { KubeObject } from '../kube/types.js';
 import { projectNode, type NodeProjection } from '../catalog/hardware.js';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from './usage-error.js';
 
 function readYamlDocs(file: string, what: string): unknown[] {
   let text: string;

@@ -1,7 +1,6 @@
 // `virt-platform-operator render`: the operator's own chain, offline. The HCO file plays the live
 // HCO (its patch / ignore-fields / mode annotations act on the golden config exactly as on a
 // cluster); Nodes and CRDs come from files when given.
-import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 import { loadCatalog } from '../catalog/catalog.js';
 import { detectHardware } from '../catalog/hardware.js';
@@ -12,7 +11,8 @@ import { defaultAssetsDir } from '../paths.js';
 import type { ClusterFacts } from '../render/context.js';
 import { Renderer } from '../render/renderer.js';
 import { evaluateCatalog, statusRow, type Evaluation } from './evaluate.js';
-import { readCrdDir, readHco, readNodes, UsageError } from './input-files.js';
+import { readCrdDir, readHco, readNodes } from './input-files.js';
+import { parseFlags, UsageError } from './usage-error.js';
 import { formatTable } from './status-table.js';
 
 export const RENDER_HELP = `Usage: virt-platform-operator render --hco-file hco.yaml [options]
@@ -49,23 +49,14 @@ function output(evals: Evaluation[], format: string): string {
 }
 
 export async function renderCommand(argv: string[]): Promise<{ stdout: string; code: number }> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'hco-file': { type: 'string' },
-        'nodes-file': { type: 'string' },
-        'crds-dir': { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'yaml' },
-        'assets-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseFlags(argv, {
+    'hco-file': { type: 'string' },
+    'nodes-file': { type: 'string' },
+    'crds-dir': { type: 'string' },
+    output: { type: 'string', short: 'o', default: 'yaml' },
+    'assets-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return { stdout: RENDER_HELP, code: 0 };
   if (!values['hco-file']) throw new UsageError('--hco-file is required (see render --help)');
   if (!['yaml', 'json', 'status'].includes(values.output)) throw new UsageError(`--output must be yaml, json or status (got "${values.output}")`);

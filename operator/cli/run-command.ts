@@ -3,7 +3,6 @@
 // leader watches and writes); graceful shutdown on SIGTERM/SIGINT that releases the Lease.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 import { buildChain } from '../chain/chain.js';
 import { OperatorMetrics } from '../http/metrics.js';
@@ -15,7 +14,7 @@ import { Operator } from '../operator.js';
 import { defaultAssetsDir } from '../paths.js';
 import { parseDuration } from './durations.js';
 import { evaluateCatalog } from './evaluate.js';
-import { UsageError } from './input-files.js';
+import { parseFlags, UsageError } from './usage-error.js';
 
 export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
 
@@ -62,35 +61,26 @@ function duration(v: string, flag: string): number {
 }
 
 export function parseRunFlags(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        kubeconfig: { type: 'string' },
-        namespace: { type: 'string', default: '' },
-        'metrics-bind-address': { type: 'string', default: ':8080' },
-        'health-probe-bind-address': { type: 'string', default: ':8081' },
-        'debug-bind-address': { type: 'string', default: '127.0.0.1:8082' },
-        'leader-elect': { type: 'boolean', default: false },
-        'leader-election-namespace': { type: 'string' },
-        'leader-election-id': { type: 'string', default: 'virt-platform-operator-leader' },
-        'lease-duration': { type: 'string', default: '15s' },
-        'renew-deadline': { type: 'string', default: '10s' },
-        'retry-period': { type: 'string', default: '2s' },
-        'throttle-burst': { type: 'string', default: '5' },
-        'throttle-window': { type: 'string', default: '1m' },
-        'thrashing-threshold': { type: 'string', default: '3' },
-        'resync-period': { type: 'string', default: '10m' },
-        'log-level': { type: 'string', default: 'info' },
-        'assets-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseFlags(argv, {
+    kubeconfig: { type: 'string' },
+    namespace: { type: 'string', default: '' },
+    'metrics-bind-address': { type: 'string', default: ':8080' },
+    'health-probe-bind-address': { type: 'string', default: ':8081' },
+    'debug-bind-address': { type: 'string', default: '127.0.0.1:8082' },
+    'leader-elect': { type: 'boolean', default: false },
+    'leader-election-namespace': { type: 'string' },
+    'leader-election-id': { type: 'string', default: 'virt-platform-operator-leader' },
+    'lease-duration': { type: 'string', default: '15s' },
+    'renew-deadline': { type: 'string', default: '10s' },
+    'retry-period': { type: 'string', default: '2s' },
+    'throttle-burst': { type: 'string', default: '5' },
+    'throttle-window': { type: 'string', default: '1m' },
+    'thrashing-threshold': { type: 'string', default: '3' },
+    'resync-period': { type: 'string', default: '10m' },
+    'log-level': { type: 'string', default: 'info' },
+    'assets-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (!['error', 'warn', 'info', 'debug'].includes(values['log-level'])) throw new UsageError(`--log-level must be error, warn, info or debug`);
   const debug = values['debug-bind-address'];
   const debugBind = (() => {
