@@ -22,6 +22,12 @@ export interface EnvtestDescription {
 }
 
 let shared: Promise<TestCluster> | undefined;
+let privatePlane: ControlPlane | undefined;
+
+// Registered at import, on the file's root test: stops a private control plane after the file.
+after(async () => {
+  await privatePlane?.stop();
+});
 
 function fromDescription(d: EnvtestDescription): TestCluster {
   const kubeconfigForToken = (token: string, user: string): KubeConfig => tokenKubeconfig(d.server, d.caFile, token, user);
@@ -33,9 +39,10 @@ export function testCluster(): Promise<TestCluster> {
   shared ??= (async () => {
     const file = process.env.VPO_ENVTEST;
     if (file) return fromDescription(JSON.parse(readFileSync(file, 'utf8')) as EnvtestDescription);
+    // A private control plane for a file run on its own.
     const cp = await startControlPlane();
+    privatePlane = cp;
     await installCrds(cp.admin, loadCrds(crdDir()));
-    after(() => cp.stop());
     return cp;
   })();
   return shared;

@@ -5,6 +5,7 @@ import { ANNOTATIONS, annotationsOf } from '../annotations.js';
 import { KubeError, describeError } from '../kube/errors.js';
 import { involvedOf, type InvolvedObject } from '../kube/events.js';
 import type { KubeObject } from '../kube/types.js';
+import { log } from '../log.js';
 import { hashOf } from '../util/stable-json.js';
 import type { ChainDeps } from './deps.js';
 import type { AssetRun, Outcome, Step } from './types.js';
@@ -52,7 +53,11 @@ export function recordStep(deps: ChainDeps, transitions: Transitions): Step {
     const wrote = o.status === 'created' || o.status === 'updated';
     const signature = `${o.status}|${o.reason ?? ''}|${o.message}`;
     const before = transitions.previous(key);
-    if (transitions.changed(key, signature) || wrote) {
+    const changed = transitions.changed(key, signature);
+    if (changed && (o.status === 'failed' || o.status === 'refused' || o.status === 'paused')) {
+      log.warn('asset not applied', { asset: run.asset.name, status: o.status, reason: o.reason, message: o.message });
+    }
+    if (changed || wrote) {
       if (before?.startsWith('skipped|CRDMissing|') && o.reason !== 'CRDMissing') {
         deps.events.emit(involvedOf(run.hco), 'CRDDiscovered', `asset ${run.asset.name}: the CRD it needs is now installed`);
       }
