@@ -4,6 +4,7 @@
 //   2. drift repair latency: a user edit of a managed field → restored (p50/p99 over N edits)
 //   3. silence: API requests and Events during an idle window with forced resyncs
 //   4. memory: RSS with 5,000 Nodes carrying 50 images and NFD labels each
+import type { AssetReport } from '../operator/controller/reconciler.js';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { startControlPlane } from '../envtest/controlplane.js';
@@ -36,16 +37,10 @@ const say = (s: string): void => void process.stdout.write(s + '\n');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
-interface Report {
-  asset: string;
-  status: string;
-  object?: string;
-  kind: string;
-}
 
-async function explain(port: number): Promise<Report[]> {
+async function explain(port: number): Promise<AssetReport[]> {
   try {
-    return (await (await fetch(`http://127.0.0.1:${port}/debug/explain`)).json()) as Report[];
+    return (await (await fetch(`http://127.0.0.1:${port}/debug/explain`)).json()) as AssetReport[];
   } catch {
     return [];
   }
@@ -122,7 +117,7 @@ async function main(): Promise<void> {
     // 1. Cold start.
     const t0 = Date.now();
     const op = new OperatorProcess(args, {}, opts['node-flags'] ? opts['node-flags'].split(' ') : []);
-    let reports: Report[] = [];
+    let reports: AssetReport[] = [];
     for (;;) {
       reports = await explain(debug);
       const done = reports.length === assetCount && reports.every((r) => ['created', 'updated', 'in-sync', 'skipped'].includes(r.status));

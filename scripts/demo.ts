@@ -3,6 +3,7 @@
 // Node Feature Discovery labels, runs the operator binary, shows the assets converging, then
 // demonstrates a user patch, ignore-fields, mode: unmanaged and a drift repair, each with a
 // before/after. Runs until Ctrl-C (or exits after the demonstrations with --exit).
+import type { AssetReport } from '../operator/controller/reconciler.js';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,14 +26,6 @@ const out = (s = ''): void => void process.stdout.write(s + '\n');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
-interface Report {
-  asset: string;
-  kind: string;
-  object?: string;
-  status: string;
-  reason?: string;
-  message: string;
-}
 
 const nodes: KubeObject[] = [
   ...['master-0', 'master-1', 'master-2'].map((name) => ({
@@ -58,13 +51,13 @@ const nodes: KubeObject[] = [
   })),
 ];
 
-function rows(reports: Report[]): StatusRow[] {
+function rows(reports: AssetReport[]): StatusRow[] {
   return reports.map((r) => ({ asset: r.asset, object: r.object ? `${r.kind}/${r.object}` : r.kind, status: r.status, detail: r.reason ? `${r.reason}: ${r.message}` : r.message }));
 }
 
-async function reports(debugPort: number): Promise<Report[]> {
+async function reports(debugPort: number): Promise<AssetReport[]> {
   try {
-    return (await (await fetch(`http://127.0.0.1:${debugPort}/debug/explain`)).json()) as Report[];
+    return (await (await fetch(`http://127.0.0.1:${debugPort}/debug/explain`)).json()) as AssetReport[];
   } catch {
     return [];
   }
@@ -120,7 +113,7 @@ async function main(): Promise<void> {
       '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`, '--log-level', 'warn'], {}, ['--max-semi-space-size=2']);
     out(`\n${bold('Operator started')} (pid ${op.pid}); watching the assets converge:`);
     let lastTable = '';
-    let converged: Report[] = [];
+    let converged: AssetReport[] = [];
     const expected = (yaml.loadAll(rendered) as KubeObject[]).filter(Boolean).length;
     for (;;) {
       const r = await reports(debug);
@@ -144,7 +137,7 @@ async function main(): Promise<void> {
     const userEdit = (path: string, patch: unknown): Promise<KubeObject> => admin.mergePatch(path, patch, 'demo-user');
     const settle = (): Promise<void> => sleep(1500);
     const show = (label: string, v: unknown): void => out(`    ${label.padEnd(7)} ${JSON.stringify(v)}`);
-    const find = (kind: string): Report | undefined => converged.find((x) => x.kind === kind && x.object);
+    const find = (kind: string): AssetReport | undefined => converged.find((x) => x.kind === kind && x.object);
     const pathFor = (kind: string, object: string): string => {
       const [ns, name] = object.includes('/') ? object.split('/') : [undefined, object];
       const base: Record<string, string> = {

@@ -3,6 +3,7 @@
 //   node dist/scripts/gen-assets-doc.js            writes docs/assets.md
 //   node dist/scripts/gen-assets-doc.js --check    exits 1 when docs/assets.md is stale
 // Options: --assets <dir> (default assets/), --out <file> (default docs/assets.md).
+import { repoRoot } from '../envtest/repo.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,18 +155,9 @@ export function generateAssetsDoc(assetsDir: string): string {
   return out.join('\n');
 }
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the repository root');
-    dir = up;
-  }
-  return dir;
-}
 
 export function main(argv: string[]): number {
-  const root = repoRoot();
+  const root = repoRoot;
   const opt = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;

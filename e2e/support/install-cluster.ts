@@ -1,6 +1,7 @@
 // Support for the install e2e: kubectl as a process, a kubeconfig for a ServiceAccount's
 // TokenRequest token, a cluster seeded so that as many assets as possible are eligible, and the
 // convergence check that decides whether the operator, with exactly its installed RBAC, converged.
+import type { AssetReport } from '../../operator/controller/reconciler.js';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -155,15 +156,8 @@ export async function seedTombstones(admin: KubeClient, catalog: Catalog, crds: 
   return out;
 }
 
-/** One /debug/explain row (operator/controller/reconciler.ts AssetReport). */
-export interface ExplainRow {
-  asset: string;
-  kind: string;
-  object?: string;
-  status: string;
-  reason?: string;
-  message: string;
-}
+/** One /debug/explain row. */
+export type ExplainRow = AssetReport;
 
 export interface Convergence {
   ok: boolean;
