@@ -34,6 +34,7 @@ export class Operator {
     options.client.onRequest((verb) => this.metrics.apiRequests.inc({ verb }));
     this.events = new EventRecorder(options.client);
     this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, onChange: (c) => this.reconciler.onChange(c) });
+    this.metrics.watchedObjects = () => this.cache.sizes();
     this.reconciler = new Reconciler({
       catalog: this.catalog,
       renderer: this.renderer,

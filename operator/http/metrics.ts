@@ -56,6 +56,18 @@ export class OperatorMetrics implements ChainMetrics {
     labelNames: ['verb'],
     registers: [this.registry],
   });
+  /** Objects held by each informer, read at scrape time (set by the operator). */
+  watchedObjects: () => Record<string, number> = () => ({});
+  private readonly watched = new client.Gauge({
+    name: 'virt_platform_watched_objects',
+    help: 'Objects held in memory by each watch (Nodes are compact projections)',
+    labelNames: ['informer'],
+    registers: [this.registry],
+    collect: () => {
+      this.watched.reset();
+      for (const [informer, n] of Object.entries(this.watchedObjects())) this.watched.set({ informer }, n);
+    },
+  });
   private readonly state = new Map<string, { status: string; customizations: string[]; failure?: string }>();
 
   constructor(defaultMetrics = true) {

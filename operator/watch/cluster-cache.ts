@@ -199,6 +199,13 @@ export class ClusterCache implements LiveCache {
     return false;
   }
 
+  /** Objects held per informer (metrics). */
+  sizes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const i of [this.crds, this.nodes, this.namespaces, this.hcos, ...[...this.managed.values()].map((m) => m.informer)]) if (i) out[i.name] = i.size;
+    return out;
+  }
+
   /** Watched managed kinds (for explain and metrics). */
   watchedKinds(): ResourceRef[] {
     return [...this.managed.values()].map((m) => m.ref);
