@@ -104,3 +104,19 @@ describe('render CLI: output', () => {
     assert.equal((out.stdout.match(/serverside-applied \(server dry run\)/g) ?? []).length, 4, out.stdout);
   });
 });
+
+describe('explain CLI', () => {
+  it('shows, for the live cluster, what would be created or corrected and which fields drift, without writing', async () => {
+    const cluster = await testCluster();
+    const ns = await testNamespace(cluster, 'explain');
+    await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true' })));
+    const r = await cli(['explain', '--kubeconfig', cluster.kubeconfigPath, '--namespace', ns, '--assets-dir', FIXTURE_ASSETS]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /hco-golden\s+HyperConverged\/\S+\s+drifting\s+would correct .*\/spec\/virtualization/);
+    assert.match(r.stdout, /settings\s+ConfigMap\/\S+\/platform-settings\s+drifting\s+would create it/);
+    assert.match(r.stdout, /optin\s+ConfigMap\s+skipped/);
+    assert.equal(await cluster.admin.getOrUndefined(`/api/v1/namespaces/${ns}/configmaps/platform-settings`), undefined, 'explain wrote nothing');
+    const hco = await cluster.admin.get(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds/kubevirt-hyperconverged`);
+    assert.equal(hco.metadata?.labels?.['platform.kubevirt.io/managed-by'], undefined, 'explain wrote nothing');
+  });
+});
