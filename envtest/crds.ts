@@ -18,9 +18,6 @@ export function crdDir(): string {
   return process.env.CRD_DIR ? resolve(process.env.CRD_DIR) : fixtureCrdDir;
 }
 
-export function usingUpstreamCrds(): boolean {
-  return Boolean(process.env.CRD_DIR);
-}
 
 function established(crd: KubeObject): boolean {
   const conditions = ((crd.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];

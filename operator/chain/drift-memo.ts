@@ -40,8 +40,4 @@ export class DriftMemo {
     this.verdicts.set(key, v);
   }
 
-  forget(key: string): void {
-    this.verdicts.delete(key);
-    this.liveHashes.delete(key);
-  }
 }

@@ -25,9 +25,6 @@ export class Transitions {
     return this.last.get(key);
   }
 
-  forget(key: string): void {
-    this.last.delete(key);
-  }
 }
 
 const HCO_LEVEL = new Set(['CRDMissing', 'RenderFailed']);

@@ -64,7 +64,4 @@ export class Throttle {
     if (b) b.throttles = 0;
   }
 
-  forget(key: string): void {
-    this.buckets.delete(key);
-  }
 }

@@ -45,10 +45,6 @@ export function resolveResource(apiVersion: string, kind: string, crds: Readonly
   return undefined;
 }
 
-/** The CRD name a custom kind would be served by, for "CRD missing" messages (plural unknown). */
-export function describeKind(apiVersion: string, kind: string): string {
-  return `${kind} (${apiVersion})`;
-}
 
 export function objectKey(r: Pick<ResourceRef, 'group' | 'kind'>, namespace: string | undefined, name: string): string {
   return `${r.group || 'core'}/${r.kind}/${namespace ?? ''}/${name}`;

@@ -206,8 +206,4 @@ export class ClusterCache implements LiveCache {
     return out;
   }
 
-  /** Watched managed kinds (for explain and metrics). */
-  watchedKinds(): ResourceRef[] {
-    return [...this.managed.values()].map((m) => m.ref);
-  }
 }
