@@ -18,7 +18,7 @@ import { loadCatalog, type Catalog } from '../operator/catalog/catalog.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { projectCrd, type CrdInfo } from '../operator/kube/crd-info.js';
 import type { KubeObject } from '../operator/kube/types.js';
-import { freePort, OperatorProcess } from './support/operator-process.js';
+import { freePorts, OperatorProcess } from './support/operator-process.js';
 import {
   checkConvergence,
   HCO_NAMESPACE,
@@ -73,7 +73,7 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
 
   /** The operator exactly as the Deployment runs it, but with this kubeconfig and local ports. */
   const startOperator = async (kubeconfig: string): Promise<{ p: OperatorProcess; debug: number; health: number }> => {
-    const [health, metrics, debug] = [await freePort(), await freePort(), await freePort()];
+    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const p = new OperatorProcess(
       [
         '--kubeconfig', kubeconfig,

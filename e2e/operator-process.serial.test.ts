@@ -9,7 +9,7 @@ import { repoPath } from '../envtest/repo.js';
 import { MANAGED_BY_LABEL } from '../operator/annotations.js';
 import type { KubeObject } from '../operator/kube/types.js';
 import { eventsFor, eventually, hcoObject, HCO_NAME, sleep } from './support/operator-fixture.js';
-import { freePort, OperatorProcess } from './support/operator-process.js';
+import { freePorts, OperatorProcess } from './support/operator-process.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'process-assets');
 const WIDGET_CRD = repoPath('e2e', 'fixtures', 'late-crd', 'widgets.yaml');
@@ -22,7 +22,7 @@ describe('operator process (private control plane)', () => {
   const widgetPath = `/apis/test.platform.kubevirt.io/v1/namespaces/${NS}/widgets/platform-widget`;
 
   const startProcess = async (extra: string[] = []): Promise<{ p: OperatorProcess; health: number; metrics: number; debug: number }> => {
-    const [health, metrics, debug] = [await freePort(), await freePort(), await freePort()];
+    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const p = new OperatorProcess([
       '--kubeconfig', cp.kubeconfigPath,
       '--namespace', NS,
@@ -95,6 +95,21 @@ describe('operator process (private control plane)', () => {
     await cp.admin.mergePatch(cmPath, { data: { tier: 'after-restart' } }, 'kubectl-edit');
     await eventually('drift repaired after the API server restart', async () => ((await cp.admin.get(cmPath)).data as Record<string, string>).tier === 'gold', 60_000);
     await procs[0]!.stop();
+  });
+
+  it('exits with code 2 and one clear line when a port is taken, instead of running half-started', async () => {
+    const net = await import('node:net');
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const p = new OperatorProcess(['--kubeconfig', cp.kubeconfigPath, '--assets-dir', ASSETS, '--health-probe-bind-address', `127.0.0.1:${port}`, '--metrics-bind-address', '0', '--debug-bind-address', '0']);
+      procs.push(p);
+      assert.equal(await p.exited, 2);
+      assert.ok(p.raw.some((l) => l.includes(`--health-probe-bind-address: cannot listen on 127.0.0.1:${port}`)), p.raw.join('\n'));
+    } finally {
+      taken.close();
+    }
   });
 
   it('with two replicas only the leader writes, and a killed leader is replaced within the lease duration', async () => {

@@ -13,7 +13,7 @@ import { KubeClient } from '../operator/kube/client.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/kube/types.js';
 import { defaultAssetsDir } from '../operator/paths.js';
-import { freePort, OperatorProcess } from '../e2e/support/operator-process.js';
+import { freePorts, OperatorProcess } from '../e2e/support/operator-process.js';
 import yaml from 'js-yaml';
 
 const { values: opts } = parseArgs({
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const assetCount = (JSON.parse(cli('json')) as unknown[]).length;
     for (const ns of targetNamespaces(rendered)) await admin.create('/api/v1/namespaces', { metadata: { name: ns } }).catch((e: unknown) => { if (!isStatus(e, 409)) throw e; });
 
-    const [health, metrics, debug] = [await freePort(), await freePort(), await freePort()];
+    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const args = ['--kubeconfig', cp.kubeconfigPath, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'], '--health-probe-bind-address', `127.0.0.1:${health}`,
       '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`, '--throttle-burst', '100000', '--resync-period', '5s', '--log-level', 'warn'];
 

@@ -15,7 +15,7 @@ import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/kube/types.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { formatTable, type StatusRow } from '../operator/cli/status-table.js';
-import { freePort, OPERATOR_BIN, OperatorProcess } from '../e2e/support/operator-process.js';
+import { freePorts, OPERATOR_BIN, OperatorProcess } from '../e2e/support/operator-process.js';
 
 const { values: opts } = parseArgs({ options: { exit: { type: 'boolean', default: false }, 'assets-dir': { type: 'string', default: defaultAssetsDir() } } });
 const HCO_NS = 'openshift-cnv';
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     for (const n of nodes) await admin.create('/api/v1/nodes', n);
     out(`Created HyperConverged ${HCO_NS}/kubevirt-hyperconverged (${P}/autopilot: "true", enable-pci-passthrough), ${nodes.length} Nodes with NFD labels (NUMA, IOMMU, an NVIDIA GPU), namespaces ${[...namespaces].join(', ')}`);
 
-    const [health, metrics, debug] = [await freePort(), await freePort(), await freePort()];
+    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const t0 = Date.now();
     op = new OperatorProcess(['--kubeconfig', cp.kubeconfigPath, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'],
       '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`, '--log-level', 'warn'], {}, ['--max-semi-space-size=2']);

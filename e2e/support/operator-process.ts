@@ -1,6 +1,5 @@
 // Runs the built operator binary as a child process and collects its JSON log lines.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { repoPath } from '../../envtest/repo.js';
 
 export const OPERATOR_BIN = repoPath('dist', 'operator', 'bin', 'virt-platform-operator.js');
@@ -33,6 +32,10 @@ export class OperatorProcess {
     this.child.stdout!.on('data', onData);
     this.child.stderr!.on('data', onData);
     this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
+    // Never outlive the process that started it (a crashed test or bench).
+    const reap = (): void => this.kill('SIGKILL');
+    process.on('exit', reap);
+    void this.exited.then(() => process.off('exit', reap));
   }
 
   get pid(): number | undefined {
@@ -71,13 +74,4 @@ export class OperatorProcess {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+export { freePorts } from '../../envtest/controlplane.js';

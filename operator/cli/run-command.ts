@@ -153,9 +153,21 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
       return { status: 200, body: docs.join('---\n'), type: 'application/yaml' };
     },
   });
-  await health.listen(flags.healthAddr);
-  await metricsEndpoint.listen(flags.metricsAddr);
-  await debugEndpoint.listen(flags.debugAddr);
+  const endpoints: [HttpEndpoint, string, string][] = [
+    [health, flags.healthAddr, '--health-probe-bind-address'],
+    [metricsEndpoint, flags.metricsAddr, '--metrics-bind-address'],
+    [debugEndpoint, flags.debugAddr, '--debug-bind-address'],
+  ];
+  for (const [endpoint, addr, flag] of endpoints) {
+    try {
+      await endpoint.listen(addr);
+    } catch (e) {
+      // Nothing may keep the process alive after a failed start.
+      await Promise.all(endpoints.map(([ep]) => ep.close()));
+      client.close();
+      throw new UsageError(`${flag}: cannot listen on ${addr}: ${(e as Error).message}`);
+    }
+  }
 
   const startOperator = (): void => {
     started = true;

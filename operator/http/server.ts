@@ -62,7 +62,7 @@ export class HttpEndpoint {
 
   close(): Promise<void> {
     const s = this.server;
-    if (!s) return Promise.resolve();
+    if (!s?.listening) return Promise.resolve();
     s.closeAllConnections();
     return new Promise((r) => s.close(() => r()));
   }
