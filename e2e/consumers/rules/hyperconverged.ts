@@ -95,14 +95,15 @@ export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
   // product's enable-aaq opt-in means exactly that.
   const aaq = dig(s, 'deployment.applicationAwareConfig');
   if (isRecord(aaq) && aaq.vmiCalcConfigName !== undefined) f.check(VMI_CALCULATORS.includes(String(aaq.vmiCalcConfigName)), 'aaq-config', V1_TYPES, `vmiCalcConfigName ${JSON.stringify(aaq.vmiCalcConfigName)} is not an AAQ calculator`);
-  if (obj.metadata?.annotations?.[enableAnnotation('aaq')] === 'true') {
-    f.check(isRecord(aaq) && aaq.enable === true, 'aaq-opt-in', `${REPO} controllers/handlers/aaq.go NewAAQHandler`, 'platform.kubevirt.io/enable-aaq is "true" but spec.deployment.applicationAwareConfig.enable is not: HCO does not deploy AAQ');
+  // ctx.hco is the HyperConverged as the golden config leaves it (annotations and admin fields included).
+  if (ctx.hco.metadata?.annotations?.[enableAnnotation('aaq')] === 'true') {
+    f.check(dig(ctx.hco, 'spec.deployment.applicationAwareConfig.enable') === true, 'aaq-opt-in', `${REPO} controllers/handlers/aaq.go NewAAQHandler`, 'platform.kubevirt.io/enable-aaq is "true" but spec.deployment.applicationAwareConfig.enable is not: HCO does not deploy AAQ');
   }
 
   // Swap: HCO 1.18+ leaves swap to the platform autopilot (no wasp-agent) when the autopilot is
   // "true" or lists swap-enable; then the platform must give swap to VM pods itself.
-  const pct = dig(s, 'virtualization.higherWorkloadDensity.memoryOvercommitPercentage');
-  if (typeof pct === 'number' && pct > 100 && !hcoDeploysWaspAgent(obj)) {
+  const pct = dig(ctx.hco, 'spec.virtualization.higherWorkloadDensity.memoryOvercommitPercentage');
+  if (typeof pct === 'number' && pct > 100 && !hcoDeploysWaspAgent(ctx.hco)) {
     const swap = objectsOf(ctx, 'MachineConfig').some((o) => /swap/.test(o.metadata?.name ?? ''));
     f.check(swap, 'wasp-agent-swap', `${REPO} release-1.18 controllers/handlers/wasp-agent/daemonset.go shouldDeployWaspAgent`, `memoryOvercommitPercentage ${pct} under autopilot: HCO deploys no wasp-agent and nothing of the platform provides swap`);
   }
