@@ -5,7 +5,7 @@
 // release (4.17, 4.19, 4.21; the CRDs are in ../shared/crds/descheduler-versions).
 import type { KubeObject } from '../../../operator/kube/types.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
-import { atLeast, dig, findings, isRecord, spec } from './support.js';
+import { atLeast, dig, findings, isRecord, show, spec } from './support.js';
 
 const REPO = 'openshift/cluster-kube-descheduler-operator';
 const src = (branch: string, fn: string): string => `${REPO} ${branch} pkg/operator/target_config_reconciler.go ${fn}`;
@@ -144,8 +144,9 @@ export function validateKubeDescheduler(obj: KubeObject, ctx: ConsumerContext) {
   };
   if (profiles.some((p) => KUBEVIRT.includes(p))) {
     for (const k of ['total', 'node']) {
-      if (typeof limits[k] === 'number') {
-        f.check((limits[k] as number) <= Number(hcoLimits[k]), 'eviction-limits-migrations', `${src(rel.branch, 'setEvictionsLimits (defaultKVParallel*)')}; kubevirt/hyperconverged-cluster-operator api/v1 LiveMigrationConfigurations`, `evictionLimits.${k} ${String(limits[k])} exceeds what the HyperConverged lets KubeVirt migrate at once (${String(hcoLimits[k])})`);
+      const limit = limits[k];
+      if (typeof limit === 'number') {
+        f.check(limit <= Number(hcoLimits[k]), 'eviction-limits-migrations', `${src(rel.branch, 'setEvictionsLimits (defaultKVParallel*)')}; kubevirt/hyperconverged-cluster-operator api/v1 LiveMigrationConfigurations`, `evictionLimits.${k} ${limit} exceeds what the HyperConverged lets KubeVirt migrate at once (${show(hcoLimits[k])})`);
       }
     }
     const psi = ctx.objects.some((o) => o.kind === 'MachineConfig' && Array.isArray(dig(o, 'spec.kernelArguments')) && (dig(o, 'spec.kernelArguments') as unknown[]).includes('psi=1'));

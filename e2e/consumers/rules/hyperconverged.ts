@@ -6,7 +6,7 @@
 import { ANNOTATIONS, enableAnnotation } from '../../../operator/annotations.js';
 import type { KubeObject } from '../../../operator/kube/types.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
-import { dig, durationSeconds, findings, isRecord, objectsOf, spec } from './support.js';
+import { dig, durationSeconds, findings, isRecord, objectsOf, oneOf, spec } from './support.js';
 
 const REPO = 'kubevirt/hyperconverged-cluster-operator';
 const V1_TYPES = `${REPO} release-1.18 api/v1/hyperconverged_types.go`;
@@ -73,7 +73,7 @@ export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
   }
 
   const eviction = dig(s, 'virtualization.evictionStrategy');
-  if (eviction !== undefined) f.check(['None', 'LiveMigrate', 'LiveMigrateIfPossible', 'External'].includes(String(eviction)), 'eviction-strategy', V1_TYPES, `evictionStrategy ${JSON.stringify(eviction)} is not a KubeVirt eviction strategy`);
+  if (eviction !== undefined) f.check(oneOf(eviction, ['None', 'LiveMigrate', 'LiveMigrateIfPossible', 'External']), 'eviction-strategy', V1_TYPES, `evictionStrategy ${JSON.stringify(eviction)} is not a KubeVirt eviction strategy`);
   const ha = dig(obj, 'status.infrastructureHighlyAvailable') ?? dig(ctx.hco, 'status.infrastructureHighlyAvailable');
   f.check(
     !(ha === false && eviction === 'LiveMigrate'),
@@ -89,12 +89,12 @@ export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
     if (wus.batchEvictionInterval !== undefined) f.check(durationSeconds(wus.batchEvictionInterval) > 0, 'workload-update-strategy', `${V1_TYPES} HyperConvergedWorkloadUpdateStrategy`, 'batchEvictionInterval must be a positive duration');
   }
   const uninstall = dig(s, 'deployment.uninstallStrategy');
-  if (uninstall !== undefined) f.check(['RemoveWorkloads', 'BlockUninstallIfWorkloadsExist'].includes(String(uninstall)), 'uninstall-strategy', V1_TYPES, `uninstallStrategy ${JSON.stringify(uninstall)} is not known`);
+  if (uninstall !== undefined) f.check(oneOf(uninstall, ['RemoveWorkloads', 'BlockUninstallIfWorkloadsExist']), 'uninstall-strategy', V1_TYPES, `uninstallStrategy ${JSON.stringify(uninstall)} is not known`);
 
   // AAQ: HCO deploys it when spec.deployment.applicationAwareConfig.enable (NewAAQHandler); the
   // product's enable-aaq opt-in means exactly that.
   const aaq = dig(s, 'deployment.applicationAwareConfig');
-  if (isRecord(aaq) && aaq.vmiCalcConfigName !== undefined) f.check(VMI_CALCULATORS.includes(String(aaq.vmiCalcConfigName)), 'aaq-config', V1_TYPES, `vmiCalcConfigName ${JSON.stringify(aaq.vmiCalcConfigName)} is not an AAQ calculator`);
+  if (isRecord(aaq) && aaq.vmiCalcConfigName !== undefined) f.check(oneOf(aaq.vmiCalcConfigName, VMI_CALCULATORS), 'aaq-config', V1_TYPES, `vmiCalcConfigName ${JSON.stringify(aaq.vmiCalcConfigName)} is not an AAQ calculator`);
   // ctx.hco is the HyperConverged as the golden config leaves it (annotations and admin fields included).
   if (ctx.hco.metadata?.annotations?.[enableAnnotation('aaq')] === 'true') {
     f.check(dig(ctx.hco, 'spec.deployment.applicationAwareConfig.enable') === true, 'aaq-opt-in', `${REPO} controllers/handlers/aaq.go NewAAQHandler`, 'platform.kubevirt.io/enable-aaq is "true" but spec.deployment.applicationAwareConfig.enable is not: HCO does not deploy AAQ');

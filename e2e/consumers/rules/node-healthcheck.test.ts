@@ -29,7 +29,7 @@ describe('consumer rules: NodeHealthCheck', () => {
   });
 
   it('each broken fixture is found', () => {
-    const cases: [string, Record<string, unknown>][] = [
+    const cases: [string, ReturnType<typeof nhc>][] = [
       ['selector-mandatory', edit(nhc(), (s) => (s.selector = {}))],
       ['selector-valid', edit(nhc(), (s) => (s.selector = { matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }))],
       ['min-healthy-max-unhealthy', edit(nhc(), (s) => delete s.minHealthy)],
@@ -44,7 +44,7 @@ describe('consumer rules: NodeHealthCheck', () => {
       ['remediation-template-found', edit(nhc(), (s) => (s.remediationTemplate = { ...snrRef, namespace: undefined }))],
       ['remediation-template-found', edit(nhc(), (s) => (s.remediationTemplate = { ...snrRef, name: 'mine' }))],
     ];
-    for (const [rule, o] of cases) assert.ok(rulesOf(validateNodeHealthCheck(o as never, ctx('4.19', [farTemplate()]))).includes(rule), rule);
+    for (const [rule, o] of cases) assert.ok(rulesOf(validateNodeHealthCheck(o, ctx('4.19', [farTemplate()]))).includes(rule), rule);
     const max = edit(nhc(), (s) => ((s.maxUnhealthy = 1), delete s.minHealthy));
     assert.deepEqual(validateNodeHealthCheck(max, ctx('4.21')), [], 'maxUnhealthy from NHC 0.10');
   });

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../../operator/kube/types.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { validateFenceAgentsTemplate } from './fence-agents.js';
-import { atLeast, durationSeconds, findings, groupOf, isRecord, spec, type Findings } from './support.js';
+import { atLeast, durationSeconds, findings, groupOf, isRecord, show, spec, type Findings } from './support.js';
 
 const REPO = 'medik8s/node-healthcheck-operator';
 const WEBHOOK = `${REPO} internal/webhook/v1alpha1/nodehealthcheck_webhook.go`;
@@ -127,7 +127,7 @@ export function validateNodeHealthCheck(obj: KubeObject, ctx: ConsumerContext) {
       !problem,
       'remediation-template-found',
       `${TEMPLATES} manager.ValidateTemplates / handleTemplateError; ${REPO} internal/controller/nodehealthcheck_controller.go Reconcile (Disabled condition); ${SNR_SOURCE}`,
-      `${String(ref.kind)} ${String(ref.namespace ?? '')}/${String(ref.name)} ${problem ?? ''}: the NodeHealthCheck disables itself (RemediationTemplateNotFound) and remediates nothing, Self Node Remediation included`,
+      `${show(ref.kind)} ${show(ref.namespace ?? '')}/${show(ref.name)} ${problem ?? ''}: the NodeHealthCheck disables itself (RemediationTemplateNotFound) and remediates nothing, Self Node Remediation included`,
     );
   }
   return f.list;

@@ -57,3 +57,9 @@ export const isDns1123Subdomain = (v: unknown): boolean =>
 /** The objects of the scenario with this kind (and API group, when given). */
 export const objectsOf = (ctx: ConsumerContext, kind: string, group?: string): KubeObject[] =>
   ctx.objects.filter((o) => o.kind === kind && (group === undefined || groupOf(o.apiVersion) === group));
+
+/** Membership of an unknown value in a list of strings. */
+export const oneOf = (v: unknown, list: readonly string[]): boolean => typeof v === 'string' && list.includes(v);
+
+/** An unknown value as text for messages. */
+export const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
