@@ -18,7 +18,7 @@ export function renderStep(deps: ChainDeps): Step {
     const obj = rendered.object;
     if (!obj) {
       // A reason the template gives is news for the admin (an Event on the transition); a bare empty render is not.
-      if (rendered.reason) return { status: 'skipped', reason: 'AssetSkipped', message: `asset ${run.asset.name} not applicable: ${rendered.reason}` };
+      if (rendered.reason) return { status: 'skipped', reason: 'AssetSkipped', message: `not applicable: ${rendered.reason}` };
       return { status: 'skipped', message: 'not applicable: the template rendered nothing for this cluster' };
     }
     obj.metadata = { ...obj.metadata, labels: { ...obj.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } };
