@@ -4,6 +4,7 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import yaml from 'js-yaml';
 import { dig, featureGateEnabled } from '../catalog/eligibility.js';
+import { openshiftAtLeast } from '../catalog/openshift.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClusterFacts } from './context.js';
 
@@ -76,6 +77,12 @@ export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate>
       if (typeof value !== 'string' && typeof value !== 'number') return false;
       return new RegExp(String(pattern)).test(String(value));
     },
+    /**
+     * {{#if (openshiftAtLeast "4.21")}}: whether the cluster is known to run that OpenShift minor or
+     * newer. Unknown (not OpenShift, no ClusterVersion, mid-install) is false: templates put the
+     * behaviour of the oldest supported release on that side.
+     */
+    openshiftAtLeast: (minor: unknown) => openshiftAtLeast(facts.openshift, String(minor)),
     /** {{#if (featureGate "CPUManager")}} against the HCO in the context root. */
     featureGate: function (this: unknown, gate: unknown, options: HelperOptions) {
       const root = (options.data as { root?: { hco?: KubeObject } }).root;

@@ -1,0 +1,14 @@
+// Every consumer's rules, in one list: the scenario matrix validates each rendered object with
+// every entry whose kinds include the object's kind.
+import type { ConsumerRules } from './types.js';
+import { kernelArgumentRules } from './rules/kernel-args.js';
+import { machineConfigRules } from './rules/machine-config.js';
+
+export const CONSUMER_RULES: readonly ConsumerRules[] = [
+  machineConfigRules,
+  kernelArgumentRules,
+  // Remediation (medik8s), descheduler, HCO/AAQ, Forklift, MetalLB and Cluster Observability
+  // Operator rule modules (e2e/consumers/rules/*.ts) are added here.
+];
+
+export const rulesFor = (kind: string | undefined): ConsumerRules[] => CONSUMER_RULES.filter((r) => kind !== undefined && r.kinds.includes(kind));
