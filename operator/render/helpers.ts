@@ -25,7 +25,10 @@ function enumsOf(facts: ClusterFacts, crdName: string, path: string): string[] {
   return crd.enums[crd.storageVersion]?.[String(path)] ?? [];
 }
 
-export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate> {
+/** Reads a file of the asset catalog (a node script, a config file) by its path inside the assets folder. */
+export type AssetFileReader = (path: string) => string;
+
+export function makeHelpers(facts: ClusterFacts, readAssetFile?: AssetFileReader): Record<string, HelperDelegate> {
   return {
     /** {{dig obj "a.b.c" default}} */
     dig: (obj: unknown, path: unknown, ...rest: unknown[]) => {
@@ -55,6 +58,27 @@ export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate>
         .split('\n')
         .map((l) => ' '.repeat(indent) + l)
         .join('\n');
+    },
+    /**
+     * {{collect list "field" "pattern" "skipFlag" ...}}: the values of `field` of the list's entries
+     * whose value matches the pattern and whose skip flags are all unset (e.g. the permitted PCI
+     * devices KubeVirt binds). Empty when none qualifies, so {{#with}} renders nothing then.
+     */
+    collect: (list: unknown, field: unknown, pattern: unknown, ...rest: unknown[]) => {
+      if (!Array.isArray(list)) return [];
+      const re = new RegExp(String(pattern));
+      const skips = args(rest).map(String);
+      return list.flatMap((e: unknown) => {
+        if (!e || typeof e !== 'object') return [];
+        const entry = e as Record<string, unknown>;
+        const v = entry[String(field)];
+        return typeof v === 'string' && re.test(v) && !skips.some((k) => entry[k]) ? [v] : [];
+      });
+    },
+    /** {{fileDataUrl "machine-config/swap/script.sh"}}: an asset file as a base64 data URL (Ignition file contents). */
+    fileDataUrl: (path: unknown) => {
+      if (!readAssetFile) throw new Error('fileDataUrl: no asset files in this context');
+      return `data:;base64,${Buffer.from(readAssetFile(String(path))).toString('base64')}`;
     },
     join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ',') : ''),
     /** {{#if (hasCrd "x.y.z")}} */
