@@ -1,6 +1,6 @@
 // Runs the Go consumer validator (envtest/go/consumers) over a batch of objects. Results are kept
 // per (OpenShift version, object), so a scenario matrix that renders the same object many times
-// pays for it once, and prime() judges a whole matrix in one process.
+// pays for it once, and prime() judges a whole matrix in one process per OpenShift version.
 import { spawn } from 'node:child_process';
 import type { KubeObject } from '../../operator/kube/types.js';
 import { stableStringify } from '../../operator/util/stable-json.js';
@@ -52,7 +52,10 @@ export async function prime(batch: { openshiftVersion: string; object: KubeObjec
     if (!memo.has(k) && !todo.has(k)) todo.set(k, { id: String(todo.size), ...b });
   }
   if (todo.size === 0) return;
-  const results = await run([...todo.values()]);
+  // The kubelet's feature gates are process-wide in the validator: one run per OpenShift version.
+  const versions = [...new Set([...todo.values()].map((t) => t.openshiftVersion))];
+  const results = new Map<string, GoResult>();
+  for (const v of versions) for (const [id, r] of await run([...todo.values()].filter((t) => t.openshiftVersion === v))) results.set(id, r);
   for (const [k, item] of todo) {
     const r = results.get(item.id);
     if (!r) throw new Error(`consumer validator returned no result for ${item.object.kind} ${item.object.metadata?.name}`);

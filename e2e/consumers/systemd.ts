@@ -3,7 +3,7 @@
 // writes. systemd-analyze comes from Debian's systemd package, installed here when missing (CI
 // runs as root on a fresh machine); without apt the check fails with a message saying so.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -93,9 +93,15 @@ export async function verifyUnits(ign: IgnitionFacts): Promise<UnitProblem[]> {
   try {
     const etc = join(root, 'etc/systemd/system');
     mkdirSync(etc, { recursive: true });
-    mkdirSync(join(root, 'usr/lib/systemd'), { recursive: true });
+    // The host's own unit files (targets, slices) stand in for RHCOS's: copied (systemd resolves
+    // absolute symlinks inside the root), without their .wants/ links (nothing here is started).
     const hostUnits = HOST_UNIT_DIRS.find((d) => existsSync(join(d, 'sysinit.target')));
-    if (hostUnits) symlinkSync(hostUnits, join(root, 'usr/lib/systemd/system'));
+    const lib = join(root, 'usr/lib/systemd/system');
+    mkdirSync(lib, { recursive: true });
+    for (const name of hostUnits ? readdirSync(hostUnits) : []) {
+      const from = join(hostUnits!, name);
+      if (statSync(from, { throwIfNoEntry: false })?.isFile()) copyFileSync(from, join(lib, name));
+    }
     for (const p of PLATFORM_UNITS) writeFileSync(join(etc, p), '[Unit]\nDescription=stand-in for a unit RHCOS provides\n');
     for (const f of ign.files) {
       const p = join(root, f.path);

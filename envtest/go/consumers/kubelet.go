@@ -14,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/apimachinery/pkg/util/yaml"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
-	"k8s.io/component-base/featuregate"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	_ "k8s.io/kubernetes/pkg/features" // registers the kubelet's feature gates
 	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
@@ -68,7 +67,12 @@ func baseKubeletConfig(v openshift) *kubeletv1beta1.KubeletConfiguration {
 		NodeStatusReportFrequency: metav1.Duration{Duration: 300e9},
 		ServerTLSBootstrap:        true,
 		TLSMinVersion:             "VersionTLS12",
-		FeatureGates:              map[string]bool{},
+		// The base sets enableSystemLogQuery, which the kubelet accepts only with NodeLogQuery on:
+		// OpenShift's kubelet runs with it (openshift/kubernetes), whatever upstream's default.
+		FeatureGates: map[string]bool{"NodeLogQuery": true},
+		// ValidateKubeletConfiguration checks failCgroupV1 against the cgroup mode of the host it
+		// runs on; RHCOS nodes run cgroup v2, this validator's host may not.
+		FailCgroupV1: ptr.To(false),
 	}
 	if v.nodeSwapDisabled {
 		kc.FeatureGates["NodeSwap"] = false
@@ -81,13 +85,10 @@ func baseKubeletConfig(v openshift) *kubeletv1beta1.KubeletConfiguration {
 	return kc
 }
 
-// kubeletGates: the kubelet's feature gates as of the Kubernetes minor an OpenShift release ships.
-func kubeletGates(v openshift) (featuregate.FeatureGate, error) {
-	fg := utilfeature.DefaultMutableVersionedFeatureGate.DeepCopy()
-	if err := fg.SetEmulationVersion(version.MustParse(v.kubernetes)); err != nil {
-		return nil, err
-	}
-	return fg, nil
+// useKubeletGates sets the kubelet's feature gates to the Kubernetes minor an OpenShift release
+// ships. The kubelet's defaulting reads the process-wide gate, so one run judges one release.
+func useKubeletGates(v openshift) error {
+	return utilfeature.DefaultMutableFeatureGate.SetEmulationVersionAndMinCompatibilityVersion(version.MustParse(v.kubernetes), version.MustParse(v.kubernetes))
 }
 
 // strictCheck decodes a KubeletConfiguration document with the kubelet's strict codec; unknown or
@@ -107,11 +108,7 @@ func validateMerged(merged *kubeletv1beta1.KubeletConfiguration, v openshift) er
 	if err != nil {
 		return err
 	}
-	gates, err := kubeletGates(v)
-	if err != nil {
-		return err
-	}
-	return kubeletvalidation.ValidateKubeletConfiguration(internal, gates)
+	return kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
 }
 
 func lenientDecode(raw []byte) (*kubeletv1beta1.KubeletConfiguration, error) {

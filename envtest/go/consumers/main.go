@@ -4,7 +4,7 @@
 // Operator's rules, which are encoded here with their upstream source cited (its Go module is
 // not served by the module proxy, so it cannot be imported).
 //
-// stdin:  {"items":[{"id":"…","openshiftVersion":"4.21","object":{…}}]}
+// stdin:  {"items":[{"id":"…","openshiftVersion":"4.21","object":{…}}]} (one version per run)
 // stdout: {"results":[{"id":"…","findings":[…],"ignition":{"files":[…],"units":[…]}}]}
 package main
 
@@ -74,6 +74,21 @@ func main() {
 	if err := json.NewDecoder(os.Stdin).Decode(&in); err != nil {
 		fmt.Fprintf(os.Stderr, "consumers: cannot read the input: %v\n", err)
 		os.Exit(2)
+	}
+	// The kubelet's gates are process-wide: one run judges one OpenShift release.
+	for _, it := range in.Items {
+		if it.OpenshiftVersion != in.Items[0].OpenshiftVersion {
+			fmt.Fprintln(os.Stderr, "consumers: every item of one run must name the same OpenShift version")
+			os.Exit(2)
+		}
+	}
+	if len(in.Items) > 0 {
+		if v, err := versionOf(in.Items[0].OpenshiftVersion); err == nil {
+			if err := useKubeletGates(v); err != nil {
+				fmt.Fprintf(os.Stderr, "consumers: kubelet feature gates for OpenShift %s: %v\n", v.minor, err)
+				os.Exit(2)
+			}
+		}
 	}
 	out := struct {
 		Results []result `json:"results"`
