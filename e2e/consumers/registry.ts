@@ -3,10 +3,12 @@
 import type { ConsumerRules } from './types.js';
 import { kernelArgumentRules } from './rules/kernel-args.js';
 import { machineConfigRules } from './rules/machine-config.js';
+import { nodeFileRules } from './rules/node-files.js';
 
 export const CONSUMER_RULES: readonly ConsumerRules[] = [
   machineConfigRules,
   kernelArgumentRules,
+  nodeFileRules,
   // Remediation (medik8s), descheduler, HCO/AAQ, Forklift, MetalLB and Cluster Observability
   // Operator rule modules (e2e/consumers/rules/*.ts) are added here.
 ];

@@ -91,11 +91,24 @@ func useKubeletGates(v openshift) error {
 	return utilfeature.DefaultMutableFeatureGate.SetEmulationVersionAndMinCompatibilityVersion(version.MustParse(v.kubernetes), version.MustParse(v.kubernetes))
 }
 
+// safely turns a panic of the kubelet's code into an error: its defaulting panics on what a user
+// can type (an unknown feature gate), where the real kubelet would crash-loop.
+func safely(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the kubelet would crash: %v", r)
+		}
+	}()
+	return f()
+}
+
 // strictCheck decodes a KubeletConfiguration document with the kubelet's strict codec; unknown or
 // duplicate fields come back as the error.
 func strictCheck(doc []byte) error {
-	_, _, err := kubeletCodecs.UniversalDecoder().Decode(doc, nil, nil)
-	return err
+	return safely(func() error {
+		_, _, err := kubeletCodecs.UniversalDecoder().Decode(doc, nil, nil)
+		return err
+	})
 }
 
 // validateMerged runs the kubelet's own decoding (defaulting) and validation on the merged config.
@@ -104,11 +117,13 @@ func validateMerged(merged *kubeletv1beta1.KubeletConfiguration, v openshift) er
 	if err != nil {
 		return err
 	}
-	internal, err := kubeletcodec.DecodeKubeletConfiguration(context.Background(), kubeletCodecs, data)
-	if err != nil {
-		return err
-	}
-	return kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
+	return safely(func() error {
+		internal, err := kubeletcodec.DecodeKubeletConfiguration(context.Background(), kubeletCodecs, data)
+		if err != nil {
+			return err
+		}
+		return kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
+	})
 }
 
 func lenientDecode(raw []byte) (*kubeletv1beta1.KubeletConfiguration, error) {
