@@ -39,8 +39,9 @@ export function parseActivation(hco: KubeObject): Activation | undefined {
 export const ACTIVATION_ALIASES: Readonly<Record<string, string>> = { 'swap-enable': 'swap' };
 
 export function activates(a: Activation, asset: Asset): boolean {
-  const named = (n: string): boolean => a.names.has(n) || Object.entries(ACTIVATION_ALIASES).some(([alias, group]) => group === n && a.names.has(alias));
-  return a.all || named(asset.name) || named(asset.family) || (asset.group !== undefined && named(asset.group));
+  const group = asset.group;
+  const byGroup = group !== undefined && (a.names.has(group) || Object.entries(ACTIVATION_ALIASES).some(([alias, g]) => g === group && a.names.has(alias)));
+  return a.all || a.names.has(asset.name) || a.names.has(asset.family) || byGroup;
 }
 
 /** Entries of an autopilot allowlist that name no asset, family or group. */
