@@ -90,6 +90,9 @@ function parseCondition(c: unknown, where: string): Condition {
   }
 }
 
+/** A field only when set (assets stay comparable field by field). */
+const optional = <K extends string>(k: K, v: string | undefined): Partial<Record<K, string>> => (v === undefined ? {} : ({ [k]: v } as Record<K, string>));
+
 function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   if (!e || typeof e !== 'object') throw new CatalogError(`${file}: assets[${i}] must be a mapping`);
   const r = e as Raw;
@@ -125,8 +128,8 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
     templateParams: params as Record<string, unknown>,
     conditions,
     description: str(r, 'description', where, false) ?? '',
-    disrupts: str(r, 'disrupts', where, false),
-    adminProvides: str(r, 'admin_provides', where, false),
+    ...optional('disrupts', str(r, 'disrupts', where, false)),
+    ...optional('adminProvides', str(r, 'admin_provides', where, false)),
   };
 }
 
