@@ -52,7 +52,7 @@ function eligible(hco: KubeObject, hardware: Hardware, topology: Topology, crds:
 }
 
 function facts(over: Partial<ClusterFacts> = {}): ClusterFacts {
-  return { hardware: ALL_HARDWARE, topology: WORKER_ONLY, crds: CRDS, objectExists: () => true, ...over };
+  return { hardware: ALL_HARDWARE, topology: WORKER_ONLY, openshift: { version: '4.21' }, crds: CRDS, objectExists: () => true, ...over };
 }
 
 function render(name: string, hco: KubeObject, f: ClusterFacts = facts()): KubeObject | undefined {
@@ -161,17 +161,45 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.equal(kubelet(render('kubelet-perf-worker', hcoWith())).nodeStatusMaxImages, -1);
   });
 
-  it('swap: MachineConfig and kubelet settings only when memory is overcommitted, workers only', () => {
+  it('KubeletConfigs never carry swap fields, on any release (defect 1: the MCO refuses them from 4.21, and with them every setting)', () => {
+    const over = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } };
+    const gate = { featureGates: [{ name: 'CPUManager', state: 'Enabled' }] };
+    for (const version of ['4.17', '4.19', '4.21', undefined]) {
+      for (const [name, spec] of [['kubelet-perf-worker', over], ['kubelet-cpu-manager-worker', { ...over, ...gate }]] as const) {
+        const k = kubelet(render(name, hcoWith({ 'platform.kubevirt.io/kubelet-max-pods': '300' }, spec), facts({ openshift: { version } })));
+        assert.equal(k.maxPods, 300, `${name} ${version}: its own settings are there`);
+        for (const f of ['failSwapOn', 'memorySwap']) assert.ok(!(f in k), `${name} on ${version}: no ${f}`);
+      }
+    }
+  });
+
+  it('swap (defect 2): on 4.21+ a kubelet drop-in (LimitedSwap), a never-failing provisioning unit and host services out of swap; nothing before 4.21 or unknown', () => {
     const over = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } };
     const flat = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 100 } } };
     assert.equal(render('swap-enable-worker', hcoWith({}, flat)), undefined);
     assert.equal(render('swap-enable-worker', hcoWith()), undefined);
+    for (const version of ['4.17', '4.19', undefined]) assert.equal(render('swap-enable-worker', hcoWith({}, over), facts({ openshift: { version } })), undefined, `${version}`);
+    // ... and says why, so the admin learns that VM pods get no swap on this release (HCO leaves swap to the autopilot).
+    const a = byName('swap-enable-worker');
+    const f = facts({ openshift: { version: '4.19' } });
+    assert.match(renderer.renderOutcome(a, renderContext(hcoWith({}, over), f, a), f).reason ?? '', /needs OpenShift 4\.21 or later/);
     const mc = render('swap-enable-worker', hcoWith({}, over));
-    assert.match(JSON.stringify(mc), /OVERCOMMIT_PERCENT=150/);
-    assert.equal(kubelet(render('kubelet-perf-worker', hcoWith({}, over))).failSwapOn, false);
-    assert.equal(kubelet(render('kubelet-perf-worker', hcoWith({}, flat))).failSwapOn, undefined);
-    assert.equal(kubelet(render('kubelet-perf-master', hcoWith({}, over))).failSwapOn, undefined, 'swap is for workers only');
-    assert.deepEqual(kubelet(render('kubelet-cpu-manager-worker', hcoWith({}, over))).memorySwap, { swapBehavior: 'LimitedSwap' });
+    const config = spec(mc).config as { storage: { files: { path: string; mode: number; contents: { source: string } }[] }; systemd: { units: { name: string; contents?: string; dropins?: { contents: string }[] }[] } };
+    const decode = (src: string): string => Buffer.from(src.replace(/^data:;base64,/, ''), 'base64').toString();
+    const files = Object.fromEntries(config.storage.files.map((f) => [f.path, decode(f.contents.source)]));
+    assert.match(files['/etc/openshift/kubelet.conf.d/90-virt-platform-swap.conf']!, /kind: KubeletConfiguration[\s\S]*swapBehavior: LimitedSwap/);
+    assert.match(files['/usr/local/bin/virt-platform-swap']!, /^#!\/bin\/sh/);
+    const unit = config.systemd.units.find((u) => u.name === 'virt-platform-swap.service')!.contents!;
+    assert.match(unit, /WantedBy=kubelet-dependencies.target/);
+    assert.doesNotMatch(unit, /RequiredBy|Requires=/, 'a failure must never hold up the kubelet');
+    assert.match(unit, /Environment=OVERCOMMIT_PERCENT=150/);
+    assert.match(config.systemd.units.find((u) => u.name === 'system.slice')!.dropins![0]!.contents, /MemorySwapMax=0/);
+    assert.equal(render('swap-enable-worker', hcoWith({}, { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: '150; rm -rf /' } } })), undefined);
+  });
+
+  it('swap: the autopilot allowlist entry "swap-enable" (the name HCO stops wasp-agent for) selects the swap asset only', () => {
+    const hco = hcoWith({ 'platform.kubevirt.io/autopilot': 'swap-enable' }, { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } });
+    assert.deepEqual(eligible(hco, ALL_HARDWARE, WORKER_ONLY), ['swap-enable-worker']);
   });
 
   it('CPU manager: while the gate is on, the CPU manager KubeletConfig replaces kubelet-perf and repeats its settings', () => {
@@ -198,10 +226,28 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.deepEqual(
       files.map((f) => [f.path, decodeURIComponent(f.contents.source.slice('data:,'.length))]),
       [
-        ['/etc/modprobe.d/virt-platform-vfio.conf', 'options vfio-pci ids=10DE:1EB8,10de:2236,\n'],
+        ['/etc/modprobe.d/virt-platform-vfio.conf', 'options vfio-pci ids=10DE:1EB8,10de:2236\n'],
         ['/etc/modules-load.d/virt-platform-vfio-pci.conf', 'vfio-pci\n'],
       ],
     );
+  });
+
+  it('VFIO (defect 6): no device qualifies (all disabled, external or malformed), nothing rendered - never an empty ids=', () => {
+    const devices = [
+      { pciDeviceSelector: '8086:6F54', resourceName: 'intel.com/qat', externalResourceProvider: true },
+      { pciDeviceSelector: '10DE:1DB6', resourceName: 'nvidia.com/V100', disabled: true },
+      { pciDeviceSelector: 'nonsense', resourceName: 'x' },
+    ];
+    assert.equal(render('vfio-assign-worker', hcoWith({}, { virtualization: { permittedHostDevices: { pciHostDevices: devices } } })), undefined);
+    assert.equal(render('vfio-assign-worker', hcoWith({}, { virtualization: { permittedHostDevices: { pciHostDevices: [] } } })), undefined);
+  });
+
+  it('PSI: only once the Kube Descheduler Operator is installed (its CRD and namespace)', () => {
+    assert.deepEqual(spec(render('psi-enable-worker', hcoWith())).kernelArguments, ['psi=1']);
+    const noCrd = new Map(CRDS);
+    noCrd.delete('kubedeschedulers.operator.openshift.io');
+    assert.equal(render('psi-enable-worker', hcoWith(), facts({ crds: noCrd })), undefined);
+    assert.equal(render('psi-enable-master', hcoWith(), facts({ objectExists: (kind) => kind !== 'Namespace' })), undefined);
   });
 
   it('USB and NUMA: rendered only once the admin says what to pass through / how many huge pages', () => {

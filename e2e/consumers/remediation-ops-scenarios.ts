@@ -77,6 +77,7 @@ export async function renderScenario(sc: Scenario): Promise<Rendered> {
   const facts: ClusterFacts = {
     hardware: Object.fromEntries(DETECTORS.map((d) => [d, true])) as Hardware,
     topology: TOPOLOGY[sc.shape],
+    openshift: { version: sc.version, platform: 'BareMetal' },
     crds,
     objectExists: (kind, _ns, name) => (kind === 'CustomResourceDefinition' ? crds.has(name) : kind === 'Namespace'),
   };

@@ -102,6 +102,13 @@ describe('activates and unknownActivationEntries', () => {
     assert.ok(!activates(list('node-tuning'), mtv));
   });
 
+  it('"swap-enable", the name HCO acts on, selects the swap group and nothing else', () => {
+    const swapGroup = asset('swap-enable-worker', { group: 'swap' });
+    assert.ok(activates(list('swap-enable'), swapGroup));
+    assert.ok(!activates(list('swap-enable'), swap) && !activates(list('swap-enable'), mtv));
+    assert.deepEqual(unknownActivationEntries(list('swap-enable'), [mtv]), []);
+  });
+
   it('an asset without a group is not activated by an empty-string entry', () => {
     assert.ok(!activates(list(''), mtv));
   });

@@ -29,13 +29,24 @@ export function parseActivation(hco: KubeObject): Activation | undefined {
   return { all: false, names: new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) };
 }
 
+/**
+ * Allowlist names other components act on, as aliases of a catalog group. HCO stops deploying
+ * wasp-agent for an allowlist naming "swap-enable" (the Go implementation's swap asset) and expects
+ * the platform to provide swap: the same entry selects this catalog's swap group.
+ * Source: kubevirt/hyperconverged-cluster-operator controllers/handlers/wasp-agent/daemonset.go
+ * shouldDeployWaspAgent.
+ */
+export const ACTIVATION_ALIASES: Readonly<Record<string, string>> = { 'swap-enable': 'swap' };
+
 export function activates(a: Activation, asset: Asset): boolean {
-  return a.all || a.names.has(asset.name) || a.names.has(asset.family) || (asset.group !== undefined && a.names.has(asset.group));
+  const group = asset.group;
+  const byGroup = group !== undefined && (a.names.has(group) || Object.entries(ACTIVATION_ALIASES).some(([alias, g]) => g === group && a.names.has(alias)));
+  return a.all || a.names.has(asset.name) || a.names.has(asset.family) || byGroup;
 }
 
 /** Entries of an autopilot allowlist that name no asset, family or group. */
 export function unknownActivationEntries(a: Activation, assets: Asset[]): string[] {
-  const known = new Set(assets.flatMap((x) => [x.name, x.family, x.group ?? '']));
+  const known = new Set([...assets.flatMap((x) => [x.name, x.family, x.group ?? '']), ...Object.keys(ACTIVATION_ALIASES)]);
   return [...a.names].filter((n) => !known.has(n));
 }
 

@@ -18,6 +18,7 @@ export class RenderError extends Error {
 export class Renderer {
   private readonly hbs = Handlebars.create();
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
+  private readonly files = new Map<string, string>();
 
   constructor(readonly assetsDir: string) {}
 
@@ -32,10 +33,21 @@ export class Renderer {
     return t;
   }
 
+  /** A file of the catalog that templates embed (node scripts, config files); read once. */
+  private readonly readAssetFile = (path: string): string => {
+    if (path.includes('..') || path.startsWith('/')) throw new Error(`asset file ${path}: must stay inside the assets folder`);
+    let text = this.files.get(path);
+    if (text === undefined) {
+      text = readFileSync(join(this.assetsDir, path), 'utf8');
+      this.files.set(path, text);
+    }
+    return text;
+  };
+
   /** The rendered text (for debugging and tests). */
   renderText(asset: Asset, ctx: RenderContext, facts: ClusterFacts): string {
     try {
-      return this.template(asset)(ctx, { helpers: makeHelpers(facts) });
+      return this.template(asset)(ctx, { helpers: makeHelpers(facts, this.readAssetFile) });
     } catch (e) {
       if (e instanceof NotApplicable) throw e;
       throw new RenderError(`asset ${asset.name}: template ${asset.path} failed: ${(e as Error).message}`);

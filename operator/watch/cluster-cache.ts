@@ -4,6 +4,7 @@
 // render context's facts from memory, and tells the controller what changed.
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
 import { detectHardware, projectNode, sameProjection, type Hardware, type NodeProjection } from '../catalog/hardware.js';
+import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import type { LiveCache } from '../chain/deps.js';
 import type { KubeClient } from '../kube/client.js';
@@ -17,10 +18,18 @@ import { Informer } from './informer.js';
 export const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
 export const HCO_DEFAULT_NAME = 'kubevirt-hyperconverged';
 
+/** OpenShift's cluster-scoped singletons the render context reads, watched only while their CRD is installed. */
+const OPENSHIFT_FACT_SOURCES = {
+  clusterversion: { crd: 'clusterversions.config.openshift.io', plural: 'clusterversions', name: 'version' },
+  infrastructure: { crd: 'infrastructures.config.openshift.io', plural: 'infrastructures', name: 'cluster' },
+} as const;
+type FactSource = keyof typeof OPENSHIFT_FACT_SOURCES;
+
 export type Change =
   | { type: 'hco' }
   | { type: 'nodes' }
   | { type: 'namespaces' }
+  | { type: 'openshift' }
   | { type: 'crd'; name: string; installed: boolean }
   | { type: 'object'; resource: ResourceRef; namespace?: string; name: string; deleted: boolean };
 
@@ -39,6 +48,9 @@ export class ClusterCache implements LiveCache {
   readonly nodes: Informer<NodeProjection>;
   readonly namespaces: Informer<string>;
   private hcos: Informer<KubeObject> | undefined;
+  private readonly factSources = new Map<FactSource, Informer<KubeObject>>();
+  private openshiftMemo: OpenShiftFacts | undefined;
+  private emittedOpenshift: string | undefined;
   private readonly managed = new Map<string, { ref: ResourceRef; informer: Informer<KubeObject> }>();
   private factsMemo: { hardware: Hardware; topology: Topology } | undefined;
   private establishedMemo: Map<string, CrdInfo> | undefined;
@@ -59,6 +71,7 @@ export class ClusterCache implements LiveCache {
         this.establishedMemo = undefined;
         if (!installed) this.stopKind(crd);
         if (crd.name === HCO_CRD) this.syncHcoInformer();
+        this.syncFactInformers();
         emit({ type: 'crd', name: crd.name, installed });
       },
     });
@@ -87,18 +100,26 @@ export class ClusterCache implements LiveCache {
     for (const i of [this.crds, this.nodes, this.namespaces]) i.start();
     await Promise.all([this.crds.synced, this.nodes.synced, this.namespaces.synced]);
     this.syncHcoInformer();
-    if (this.hcos) await this.hcos.synced;
+    this.syncFactInformers();
+    await Promise.all([this.hcos?.synced, ...[...this.factSources.values()].map((i) => i.synced)]);
   }
 
   stop(): void {
     this.stopped = true;
-    for (const i of [this.crds, this.nodes, this.namespaces, this.hcos]) i?.stop();
+    for (const i of [this.crds, this.nodes, this.namespaces, this.hcos, ...this.factSources.values()]) i?.stop();
+    this.factSources.clear();
     for (const m of this.managed.values()) m.informer.stop();
     this.managed.clear();
   }
 
   get synced(): boolean {
-    return this.crds.hasSynced && this.nodes.hasSynced && this.namespaces.hasSynced && (!this.hcos || this.hcos.hasSynced);
+    return (
+      this.crds.hasSynced &&
+      this.nodes.hasSynced &&
+      this.namespaces.hasSynced &&
+      (!this.hcos || this.hcos.hasSynced) &&
+      [...this.factSources.values()].every((i) => i.hasSynced)
+    );
   }
 
   /** Starts the HCO informer when its CRD is installed, stops it when the CRD goes away. */
@@ -116,6 +137,46 @@ export class ClusterCache implements LiveCache {
       this.hcos.stop();
       this.hcos = undefined;
     }
+  }
+
+  /**
+   * Watches ClusterVersion and Infrastructure (one object each, selected by name) while their
+   * CRDs are installed; a change of the facts re-renders everything.
+   */
+  private syncFactInformers(): void {
+    for (const [key, src] of Object.entries(OPENSHIFT_FACT_SOURCES) as [FactSource, (typeof OPENSHIFT_FACT_SOURCES)[FactSource]][]) {
+      const installed = this.crds.get(undefined, src.crd)?.established === true;
+      const running = this.factSources.get(key);
+      if (installed && !running && !this.stopped) {
+        const informer = new Informer<KubeObject>(this.client, {
+          name: `${src.plural}.config.openshift.io`,
+          path: resourcePath({ group: 'config.openshift.io', version: 'v1', plural: src.plural }),
+          fieldSelector: `metadata.name=${src.name}`,
+          onEvent: () => {
+            this.openshiftMemo = undefined;
+            const now = JSON.stringify(this.openshiftFacts());
+            if (now === this.emittedOpenshift) return; // status churn that changes no fact
+            this.emittedOpenshift = now;
+            this.opts.onChange?.({ type: 'openshift' });
+          },
+        });
+        this.factSources.set(key, informer);
+        informer.start();
+      } else if (!installed && running) {
+        running.stop();
+        this.factSources.delete(key);
+        this.openshiftMemo = undefined;
+      }
+    }
+  }
+
+  /** What ClusterVersion and Infrastructure say (catalog/openshift.ts); empty where unknown. */
+  openshiftFacts(): OpenShiftFacts {
+    this.openshiftMemo ??= {
+      version: clusterVersionOf(this.factSources.get('clusterversion')?.get(undefined, OPENSHIFT_FACT_SOURCES.clusterversion.name)),
+      ...infrastructureFacts(this.factSources.get('infrastructure')?.get(undefined, OPENSHIFT_FACT_SOURCES.infrastructure.name)),
+    };
+    return this.openshiftMemo;
   }
 
   /** The HCO: kubevirt-hyperconverged when present, else the first by namespace/name. */
@@ -137,6 +198,7 @@ export class ClusterCache implements LiveCache {
     this.factsMemo ??= { hardware: detectHardware(this.nodes.list()), topology: detectTopology(this.nodes.list()) };
     return {
       ...this.factsMemo,
+      openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
     };
@@ -202,7 +264,8 @@ export class ClusterCache implements LiveCache {
   /** Objects held per informer (metrics). */
   sizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const i of [this.crds, this.nodes, this.namespaces, this.hcos, ...[...this.managed.values()].map((m) => m.informer)]) if (i) out[i.name] = i.size;
+    const all = [this.crds, this.nodes, this.namespaces, this.hcos, ...this.factSources.values(), ...[...this.managed.values()].map((m) => m.informer)];
+    for (const i of all) if (i) out[i.name] = i.size;
     return out;
   }
 

@@ -30,6 +30,8 @@ describe('consumer rules: HyperConverged (HCO 1.18+)', () => {
     assert.equal(hcoDeploysWaspAgent(hco({ 'platform.kubevirt.io/autopilot': 'hco' })), false);
     assert.deepEqual(rulesOf(validateHyperConverged(golden(GOOD), ctx('4.21', [], hco({}, overcommit)))), ['wasp-agent-swap']);
     assert.deepEqual(validateHyperConverged(golden(GOOD), ctx('4.21', [swapMc], hco({}, overcommit))), []);
+    // Before 4.21 the platform cannot give pods swap (no drop-in directory) and says so instead.
+    assert.deepEqual(validateHyperConverged(golden(GOOD), ctx('4.19', [], hco({}, overcommit))), []);
     assert.deepEqual(validateHyperConverged(golden(GOOD), ctx('4.21', [], hco({ 'platform.kubevirt.io/autopilot': 'hco' }, overcommit))), []);
   });
 

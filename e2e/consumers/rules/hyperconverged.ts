@@ -103,12 +103,20 @@ export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
   // Swap: HCO 1.18+ leaves swap to the platform autopilot (no wasp-agent) when the autopilot is
   // "true" or lists swap-enable; then the platform must give swap to VM pods itself.
   const pct = dig(ctx.hco, 'spec.virtualization.higherWorkloadDensity.memoryOvercommitPercentage');
-  if (typeof pct === 'number' && pct > 100 && !hcoDeploysWaspAgent(ctx.hco)) {
+  // Before 4.21 no supported mechanism gives swap to pods without wasp-agent: the platform cannot
+  // provide it there and says so (the swap asset's not-applicable reason), so only 4.21+ is judged.
+  if (typeof pct === 'number' && pct > 100 && !hcoDeploysWaspAgent(ctx.hco) && atLeast(ctx.openshiftVersion, '4.21')) {
     const swap = objectsOf(ctx, 'MachineConfig').some((o) => /swap/.test(o.metadata?.name ?? ''));
     f.check(swap, 'wasp-agent-swap', `${REPO} release-1.18 controllers/handlers/wasp-agent/daemonset.go shouldDeployWaspAgent`, `memoryOvercommitPercentage ${pct} under autopilot: HCO deploys no wasp-agent and nothing of the platform provides swap`);
   }
   return f.list;
 }
+
+const atLeast = (v: string, min: string): boolean => {
+  const [a = 0, b = 0] = v.split('.').map(Number);
+  const [c = 0, d = 0] = min.split('.').map(Number);
+  return a > c || (a === c && b >= d);
+};
 
 export const hyperConvergedRules: ConsumerRules = {
   consumer: 'hyperconverged-cluster-operator',
