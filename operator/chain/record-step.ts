@@ -2,6 +2,7 @@
 // a transition); anything else makes one only when it differs from the last outcome seen for the
 // object, so a steady state — in sync, or skipped for the same reason — is silent.
 import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { UnencodableError } from '../kube/apply-body.js';
 import { KubeError, describeError } from '../kube/errors.js';
 import { involvedOf, type InvolvedObject } from '../kube/events.js';
 import type { KubeObject } from '../kube/types.js';
@@ -32,6 +33,8 @@ const HCO_LEVEL = new Set(['CRDMissing', 'RenderFailed']);
 /** An error thrown by a step becomes an outcome: a conflict (stale cache) is retried quietly,
  *  anything else is ApplyFailed with the server's message. */
 function failure(err: unknown): Outcome {
+  // Nothing a retry could change: refused once, like an invalid annotation.
+  if (err instanceof UnencodableError) return { status: 'refused', reason: 'RenderFailed', message: `nothing written: ${err.message}` };
   if (err instanceof KubeError && err.status === 409) return { status: 'failed', message: `conflict: ${err.message}; retrying`, requeueAfterMs: 500 };
   const hint = err instanceof KubeError && err.status === 403 ? ' (the operator\'s ClusterRole lacks this permission)' : '';
   return { status: 'failed', reason: 'ApplyFailed', message: `${describeError(err)}${hint}` };

@@ -2,7 +2,7 @@
 // "world" re-evaluates everything (HCO first, then the other assets in reconcile order, then the
 // tombstones); "asset:<name>" reconciles one asset after an event on its object. A periodic world
 // resync catches anything missed, and costs no request when nothing changed.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES, oversizeControls } from '../annotations.js';
 import type { Asset, Catalog } from '../catalog/catalog.js';
 import { parseActivation, unknownActivationEntries } from '../catalog/eligibility.js';
 import { parseExclusions } from '../catalog/exclusion.js';
@@ -166,6 +166,8 @@ export class Reconciler {
       const unknown = unknownActivationEntries(activation, this.o.catalog.assets);
       if (unknown.length) problems.push(`${ANNOTATIONS.autopilot} names no asset or group: ${unknown.join(', ')}`);
     }
+    const big = oversizeControls(hco);
+    if (big.length) problems.push(`${big.join(', ')} longer than ${MAX_ANNOTATION_BYTES} bytes: refused, the operator stays idle until it is shortened`);
     const { invalid } = parseExclusions(annotationsOf(hco)[ANNOTATIONS.disabledResources]);
     if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');

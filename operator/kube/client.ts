@@ -6,6 +6,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { jsonText } from '../util/json-text.js';
+import { applyBody } from './apply-body.js';
 import { KubeError, type KubeStatus } from './errors.js';
 import type { KubeObject, KubeList } from './types.js';
 
@@ -81,7 +83,7 @@ export class KubeClient {
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     let payload: string | undefined;
     if (options.body !== undefined) {
-      payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      payload = typeof options.body === 'string' ? options.body : jsonText(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
@@ -151,7 +153,7 @@ export class KubeClient {
   /** Server-Side Apply. */
   apply<T extends KubeObject = KubeObject>(path: string, obj: KubeObject, opts: { fieldManager?: string; force?: boolean; dryRun?: boolean; strict?: boolean } = {}): Promise<T> {
     return this.request<T>('PATCH', path, {
-      body: obj,
+      body: applyBody(obj),
       contentType: 'application/apply-patch+yaml',
       query: {
         fieldManager: opts.fieldManager ?? FIELD_MANAGER,

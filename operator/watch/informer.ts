@@ -3,6 +3,7 @@
 // resourceVersion; a 410 Gone relists; any other error retries with exponential backoff. It never
 // ends the process. Objects may be stored as a projection to keep memory small.
 import { KubeError } from '../kube/errors.js';
+import { deepEqual } from '../patch/deep-equal.js';
 import type { KubeClient, Query } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
@@ -99,7 +100,7 @@ export class Informer<T = KubeObject> {
     for (const [k, v] of fresh) {
       const old = previous.get(k);
       if (!old) this.opts.onEvent?.('add', v, undefined);
-      else if (JSON.stringify(old) !== JSON.stringify(v)) this.opts.onEvent?.('update', v, old);
+      else if (!deepEqual(old, v)) this.opts.onEvent?.('update', v, old);
     }
     for (const [k, old] of previous) if (!fresh.has(k)) this.opts.onEvent?.('delete', old, old);
   }
