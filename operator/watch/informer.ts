@@ -27,6 +27,12 @@ const keyOf = (o: KubeObject): string => `${o.metadata?.namespace ?? ''}/${o.met
 
 class GoneError extends Error {}
 
+/** A watch that lasted this long was healthy: the backoff starts over after it. */
+const HEALTHY_MS = 1000;
+/** Capped low: after an outage the caches (and drift repair) come back within seconds, while a
+ *  down server sees one LIST per informer every few seconds at most. */
+const MAX_BACKOFF_MS = 8000;
+
 export class Informer<T = KubeObject> {
   private readonly store = new Map<string, T>();
   private resourceVersion: string | undefined;
@@ -165,33 +171,44 @@ export class Informer<T = KubeObject> {
     });
   }
 
+  /** The next retry delay: exponential while failures follow each other, from 250 ms again after
+   *  a healthy stretch (a good list or a watch that ran), and never before a server's Retry-After. */
+  private nextBackoff(err?: unknown): number {
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
+    const retryAfter = err instanceof KubeError ? (err.retryAfterMs ?? 0) : 0;
+    // Jitter, so the informers of one process do not retry in lockstep.
+    return Math.max(Math.round(this.backoffMs * (0.8 + Math.random() * 0.4)), retryAfter);
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
+      let watchStarted = 0;
       try {
         if (this.resourceVersion === undefined) {
           await this.relist();
+          this.backoffMs = 0;
           if (!this.hasSynced) {
             this.hasSynced = true;
             this.syncedResolve();
           }
         }
-        const started = Date.now();
+        watchStarted = Date.now();
         await this.watchOnce();
         // A watch that ends at once (server shutting down, proxy closing) must not spin.
-        if (Date.now() - started < 1000) {
-          this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 250);
-          await this.sleep(this.backoffMs);
-        } else this.backoffMs = 0;
+        if (Date.now() - watchStarted < HEALTHY_MS) await this.sleep(this.nextBackoff());
+        else this.backoffMs = 0;
       } catch (err) {
         if (this.stopped) break;
+        // A watch that was healthy for a while before it broke starts the backoff over.
+        if (watchStarted && Date.now() - watchStarted >= HEALTHY_MS) this.backoffMs = 0;
         if (err instanceof GoneError || (err instanceof KubeError && err.status === 410) || (err as { statusCode?: number }).statusCode === 410) {
           log.info('watch expired (410 Gone); relisting', { informer: this.name });
           this.resourceVersion = undefined;
           continue;
         }
-        this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 250);
-        log.warn('list/watch failed; retrying', { informer: this.name, error: err instanceof Error ? err.message : String(err), retryInMs: this.backoffMs });
-        await this.sleep(this.backoffMs);
+        const delay = this.nextBackoff(err);
+        log.warn('list/watch failed; retrying', { informer: this.name, error: err instanceof Error ? err.message : String(err), retryInMs: delay });
+        await this.sleep(delay);
       }
     }
   }
