@@ -123,7 +123,7 @@ export class LeaderElector {
     if (timeoutMs <= 0) return false;
     const sentAt = this.now();
     try {
-      const ok = await this.tryAcquireOrRenew(AbortSignal.timeout(timeoutMs));
+      const ok = await this.tryAcquireOrRenew(AbortSignal.timeout(Math.ceil(timeoutMs)));
       if (ok) this.leadership.renewed(sentAt, this.settings.renewDeadlineMs);
       return ok;
     } catch (e) {
@@ -163,7 +163,7 @@ export class LeaderElector {
     this.wake?.();
     // Release only a lease we still hold for sure: after the renew deadline a standby may own it.
     const wasLeading = this.leading && this.leadership.valid;
-    const signal = AbortSignal.timeout(Math.max(1, this.leadership.remainingMs));
+    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(this.leadership.remainingMs)));
     this.leadership.lose('stopping');
     if (!wasLeading) return;
     this.leading = false;

@@ -114,7 +114,15 @@ export class Informer<T = KubeObject> {
   private watchOnce(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let gone = false;
+      // client-node's Watch swallows whatever the callback throws: say it, or an event is lost silently.
       const onEvent = (type: string, obj: KubeObject): void => {
+        try {
+          handle(type, obj);
+        } catch (err) {
+          log.error('watch event could not be handled', { informer: this.name, type, error: err instanceof Error ? err.stack : String(err) });
+        }
+      };
+      const handle = (type: string, obj: KubeObject): void => {
         if (type === 'ERROR') {
           const code = (obj as { code?: number }).code;
           if (code === 410) gone = true;
@@ -172,7 +180,8 @@ export class Informer<T = KubeObject> {
   }
 
   /** The next retry delay: exponential while failures follow each other, from 250 ms again after
-   *  a healthy stretch (a good list or a watch that ran), and never before a server's Retry-After. */
+   *  a watch that ran for a while, and never before a server's Retry-After. (A good list alone does
+   *  not count: list, watch, 410, list… would spin.) */
   private nextBackoff(err?: unknown): number {
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
     const retryAfter = err instanceof KubeError ? (err.retryAfterMs ?? 0) : 0;
@@ -186,7 +195,6 @@ export class Informer<T = KubeObject> {
       try {
         if (this.resourceVersion === undefined) {
           await this.relist();
-          this.backoffMs = 0;
           if (!this.hasSynced) {
             this.hasSynced = true;
             this.syncedResolve();
@@ -204,6 +212,8 @@ export class Informer<T = KubeObject> {
         if (err instanceof GoneError || (err instanceof KubeError && err.status === 410) || (err as { statusCode?: number }).statusCode === 410) {
           log.info('watch expired (410 Gone); relisting', { informer: this.name });
           this.resourceVersion = undefined;
+          // Expired again right after a relist: back off, or list and watch would spin.
+          if (watchStarted && Date.now() - watchStarted < HEALTHY_MS) await this.sleep(this.nextBackoff());
           continue;
         }
         const delay = this.nextBackoff(err);
