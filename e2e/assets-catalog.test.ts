@@ -70,7 +70,7 @@ describe('asset catalog: shape', () => {
     assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'machine-config', 'operators', 'remediation']);
     assert.deepEqual([...kinds.get('machine-config')!].sort(), ['KubeletConfig', 'MachineConfig']);
     assert.deepEqual([...kinds.get('remediation')!].sort(), ['FenceAgentsRemediationTemplate', 'NodeHealthCheck', 'NodeMaintenance']);
-    assert.deepEqual([...kinds.get('operators')!].sort(), ['AAQ', 'ForkliftController', 'MetalLB', 'UIPlugin']);
+    assert.deepEqual([...kinds.get('operators')!].sort(), ['ForkliftController', 'MetalLB', 'UIPlugin'], 'AAQ goes through the HyperConverged');
     assert.deepEqual([...kinds.get('descheduler')!], ['KubeDescheduler']);
     for (const n of ['swap-enable-worker', 'pci-passthrough-worker', 'numa-hugepages-worker', 'vfio-assign-worker', 'usb-passthrough-worker', 'kubelet-perf-worker', 'kubelet-cpu-manager-worker']) byName(n);
   });
@@ -129,7 +129,7 @@ describe('asset catalog: which assets a cluster gets', () => {
     for (const a of catalog.assets) {
       if (a.install === 'opt-in') assert.ok(!names.includes(a.name), `${a.name} is opt-in`);
     }
-    for (const n of ['hco-golden-config', 'kubelet-perf-worker', 'swap-enable-worker', 'psi-enable-worker', 'node-health-check', 'observability-ui-plugin', 'descheduler-kubevirt']) {
+    for (const n of ['hco-golden-config', 'kubelet-perf-worker', 'swap-enable-worker', 'psi-enable-worker', 'observability-ui-plugin', 'descheduler-kubevirt']) {
       assert.ok(names.includes(n), n);
     }
   });
@@ -213,30 +213,41 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.deepEqual(spec(render('numa-hugepages-master', hcoWith({ 'platform.kubevirt.io/numa-hugepages-1gi': '64' }))).kernelArguments, ['hugepagesz=1G', 'hugepages=64']);
   });
 
-  it('node health check: SNR alone, escalating to fence agents when enabled; nothing while SNR is absent', () => {
+  it('node health check: opt-in; SNR alone, escalating to fence agents only once their template is complete; nothing while SNR is absent', () => {
+    assert.equal(byName('node-health-check').install, 'opt-in', 'it reboots nodes by itself');
+    assert.ok(!eligible(hcoWith(), ALL_HARDWARE, WORKER_ONLY).includes('node-health-check'));
+    const on = { 'platform.kubevirt.io/enable-node-remediation': 'true' };
     const snr = (o: KubeObject | undefined): unknown => (spec(o).remediationTemplate as { name?: string } | undefined)?.name;
-    assert.equal(snr(render('node-health-check', hcoWith())), 'self-node-remediation-automatic-strategy-template');
-    const esc = spec(render('node-health-check', hcoWith({ 'platform.kubevirt.io/enable-fence-agents-remediation': 'true' })));
+    assert.equal(snr(render('node-health-check', hcoWith(on))), 'self-node-remediation-automatic-strategy-template');
+    const far = { ...on, 'platform.kubevirt.io/enable-fence-agents-remediation': 'true' };
+    assert.equal(snr(render('node-health-check', hcoWith(far))), 'self-node-remediation-automatic-strategy-template', 'no node parameters: no escalation');
+    assert.equal(render('fence-agents-remediation-template', hcoWith(far)), undefined);
+    const complete = { ...far, 'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20"}}' };
+    const esc = spec(render('node-health-check', hcoWith(complete)));
     assert.equal(esc.remediationTemplate, undefined);
     assert.deepEqual(
       (esc.escalatingRemediations as { order: number; remediationTemplate: { kind: string } }[]).map((e) => [e.order, e.remediationTemplate.kind]),
       [[0, 'SelfNodeRemediationTemplate'], [1, 'FenceAgentsRemediationTemplate']],
     );
+    assert.deepEqual((spec(render('fence-agents-remediation-template', hcoWith(complete))).template as { spec: { nodeparameters: unknown } }).spec.nodeparameters, { '--ip': { 'worker-0': '192.168.111.20' } });
     const noSnr = new Map(CRDS);
     noSnr.delete('selfnoderemediationtemplates.self-node-remediation.medik8s.io');
-    assert.equal(render('node-health-check', hcoWith(), facts({ crds: noSnr })), undefined);
-    assert.equal(render('node-health-check', hcoWith(), facts({ objectExists: () => false })), undefined, 'no openshift-workload-availability namespace');
+    assert.equal(render('node-health-check', hcoWith(on), facts({ crds: noSnr })), undefined);
+    assert.equal(render('node-health-check', hcoWith(on), facts({ objectExists: () => false })), undefined, 'no openshift-workload-availability namespace');
   });
 
   it('node maintenance: only for a well-formed target node name', () => {
     assert.equal(render('node-maintenance', hcoWith()), undefined);
-    assert.equal(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': 'Worker 1' })), undefined);
+    for (const bad of ['Worker 1', 'worker..1', 'worker-.1']) assert.equal(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': bad })), undefined, bad);
     assert.equal(spec(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': 'worker-1.example.com' }))).nodeName, 'worker-1.example.com');
   });
 
-  it('AAQ: yields when the HyperConverged deploys AAQ itself', () => {
-    assert.ok(render('aaq', hcoWith()));
-    assert.equal(render('aaq', hcoWith({}, { deployment: { applicationAwareConfig: { enable: true } } })), undefined);
+  it('AAQ: platform.kubevirt.io/enable-aaq turns on the HyperConverged\'s own AAQ (no standalone AAQ asset)', () => {
+    assert.ok(!catalog.assets.some((a) => a.component === 'AAQ'));
+    const deployment = (o: KubeObject | undefined): Record<string, unknown> => spec(o).deployment as Record<string, unknown>;
+    assert.deepEqual(deployment(render('hco-golden-config', hcoWith({ 'platform.kubevirt.io/enable-aaq': 'true' }))).applicationAwareConfig, { enable: true });
+    assert.equal(deployment(render('hco-golden-config', hcoWith())).applicationAwareConfig, undefined);
+    assert.equal(deployment(render('hco-golden-config', hcoWith({ 'platform.kubevirt.io/enable-aaq': 'yes' }))).applicationAwareConfig, undefined);
   });
 
   it('descheduler: nothing when the installed CRD offers no VM-aware profile', () => {

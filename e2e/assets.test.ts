@@ -32,6 +32,7 @@ const VALUE_ANNOTATIONS = {
   'platform.kubevirt.io/kubelet-max-pods': '500',
   'platform.kubevirt.io/numa-hugepages-1gi': '16',
   'platform.kubevirt.io/node-maintenance-target': 'worker-0',
+  'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20"}}',
 };
 
 /**

@@ -6,6 +6,8 @@ import yaml from 'js-yaml';
 import { dig, featureGateEnabled } from '../catalog/eligibility.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClusterFacts } from './context.js';
+import { nestedStringMap, parseJsonValue } from './json-values.js';
+import { NotApplicable } from './not-applicable.js';
 
 /** A template argument as text: scalars as themselves, anything else as JSON. */
 function text(v: unknown): string {
@@ -76,6 +78,14 @@ export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate>
       if (typeof value !== 'string' && typeof value !== 'number') return false;
       return new RegExp(String(pattern)).test(String(value));
     },
+    /** {{notApplicable "why"}}: renders nothing, and explain and an AssetSkipped Event say why. */
+    notApplicable: (reason: unknown) => {
+      throw new NotApplicable(text(reason));
+    },
+    /** {{fromJson (lookup hco.metadata.annotations "...")}}: JSON annotation text as data (undefined if not JSON). */
+    fromJson: (text: unknown) => parseJsonValue(text),
+    /** {{nestedStringMap value "outerKeyRe" "innerKeyRe" "valueRe"}}: {k: {k2: "v"}} when all of it matches, else undefined. */
+    nestedStringMap: (value: unknown, outer: unknown, inner: unknown, text: unknown) => nestedStringMap(value, String(outer), String(inner), String(text)),
     /** {{#if (featureGate "CPUManager")}} against the HCO in the context root. */
     featureGate: function (this: unknown, gate: unknown, options: HelperOptions) {
       const root = (options.data as { root?: { hco?: KubeObject } }).root;
