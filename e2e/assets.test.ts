@@ -4,16 +4,16 @@
 // CRD_DIR=../shared/crds runs it against the real upstream CRDs; without it, the fixture CRDs.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/annotations.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annotations.js';
 import { loadCatalog, type Asset } from '../operator/catalog/catalog.js';
 import { DETECTORS, type Hardware } from '../operator/catalog/hardware.js';
 import { dig, evaluateEligibility, parseActivation } from '../operator/catalog/eligibility.js';
 import type { Topology } from '../operator/catalog/topology.js';
 import type { KubeClient } from '../operator/kube/client.js';
-import { crdEstablished, projectCrd, type CrdInfo } from '../operator/kube/crd-info.js';
+import { crdEstablished, projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
 import { isStatus } from '../operator/kube/errors.js';
-import { pathOf, resolveResource } from '../operator/kube/resources.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import { pathOf, resolveResource } from '../operator/vocabulary/resource.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { renderContext, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
 import { crdDir } from '../envtest/crds.js';

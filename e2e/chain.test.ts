@@ -3,9 +3,9 @@
 // annotation, and a silent steady state.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { MANAGED_BY_LABEL } from '../operator/annotations.js';
+import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
 import { WORLD } from '../operator/controller/reconciler.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { repoPath } from '../envtest/repo.js';
 import { eventsFor, eventually, reasons, sleep, startOperator, type OperatorFixture } from './support/operator-fixture.js';
 

@@ -5,10 +5,10 @@
 // are cluster-wide, and the assets are cluster-scoped or live in fixed namespaces.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/annotations.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annotations.js';
 import type { KubeClient } from '../operator/kube/client.js';
 import { isStatus } from '../operator/kube/errors.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { testCluster } from '../envtest/harness.js';
 import { repoPath } from '../envtest/repo.js';
 import { eventually, startOperator, type OperatorFixture } from './support/operator-fixture.js';

@@ -4,7 +4,7 @@
 // case here, on the releases where it holds and not on the others.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { CONSUMER_RULES, rulesFor } from './consumers/registry.js';
 import type { ConsumerContext, Finding } from './consumers/types.js';
 

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { startControlPlane, tokenKubeconfig, type ControlPlane } from '../envtest/controlplane.js';
 import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
 import { repoPath } from '../envtest/repo.js';
-import { MANAGED_BY_LABEL } from '../operator/annotations.js';
+import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { Operator } from '../operator/operator.js';
 import { FaultProxy, isWrite, rate, type FaultRule } from './support/fault-proxy.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { KubeClient } from '../operator/kube/client.js';
 import { KubeError } from '../operator/kube/errors.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { testCluster, testNamespace, type TestCluster } from '../envtest/harness.js';
 
 const hcoPath = (ns: string, name: string): string => `/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds/${name}`;

@@ -16,8 +16,8 @@ import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
 import { repoPath } from '../envtest/repo.js';
 import { loadCatalog, type Catalog } from '../operator/catalog/catalog.js';
 import { KubeClient } from '../operator/kube/client.js';
-import { projectCrd, type CrdInfo } from '../operator/kube/crd-info.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { freePorts, OperatorProcess } from './support/operator-process.js';
 import {
   checkConvergence,

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../envtest/controlplane.js';
 import { crdDir, installCrds, loadCrds, uninstallCrds } from '../envtest/crds.js';
 import { repoPath } from '../envtest/repo.js';
-import { MANAGED_BY_LABEL } from '../operator/annotations.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { eventsFor, eventually, hcoObject, HCO_NAME, sleep } from './support/operator-fixture.js';
 import { freePorts, OperatorProcess } from './support/operator-process.js';
 

@@ -10,7 +10,7 @@ import yaml from 'js-yaml';
 import { crdDir } from '../envtest/crds.js';
 import { testCluster, testNamespace, type TestCluster } from '../envtest/harness.js';
 import { repoPath } from '../envtest/repo.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { OPERATOR_BIN } from './support/operator-process.js';
 
 const FIXTURE_ASSETS = repoPath('e2e', 'fixtures', 'engine-assets');

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import yaml from 'js-yaml';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/annotations.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annotations.js';
 import { WORLD } from '../operator/controller/reconciler.js';
 import type { KubeClient } from '../operator/kube/client.js';
 import { testCluster, testNamespace } from '../envtest/harness.js';
 import { repoPath } from '../envtest/repo.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { eventsFor, eventually, reasons, startOperator, type EventRecord, type OperatorFixture } from './support/operator-fixture.js';
 
 const OLD_MC = '50-virt-swap-enable';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeClient } from '../operator/kube/client.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 export { loadCrds } from '../operator/kube/crd-files.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -5,14 +5,14 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ANNOTATIONS } from '../operator/annotations.js';
+import { ANNOTATIONS } from '../operator/vocabulary/annotations.js';
 import { loadCatalog, type Asset, type Catalog } from '../operator/catalog/catalog.js';
 import { DETECTORS, type Hardware } from '../operator/catalog/hardware.js';
 import { TOPOLOGY_FACTS, type Topology } from '../operator/catalog/topology.js';
 import { buildChain } from '../operator/chain/chain.js';
 import { evaluateCatalog } from '../operator/cli/evaluate.js';
-import type { CrdInfo } from '../operator/kube/crd-info.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { CrdInfo } from '../operator/vocabulary/crd-info.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import type { ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
 

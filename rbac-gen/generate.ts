@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadCrds } from '../operator/kube/crd-files.js';
-import { projectCrd, type CrdInfo } from '../operator/kube/crd-info.js';
+import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
 import { collectKinds } from './collect.js';
 import { unifiedDiff } from './diff.js';
 import { buildRules, roleYaml, type Rule } from './role.js';

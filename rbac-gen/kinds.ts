@@ -2,9 +2,9 @@
 // scope the CRD declares); built-in kinds through a fixed table: the operator's own
 // BUILTIN_RESOURCES plus the other built-in kinds an asset could plausibly manage. The table is
 // checked against a real API server's discovery (kinds.test.ts), so a wrong plural cannot ship.
-import { BUILTIN_RESOURCES, type ResourceRef } from '../operator/kube/resources.js';
-import type { CrdInfo } from '../operator/kube/crd-info.js';
-import { parseApiVersion } from '../operator/kube/types.js';
+import { BUILTIN_RESOURCES, type ResourceRef } from '../operator/vocabulary/resource.js';
+import type { CrdInfo } from '../operator/vocabulary/crd-info.js';
+import { parseApiVersion } from '../operator/vocabulary/object.js';
 
 const ref = (group: string, version: string, kind: string, plural: string, namespaced: boolean): ResourceRef => ({ group, version, kind, plural, namespaced });
 

@@ -1,7 +1,7 @@
 // The operator's ClusterRole, built from the kinds the assets use and the operator's fixed needs,
 // and written as stable YAML: one rule per resource, sorted by API group then resource, verbs in a
 // fixed order, each rule with a comment saying why the operator needs it.
-import type { CrdInfo } from '../operator/kube/crd-info.js';
+import type { CrdInfo } from '../operator/vocabulary/crd-info.js';
 import type { KindUse } from './collect.js';
 import { mapKind, mapKindByName, MappingError } from './kinds.js';
 

@@ -11,7 +11,7 @@ import { startControlPlane } from '../envtest/controlplane.js';
 import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { isStatus } from '../operator/kube/errors.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { freePorts, OperatorProcess } from '../e2e/support/operator-process.js';
 import yaml from 'js-yaml';

@@ -13,7 +13,7 @@ import yaml from 'js-yaml';
 import { startControlPlane } from '../envtest/controlplane.js';
 import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
 import { isStatus } from '../operator/kube/errors.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { formatTable, type StatusRow } from '../operator/cli/status-table.js';
 import { freePorts, OPERATOR_BIN, OperatorProcess } from '../e2e/support/operator-process.js';

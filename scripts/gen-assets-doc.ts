@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { loadCatalog, type Asset, type Condition } from '../operator/catalog/catalog.js';
-import type { KubeObject } from '../operator/kube/types.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
 
 const REGENERATE = 'node dist/scripts/gen-assets-doc.js (after npx tsc -p .)';
 

@@ -2,7 +2,7 @@
 // per (OpenShift version, object), so a scenario matrix that renders the same object many times
 // pays for it once, and prime() judges a whole matrix in one process per OpenShift version.
 import { spawn } from 'node:child_process';
-import type { KubeObject } from '../../operator/kube/types.js';
+import type { KubeObject } from '../../operator/vocabulary/object.js';
 import { stableStringify } from '../../operator/util/stable-json.js';
 import { ensureConsumersValidator } from '../../envtest/consumers-validator.js';
 

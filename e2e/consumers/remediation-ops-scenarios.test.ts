@@ -4,7 +4,7 @@
 // defects those rules found stay fixed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../../operator/kube/types.js';
+import type { KubeObject } from '../../operator/vocabulary/object.js';
 import { judge, renderScenario, VERSIONS, type Rendered, type Scenario, type Shape } from './remediation-ops-scenarios.js';
 
 const NODE_PARAMETERS = JSON.stringify({ '--ip': { 'worker-0': '192.168.111.20', 'worker-1.example.com': '192.168.111.21' } });

@@ -2,7 +2,7 @@
 // Machine Config Operator, Ignition, the kubelet, medik8s, the descheduler operator, HCO, ...)
 // judges one rendered object in the context of its scenario and reports findings. A finding is a
 // defect: the consumer would reject, misread or silently ignore what the operator wrote.
-import type { KubeObject } from '../../operator/kube/types.js';
+import type { KubeObject } from '../../operator/vocabulary/object.js';
 
 export interface Finding {
   /** The consuming component, e.g. "machine-config-operator", "ignition", "kubelet". */

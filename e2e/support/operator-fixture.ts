@@ -1,7 +1,7 @@
 // Test support: an HCO namespace with an operator core running against the shared control plane,
 // plus the small reads tests need (objects, events, request counts).
 import { KubeClient } from '../../operator/kube/client.js';
-import type { KubeObject } from '../../operator/kube/types.js';
+import type { KubeObject } from '../../operator/vocabulary/object.js';
 import { Operator, type OperatorOptions } from '../../operator/operator.js';
 import { testCluster, testNamespace, type TestCluster } from '../../envtest/harness.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ANNOTATIONS } from '../annotations.js';
-import type { KubeObject } from '../kube/types.js';
+import { ANNOTATIONS } from '../vocabulary/annotations.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { Asset, Condition } from './catalog.js';
 import {
   activates,

@@ -1,8 +1,8 @@
 // Whether an asset is considered at all: the activation gate (`autopilot` on the HCO), then the
 // asset's conditions, then its gate CRD. Each "no" comes with the reason an admin reads in
 // explain/status output.
-import { ANNOTATIONS, annotationsOf, oversizeControls } from '../annotations.js';
-import type { KubeObject } from '../kube/types.js';
+import { ANNOTATIONS, annotationsOf, oversizeControls } from '../vocabulary/annotations.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { Asset, Condition } from './catalog.js';
 import type { Hardware } from './hardware.js';
 import type { Topology } from './topology.js';

@@ -2,7 +2,7 @@
 // infrastructure topology (Infrastructure "cluster"). Unknown - not OpenShift, CRD or object
 // missing, no completed update yet - is undefined, and every template reads unknown as the
 // conservative choice: the oldest behaviour the product supports (see openshiftAtLeast).
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 
 export interface OpenShiftFacts {
   /** "major.minor" the whole cluster runs, e.g. "4.21". */

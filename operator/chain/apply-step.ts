@@ -1,8 +1,8 @@
 // Step 7: Server-Side Apply (field manager virt-platform-operator, force), then record the write:
 // the cache and the drift memo learn the server's answer, so the watch event that follows is a
 // no-op.
-import { MANAGED_BY_LABEL } from '../annotations.js';
-import { pathOf } from '../kube/resources.js';
+import { MANAGED_BY_LABEL } from '../vocabulary/annotations.js';
+import { pathOf } from '../vocabulary/resource.js';
 import { hashOf } from '../util/stable-json.js';
 import type { ChainDeps } from './deps.js';
 import { conditional } from './drift-step.js';

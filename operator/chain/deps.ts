@@ -2,8 +2,8 @@
 // offline render CLI passes no client, so steps that would call the API server are not assembled.
 import type { KubeClient } from '../kube/client.js';
 import type { EventSink } from '../kube/events.js';
-import type { ResourceRef } from '../kube/resources.js';
-import type { KubeObject } from '../kube/types.js';
+import type { ResourceRef } from '../vocabulary/resource.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { Renderer } from '../render/renderer.js';
 import type { DriftMemo } from './drift-memo.js';
 import type { Throttle } from './token-bucket.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { DriftMemo, liveContent, type DriftVerdict } from './drift-memo.js';
 
 const liveObj = (over: { rv?: string; spec?: unknown; status?: unknown; generation?: number } = {}): KubeObject => ({

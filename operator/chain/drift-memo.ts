@@ -1,7 +1,7 @@
 // Memo of drift checks, keyed per object on (hash of the desired object, hash of the live
 // object's content). Status-only or ownership-only changes leave the live hash unchanged, so an
 // unchanged desired object against an unchanged live object costs no request.
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { hashOf } from '../util/stable-json.js';
 
 export interface DriftVerdict {

@@ -1,7 +1,7 @@
 // Step 5: is the live object already what we would apply? Authoritative like an SSA dry-run
 // (the server defaults and normalises), memoised so an unchanged pair costs no request.
-import { pathOf } from '../kube/resources.js';
-import type { KubeObject } from '../kube/types.js';
+import { pathOf } from '../vocabulary/resource.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { diffPaths } from '../util/diff.js';
 import { hashOf } from '../util/stable-json.js';
 import type { ChainDeps } from './deps.js';

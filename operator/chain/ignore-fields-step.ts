@@ -1,5 +1,5 @@
 // Step 4: mask the fields the user owns (ignore-fields) with their live values.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
 import { InvalidIgnoreFieldsError, maskIgnoredFields, parseIgnoreFields } from '../patch/ignore-fields.js';
 import type { Step } from './types.js';
 

@@ -2,7 +2,7 @@
 // exists without our label (to adopt, or marked unmanaged by the user) is fetched once.
 import type { ChainDeps } from './deps.js';
 import type { Step } from './types.js';
-import { pathOf } from '../kube/resources.js';
+import { pathOf } from '../vocabulary/resource.js';
 
 export function lookupStep(deps: ChainDeps): Step {
   return async (run, next) => {

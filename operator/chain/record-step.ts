@@ -1,11 +1,11 @@
 // The outermost step: Events and metrics from each outcome. Writes always make an Event (each is
 // a transition); anything else makes one only when it differs from the last outcome seen for the
 // object, so a steady state — in sync, or skipped for the same reason — is silent.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
 import { UnencodableError } from '../kube/apply-body.js';
 import { KubeError, describeError, isAbandoned, isTransient } from '../kube/errors.js';
 import { involvedOf, type InvolvedObject } from '../kube/events.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { log } from '../log.js';
 import { hashOf } from '../util/stable-json.js';
 import type { ChainDeps } from './deps.js';

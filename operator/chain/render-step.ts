@@ -1,7 +1,7 @@
 // Step 1: render the template into the opinionated object, labelled as managed. An empty render
 // means "not applicable" (with the template's reason when it gives one); a template error is
 // RenderFailed and stops only this asset.
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import { RenderError } from '../render/renderer.js';
 import type { ChainDeps } from './deps.js';
 import type { Step } from './types.js';

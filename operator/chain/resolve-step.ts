@@ -1,8 +1,8 @@
 // Step 1b: find how to address the rendered object. A kind whose CRD is not installed, or a
 // target namespace that does not exist (the operator it configures is not installed), is a soft
 // dependency: skip, never fail.
-import { objectKey, resolveResource, type ResourceRef } from '../kube/resources.js';
-import { parseApiVersion, type KubeObject } from '../kube/types.js';
+import { objectKey, resolveResource, type ResourceRef } from '../vocabulary/resource.js';
+import { parseApiVersion, type KubeObject } from '../vocabulary/object.js';
 import type { Step } from './types.js';
 
 /** Offline without CRDs: address the object as its template says (scope from its namespace). */

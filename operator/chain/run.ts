@@ -1,9 +1,9 @@
 // A fresh run of the chain for one asset against the current HCO and cluster facts.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
 import type { Asset } from '../catalog/catalog.js';
 import { parseActivation } from '../catalog/eligibility.js';
 import { parseExclusions } from '../catalog/exclusion.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { renderContext, type ClusterFacts } from '../render/context.js';
 import type { AssetRun } from './types.js';
 

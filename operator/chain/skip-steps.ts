@@ -1,6 +1,6 @@
 // Step 2b: leave the object alone when the admin said so: root exclusion on the HCO, or
 // `mode: unmanaged` / `reconcile-paused` on the object itself.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
 import { excludedBy } from '../catalog/exclusion.js';
 import type { ChainDeps } from './deps.js';
 import type { Step } from './types.js';

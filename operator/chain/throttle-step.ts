@@ -1,8 +1,8 @@
 // Step 6: the anti-thrashing gate. Every write takes a token from the object's bucket; an empty
 // bucket throttles, and repeated throttles mean an edit war: the object gets the
 // reconcile-paused annotation and is left alone until the user removes it.
-import { ANNOTATIONS } from '../annotations.js';
-import { pathOf } from '../kube/resources.js';
+import { ANNOTATIONS } from '../vocabulary/annotations.js';
+import { pathOf } from '../vocabulary/resource.js';
 import type { ChainDeps } from './deps.js';
 import type { Step } from './types.js';
 

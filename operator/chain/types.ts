@@ -4,10 +4,10 @@
 import type { Asset } from '../catalog/catalog.js';
 import type { Activation } from '../catalog/eligibility.js';
 import type { ExclusionRule } from '../catalog/exclusion.js';
-import type { KubeObject } from '../kube/types.js';
-import type { ResourceRef } from '../kube/resources.js';
+import type { KubeObject } from '../vocabulary/object.js';
+import type { ResourceRef } from '../vocabulary/resource.js';
 import type { ClusterFacts, RenderContext } from '../render/context.js';
-import type { EventReason } from './reasons.js';
+import type { EventReason } from '../vocabulary/reasons.js';
 
 export type Status =
   | 'created' // the object did not exist and was applied

@@ -1,10 +1,10 @@
 // Step 3: the user's RFC 6902 patch from the live object's annotation, applied in memory. A patch
 // that cannot be honoured stops the chain with no write: falling back to the unpatched baseline
 // would silently undo the user's customisation.
-import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES } from '../vocabulary/annotations.js';
 import { applyPatch, InvalidPatchError, parsePatch } from '../patch/json-patch.js';
 import { judgePatchedResult } from '../patch/patch-guard.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { Outcome, Step } from './types.js';
 
 export function userPatchStep(): Step {

@@ -4,7 +4,7 @@ import type { Asset, Catalog } from '../catalog/catalog.js';
 import type { Chain } from '../chain/chain.js';
 import { newRun } from '../chain/run.js';
 import type { Outcome } from '../chain/types.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { ClusterFacts } from '../render/context.js';
 import type { StatusRow } from './status-table.js';
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { loadCrds } from '../kube/crd-files.js';
-import { projectCrd, type CrdInfo } from '../kube/crd-info.js';
-import type { KubeObject } from '../kube/types.js';
+import { projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { projectNode, type NodeProjection } from '../catalog/hardware.js';
 import { UsageError } from './usage-error.js';
 

@@ -2,7 +2,7 @@
 // "world" re-evaluates everything (HCO first, then the other assets in reconcile order, then the
 // tombstones); "asset:<name>" reconciles one asset after an event on its object. A periodic world
 // resync catches anything missed, and costs no request when nothing changed.
-import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES, oversizeControls } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES, oversizeControls } from '../vocabulary/annotations.js';
 import type { Asset, Catalog } from '../catalog/catalog.js';
 import { parseActivation, unknownActivationEntries } from '../catalog/eligibility.js';
 import { parseExclusions } from '../catalog/exclusion.js';
@@ -17,8 +17,8 @@ import type { KubeClient } from '../kube/client.js';
 import { describeError } from '../kube/errors.js';
 import { involvedOf, type EventSink } from '../kube/events.js';
 import { hashOf } from '../util/stable-json.js';
-import { objectKey } from '../kube/resources.js';
-import type { KubeObject } from '../kube/types.js';
+import { objectKey } from '../vocabulary/resource.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { OperatorMetrics } from '../http/metrics.js';
 import { log } from '../log.js';
 import type { Renderer } from '../render/renderer.js';

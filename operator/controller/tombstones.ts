@@ -5,15 +5,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import type { LiveCache } from '../chain/deps.js';
 import type { KubeClient } from '../kube/client.js';
 import { isStatus } from '../kube/errors.js';
 import type { EventSink } from '../kube/events.js';
 import { involvedOf } from '../kube/events.js';
-import { pathOf, resolveResource } from '../kube/resources.js';
-import type { KubeObject } from '../kube/types.js';
-import type { CrdInfo } from '../kube/crd-info.js';
+import { pathOf, resolveResource } from '../vocabulary/resource.js';
+import type { KubeObject } from '../vocabulary/object.js';
+import type { CrdInfo } from '../vocabulary/crd-info.js';
 
 export function loadTombstones(assetsDir: string): KubeObject[] {
   const dir = join(assetsDir, 'tombstones');

@@ -9,7 +9,7 @@ import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { jsonText } from '../util/json-text.js';
 import { applyBody } from './apply-body.js';
 import { KubeError, parseRetryAfter, type KubeStatus } from './errors.js';
-import type { KubeObject, KubeList } from './types.js';
+import type { KubeObject, KubeList } from '../vocabulary/object.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import type { KubeObject } from './types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 
 function yamlFiles(dir: string): string[] {
   const out: string[] = [];

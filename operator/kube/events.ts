@@ -4,12 +4,12 @@
 // was lost makes a 409 on the next one and never a duplicate. Deduplication (Events only on
 // transitions) is the caller's job; this only writes.
 import { randomBytes } from 'node:crypto';
-import type { EventReason } from '../chain/reasons.js';
-import { REASONS } from '../chain/reasons.js';
+import type { EventReason } from '../vocabulary/reasons.js';
+import { REASONS } from '../vocabulary/reasons.js';
 import { log } from '../log.js';
 import type { KubeClient } from './client.js';
 import { describeError, isStatus, isTransient } from './errors.js';
-import type { KubeObject } from './types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 
 export interface InvolvedObject {
   apiVersion: string;

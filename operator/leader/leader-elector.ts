@@ -7,7 +7,7 @@
 // never waited for; and leadership ends on the clock (see leadership.ts), not when a request returns.
 import { isStatus } from '../kube/errors.js';
 import type { KubeClient } from '../kube/client.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { log } from '../log.js';
 import { Leadership } from './leadership.js';
 

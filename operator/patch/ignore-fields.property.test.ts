@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { bounded, MiB } from '../../e2e/support/bounds.js';
-import { MAX_ANNOTATION_BYTES } from '../annotations.js';
-import type { KubeObject } from '../kube/types.js';
+import { MAX_ANNOTATION_BYTES } from '../vocabulary/annotations.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { InvalidIgnoreFieldsError, maskIgnoredFields, parseIgnoreFields } from './ignore-fields.js';
 
 const LIMIT = { ms: 200, bytes: 32 * MiB };

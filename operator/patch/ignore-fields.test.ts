@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_ANNOTATION_BYTES } from '../annotations.js';
-import type { KubeObject } from '../kube/types.js';
+import { MAX_ANNOTATION_BYTES } from '../vocabulary/annotations.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { InvalidIgnoreFieldsError, maskIgnoredFields, parseIgnoreFields } from './ignore-fields.js';
 
 describe('parseIgnoreFields', () => {

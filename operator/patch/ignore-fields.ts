@@ -1,8 +1,8 @@
 // ignore-fields: comma-separated RFC 6901 pointers the user owns. For each, the operator takes
 // the live value (so it never reverts it) or, when the live object has no such field, leaves it
 // out (so it never adds it back).
-import { MAX_ANNOTATION_BYTES } from '../annotations.js';
-import type { KubeObject } from '../kube/types.js';
+import { MAX_ANNOTATION_BYTES } from '../vocabulary/annotations.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { cloneJson } from '../util/clone-json.js';
 import { deleteAt, getAt, parsePointer, setAt } from './json-pointer.js';
 

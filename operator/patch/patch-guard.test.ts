@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
-import type { KubeObject } from '../kube/types.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { judgePatchedResult, SENSITIVE_KINDS } from './patch-guard.js';
 
 const before = (): KubeObject => ({

@@ -1,7 +1,7 @@
 // Security rules for user patches, judged on the patched *result*: a patch may change what an
 // object says, never which object is written, its ownership marker or its lifecycle.
-import { MANAGED_BY_LABEL, PREFIX } from '../annotations.js';
-import type { KubeObject } from '../kube/types.js';
+import { MANAGED_BY_LABEL, PREFIX } from '../vocabulary/annotations.js';
+import type { KubeObject } from '../vocabulary/object.js';
 
 /** Kinds whose content can take over nodes or the cluster's access control. */
 export const SENSITIVE_KINDS = new Set([

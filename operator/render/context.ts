@@ -4,8 +4,8 @@ import type { Asset } from '../catalog/catalog.js';
 import type { Hardware } from '../catalog/hardware.js';
 import type { OpenShiftFacts } from '../catalog/openshift.js';
 import type { Topology } from '../catalog/topology.js';
-import type { CrdInfo } from '../kube/crd-info.js';
-import type { KubeObject } from '../kube/types.js';
+import type { CrdInfo } from '../vocabulary/crd-info.js';
+import type { KubeObject } from '../vocabulary/object.js';
 
 /** What the cluster looks like right now, as the caches see it. */
 export interface ClusterFacts {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import yaml from 'js-yaml';
 import type { Asset } from '../catalog/catalog.js';
-import type { CrdInfo } from '../kube/crd-info.js';
-import type { KubeObject } from '../kube/types.js';
+import type { CrdInfo } from '../vocabulary/crd-info.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { renderContext, type ClusterFacts } from './context.js';
 import { Renderer } from './renderer.js';
 

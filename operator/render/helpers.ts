@@ -5,7 +5,7 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import yaml from 'js-yaml';
 import { dig, featureGateEnabled } from '../catalog/eligibility.js';
 import { openshiftAtLeast } from '../catalog/openshift.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { ClusterFacts } from './context.js';
 import { nestedStringMap, parseJsonValue } from './json-values.js';
 import { NotApplicable } from './not-applicable.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_ANNOTATION_BYTES } from '../annotations.js';
+import { MAX_ANNOTATION_BYTES } from '../vocabulary/annotations.js';
 import { nestedStringMap, parseJsonValue } from './json-values.js';
 
 const PARAM = '^--[a-z]+$';

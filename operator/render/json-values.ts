@@ -1,7 +1,7 @@
 // Structured values typed into HCO annotations (site data such as fence-agent node parameters):
 // parsed as JSON within the annotation size limit, then accepted all or nothing against patterns
 // the template states, so a typo never yields a partial object and no key reaches YAML unchecked.
-import { MAX_ANNOTATION_BYTES } from '../annotations.js';
+import { MAX_ANNOTATION_BYTES } from '../vocabulary/annotations.js';
 
 /** JSON text as data; undefined when it is not text, too long, or not JSON. */
 export function parseJsonValue(text: unknown): unknown {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Asset } from '../catalog/catalog.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { renderContext, type ClusterFacts } from './context.js';
 import { RenderError, Renderer } from './renderer.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import yaml from 'js-yaml';
 import type { Asset } from '../catalog/catalog.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import type { ClusterFacts, RenderContext } from './context.js';
 import { makeHelpers } from './helpers.js';
 import { NotApplicable } from './not-applicable.js';

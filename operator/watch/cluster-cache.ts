@@ -2,15 +2,15 @@
 // HyperConverged CR, and every managed kind (label-selected on managed-by, started when first
 // needed and only while its CRD is installed). It answers the chain's live lookups and the
 // render context's facts from memory, and tells the controller what changed.
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import { detectHardware, projectNode, sameProjection, type Hardware, type NodeProjection } from '../catalog/hardware.js';
 import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import type { LiveCache } from '../chain/deps.js';
 import type { KubeClient } from '../kube/client.js';
-import { crdEstablished, projectCrd, type CrdInfo } from '../kube/crd-info.js';
-import { resourcePath, type KubeObject } from '../kube/types.js';
-import type { ResourceRef } from '../kube/resources.js';
+import { crdEstablished, projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
+import { resourcePath, type KubeObject } from '../vocabulary/object.js';
+import type { ResourceRef } from '../vocabulary/resource.js';
 import type { ClusterFacts } from '../render/context.js';
 import { log } from '../log.js';
 import { Informer } from './informer.js';

@@ -5,7 +5,7 @@
 import { KubeError } from '../kube/errors.js';
 import { deepEqual } from '../patch/deep-equal.js';
 import type { KubeClient, Query } from '../kube/client.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../vocabulary/object.js';
 import { log } from '../log.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete';

@@ -3,7 +3,7 @@
 // aaq-kubevirt-hyperconverged) with the cluster TLS profile, the KubeVirt priority class, the
 // HyperConverged's node placement and its certificate rotation; the AAQ operator serves exactly
 // one AAQ resource and puts any other into an error state.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { findings } from './support.js';
 

@@ -3,7 +3,7 @@
 // and what it makes of a KubeDescheduler. The operator turns the CR into a descheduler policy in
 // code that needs listers, a Prometheus route and /proc/pressure, so the rules are encoded per
 // release (4.17, 4.19, 4.21; the CRDs are in ../shared/crds/descheduler-versions).
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { atLeast, dig, findings, isRecord, show, spec } from './support.js';
 

@@ -3,7 +3,7 @@
 // client and the agent binaries of the FAR image, so it is encoded here, each rule citing it.
 // FAR ships with Workload Availability, not with OpenShift; the matrix pairs FAR 0.5 with 4.17,
 // 0.6 with 4.19 and 0.7 (February 2026, the first that requires node parameters) with 4.21.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { atLeast, durationSeconds, findings, isDns1123Subdomain, isRecord, spec } from './support.js';
 

@@ -1,5 +1,5 @@
 // Shared test fixtures for the rule tests: a scenario context and good objects to break.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext } from '../types.js';
 
 export const hco = (annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}, status: Record<string, unknown> = { infrastructureHighlyAvailable: true }): KubeObject => ({

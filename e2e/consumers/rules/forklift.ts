@@ -1,7 +1,7 @@
 // Migration Toolkit for Virtualization (kubev2v/forklift): its Ansible operator
 // (operator/roles/forkliftcontroller) reconciles a ForkliftController in the namespace it watches
 // and reads the feature_* variables with Ansible's |bool filter. Encoded: the role is Ansible.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { findings, spec } from './support.js';
 

@@ -3,8 +3,8 @@
 // HCO >= 1.18 serves, so these rules are HCO 1.18+ rules on every OpenShift version of the matrix;
 // fields are checked against release-1.18's v1 types (the oldest v1), so they exist in every HCO
 // that serves v1. HCO's handlers need its whole controller runtime, so the rules are encoded.
-import { ANNOTATIONS, enableAnnotation } from '../../../operator/annotations.js';
-import type { KubeObject } from '../../../operator/kube/types.js';
+import { ANNOTATIONS, enableAnnotation } from '../../../operator/vocabulary/annotations.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { dig, durationSeconds, findings, isRecord, objectsOf, oneOf, spec } from './support.js';
 

@@ -4,7 +4,7 @@
 // pool (the MCO concatenates the kernelArguments of every MachineConfig of a pool).
 // Source: https://www.kernel.org/doc/html/latest/admin-guide/kernel-parameters.html and
 // openshift/machine-config-operator pkg/controller/common/helpers.go MergeMachineConfigs.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { describeObject, type ConsumerContext, type ConsumerRules, type Finding } from '../types.js';
 
 const SOURCE = 'linux Documentation/admin-guide/kernel-parameters.txt';

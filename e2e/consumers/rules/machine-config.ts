@@ -2,7 +2,7 @@
 // KubeletConfigs: the Go validator (their own code, or the MCO's rules encoded with their source)
 // gives its findings and the decoded Ignition config; systemd-analyze and the shells judge the
 // units and scripts in it.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { stableStringify } from '../../../operator/util/stable-json.js';
 import { judge, type IgnitionFacts } from '../go-validator.js';
 import { checkShellSyntax } from '../shell.js';

@@ -1,6 +1,6 @@
 // MetalLB operator (metallb/metallb-operator): its reconciler only acts on the MetalLB named
 // metallb, and its validating webhook (api/v1beta1/metallb_webhook.go Validate) checks the rest.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { findings, isRecord, oneOf, spec } from './support.js';
 

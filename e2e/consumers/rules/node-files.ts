@@ -8,7 +8,7 @@
 //   RequisiteOf / BindsTo) the kubelet or its dependencies and fails keeps the kubelet down on every
 //   boot. Our units are WantedBy only.
 //   Source: systemd.unit(5) [Install] RequiredBy=.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { judge } from '../go-validator.js';
 import { describeObject, type ConsumerContext, type ConsumerRules, type Finding } from '../types.js';
 

@@ -3,7 +3,7 @@
 // webhook lives in an internal/ package and needs a live client, so its rules are encoded here.
 // NHC ships with Workload Availability; the matrix pairs NHC 0.8 with 4.17, 0.9 with 4.19 and
 // 0.11 with 4.21 (maxUnhealthy and healthyDelay arrived in 0.10).
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { validateFenceAgentsTemplate } from './fence-agents.js';
 import { atLeast, durationSeconds, findings, groupOf, isRecord, show, spec, type Findings } from './support.js';

@@ -1,7 +1,7 @@
 // Node Maintenance Operator (medik8s/node-maintenance-operator): its validating webhook. It needs
 // the live Node list (node exists, etcd quorum guard), so the rules that the object alone decides
 // are encoded here; "the node exists" is the admin's input and checked by the webhook at apply.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { findings, isDns1123Subdomain, objectsOf, spec } from './support.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { validateUIPlugin } from './uiplugin.js';
 import { ctx, rulesOf } from './fixtures.js';
 

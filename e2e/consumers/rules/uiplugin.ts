@@ -2,7 +2,7 @@
 // (pkg/apis/uiplugin/v1alpha1/types.go) and the monitoring plugin's controller
 // (pkg/controllers/uiplugin/monitoring.go, compatibility_matrix.go), which decide which features
 // a Monitoring plugin gets on a given OpenShift version.
-import type { KubeObject } from '../../../operator/kube/types.js';
+import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { atLeast, dig, findings, spec } from './support.js';
 

@@ -1,7 +1,7 @@
 // Maps apiVersion/kind to REST resources: built-in kinds from a fixed table, custom kinds from
 // the CRDs currently installed (so a kind whose CRD is missing resolves to nothing).
 import type { CrdInfo } from './crd-info.js';
-import { parseApiVersion, resourcePath, type KubeObject } from './types.js';
+import { parseApiVersion, resourcePath, type KubeObject } from './object.js';
 
 export interface ResourceRef {
   group: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CrdInfo } from './crd-info.js';
-import { objectKey, pathOf, resolveResource } from './resources.js';
+import { objectKey, pathOf, resolveResource } from './resource.js';
 
 const HCO_CRD: CrdInfo = {
   name: 'hyperconvergeds.hco.kubevirt.io',

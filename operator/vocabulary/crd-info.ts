@@ -1,7 +1,7 @@
 // A compact view of a CustomResourceDefinition: what the operator needs to address its objects
 // (group, plural, scope, served versions) and what templates may ask (the enums of its schema),
 // without keeping the whole CRD (the HyperConverged CRD alone is ~750 KB) in memory.
-import type { KubeObject } from './types.js';
+import type { KubeObject } from './object.js';
 
 export interface CrdInfo {
   name: string;

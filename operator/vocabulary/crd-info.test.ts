@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crdEstablished, projectCrd } from './crd-info.js';
-import type { KubeObject } from './types.js';
+import type { KubeObject } from './object.js';
 
 const schema = (profileEnum: string[]) => ({
   openAPIV3Schema: {
