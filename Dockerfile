@@ -12,6 +12,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY operator ./operator
+COPY localcluster ./localcluster
 COPY envtest ./envtest
 COPY e2e ./e2e
 COPY rbac-gen ./rbac-gen

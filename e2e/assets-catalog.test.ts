@@ -13,8 +13,8 @@ import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { renderContext, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
-import { crdDir, loadCrds } from '../envtest/crds.js';
-import { repoPath } from '../envtest/repo.js';
+import { crdDir, loadCrds } from '../localcluster/crds.js';
+import { repoPath } from '../scripts/repo.js';
 
 const ASSETS = repoPath('assets');
 const catalog = loadCatalog(ASSETS);

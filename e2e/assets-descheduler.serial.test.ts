@@ -15,9 +15,9 @@ import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { renderContext, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
-import { crdDir, installCrds, loadCrds, uninstallCrds } from '../envtest/crds.js';
+import { crdDir, installCrds, loadCrds, uninstallCrds } from '../localcluster/crds.js';
 import { testCluster } from '../envtest/harness.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 import { eventually, startOperator, type OperatorFixture } from './support/operator-fixture.js';
 
 const CRD_NAME = 'kubedeschedulers.operator.openshift.io';

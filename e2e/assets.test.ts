@@ -16,9 +16,9 @@ import { pathOf, resolveResource } from '../operator/vocabulary/resource.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { renderContext, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
-import { crdDir } from '../envtest/crds.js';
+import { crdDir } from '../localcluster/crds.js';
 import { testCluster, testNamespace } from '../envtest/harness.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 
 const ASSETS = repoPath('assets');
 const catalog = loadCatalog(ASSETS);

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
 import { WORLD } from '../operator/controller/reconciler.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 import { eventsFor, eventually, reasons, sleep, startOperator, type OperatorFixture } from './support/operator-fixture.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'engine-assets');

@@ -10,7 +10,7 @@ import type { KubeClient } from '../operator/kube/client.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { testCluster } from '../envtest/harness.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 import { eventually, startOperator, type OperatorFixture } from './support/operator-fixture.js';
 
 const ASSETS = repoPath('assets');

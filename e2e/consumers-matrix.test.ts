@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadCatalog } from '../operator/catalog/catalog.js';
-import { crdDir } from '../envtest/crds.js';
-import { repoPath } from '../envtest/repo.js';
+import { crdDir } from '../localcluster/crds.js';
+import { repoPath } from '../scripts/repo.js';
 import { prime } from './consumers/go-validator.js';
 import { renderScenario, scenarios, validateScenario, type RenderedScenario } from './consumers/matrix.js';
 import { CONSUMER_RULES } from './consumers/registry.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 
 describe('npm run demo', () => {
   it('converges and runs the four demonstrations, then cleans up', async () => {

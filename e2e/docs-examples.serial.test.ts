@@ -5,13 +5,13 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../envtest/controlplane.js';
-import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
-import { repoPath } from '../envtest/repo.js';
+import { startControlPlane, type ControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
+import { repoPath } from '../scripts/repo.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { Operator } from '../operator/operator.js';
 import { eventually } from './support/operator-fixture.js';
-import { OPERATOR_BIN } from './support/operator-process.js';
+import { OPERATOR_BIN } from '../localcluster/operator-process.js';
 
 const GUIDE = repoPath('docs', 'user-guide.md');
 const HCO_PATH = '/apis/hco.kubevirt.io/v1/namespaces/openshift-cnv/hyperconvergeds/kubevirt-hyperconverged';

@@ -10,15 +10,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, mkdirSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, tokenKubeconfig, type ControlPlane } from '../envtest/controlplane.js';
-import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
-import { repoPath } from '../envtest/repo.js';
+import { startControlPlane, tokenKubeconfig, type ControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
+import { repoPath } from '../scripts/repo.js';
 import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { Operator } from '../operator/operator.js';
 import { FaultProxy, isWrite, rate, type FaultRule } from './support/fault-proxy.js';
 import { eventsFor, eventually, hcoObject, HCO_NAME, sleep } from './support/operator-fixture.js';
-import { freePorts, OperatorProcess } from './support/operator-process.js';
+import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'process-assets');
 const NS = 'openshift-cnv';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { testNamespace } from '../envtest/harness.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { eventsFor, eventually, hcoObject, reasons, sleep, startOperator, type OperatorFixture } from './support/operator-fixture.js';

@@ -11,7 +11,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { repoPath, repoRoot } from '../envtest/repo.js';
+import { repoPath, repoRoot } from '../scripts/repo.js';
 
 interface Stage {
   from: string;

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import yaml from 'js-yaml';
-import { startControlPlane, type ControlPlane } from '../envtest/controlplane.js';
-import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
-import { repoPath } from '../envtest/repo.js';
+import { startControlPlane, type ControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
+import { repoPath } from '../scripts/repo.js';
 import { loadCatalog, type Catalog } from '../operator/catalog/catalog.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { freePorts, OperatorProcess } from './support/operator-process.js';
+import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
 import {
   checkConvergence,
   HCO_NAMESPACE,

@@ -3,13 +3,13 @@
 // restart, leader election hand-over.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../envtest/controlplane.js';
-import { crdDir, installCrds, loadCrds, uninstallCrds } from '../envtest/crds.js';
-import { repoPath } from '../envtest/repo.js';
+import { startControlPlane, type ControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds, uninstallCrds } from '../localcluster/crds.js';
+import { repoPath } from '../scripts/repo.js';
 import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { eventsFor, eventually, hcoObject, HCO_NAME, sleep } from './support/operator-fixture.js';
-import { freePorts, OperatorProcess } from './support/operator-process.js';
+import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'process-assets');
 const WIDGET_CRD = repoPath('e2e', 'fixtures', 'late-crd', 'widgets.yaml');

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import yaml from 'js-yaml';
-import { crdDir } from '../envtest/crds.js';
+import { crdDir } from '../localcluster/crds.js';
 import { testCluster, testNamespace, type TestCluster } from '../envtest/harness.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { OPERATOR_BIN } from './support/operator-process.js';
+import { OPERATOR_BIN } from '../localcluster/operator-process.js';
 
 const FIXTURE_ASSETS = repoPath('e2e', 'fixtures', 'engine-assets');
 

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 
 const SCRIPT = repoPath('assets/machine-config/swap/virt-platform-swap.sh');
 

@@ -13,7 +13,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annot
 import { WORLD } from '../operator/controller/reconciler.js';
 import type { KubeClient } from '../operator/kube/client.js';
 import { testCluster, testNamespace } from '../envtest/harness.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { eventsFor, eventually, reasons, startOperator, type EventRecord, type OperatorFixture } from './support/operator-fixture.js';
 

@@ -5,7 +5,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, goBuild, goModulesDir, type Progress } from './binaries.js';
+import { cacheRoot, goBuild, type Progress } from '../localcluster/binaries.js';
+import { sourceDir } from '../localcluster/source-dir.js';
+
+/** The test tools' Go modules. */
+const goModulesDir = sourceDir(import.meta.url, 'go');
 
 const MODULE = 'consumers';
 const BINARY = 'consumers-validator';
@@ -28,7 +32,7 @@ export async function ensureConsumersValidator(progress: Progress = (l) => proce
   const tmp = `${dir}.partial-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   try {
-    await goBuild({ module: MODULE, label: 'the consumer validator', packages: ['.'], ldflags: ['-s', '-w'], output: BINARY }, tmp, progress);
+    await goBuild({ moduleDir: join(goModulesDir, MODULE), label: 'the consumer validator', packages: ['.'], ldflags: ['-s', '-w'], output: BINARY }, tmp, progress);
     if (!existsSync(bin)) {
       rmSync(dir, { recursive: true, force: true });
       renameSync(tmp, dir);

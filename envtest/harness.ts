@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../operator/kube/client.js';
-import type { Binaries } from './binaries.js';
-import { startControlPlane, tokenKubeconfig, type ControlPlane } from './controlplane.js';
-import { crdDir, installCrds, loadCrds } from './crds.js';
+import type { Binaries } from '../localcluster/binaries.js';
+import { startControlPlane, tokenKubeconfig, type ControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 
 /** What a test sees of the control plane (the shared one, or a private one when run alone). */
 export type TestCluster = Pick<ControlPlane, 'server' | 'kubeconfigPath' | 'adminToken' | 'binaries' | 'admin' | 'kubeconfigForToken'>;

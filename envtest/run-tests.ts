@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { startControlPlane } from './controlplane.js';
-import { crdDir, installCrds, loadCrds } from './crds.js';
+import { startControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 import type { EnvtestDescription } from './harness.js';
 
 const root = resolve(process.argv[2] ?? 'dist');

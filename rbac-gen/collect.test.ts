@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { fixtureCrdDir } from '../envtest/crds.js';
+import { fixtureCrdDir } from '../localcluster/crds.js';
 import { loadCatalog } from '../operator/catalog/catalog.js';
 import { allOptIns, collectKinds, factsSatisfying, hcoSatisfying } from './collect.js';
 import { generateRole, readCrdInfos } from './generate.js';

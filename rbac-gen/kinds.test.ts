@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { testCluster, type TestCluster } from '../envtest/harness.js';
-import { fixtureCrdDir } from '../envtest/crds.js';
+import { fixtureCrdDir } from '../localcluster/crds.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { readCrdInfos } from './generate.js';
 import { BUILTIN_TABLE, mapKind, mapKindByName, MappingError } from './kinds.js';

@@ -57,7 +57,7 @@ export function mapKind(apiVersion: string, kind: string, crds: readonly CrdInfo
   if (!crd) {
     throw new MappingError(
       `${kind} ${apiVersion}: no CRD for it in the CRD folder and not a known built-in kind ` +
-        `(add the CRD to envtest/fixture-crds and ../shared/crds, or the built-in kind to rbac-gen/kinds.ts)`,
+        `(add the CRD to localcluster/fixture-crds and ../shared/crds, or the built-in kind to rbac-gen/kinds.ts)`,
     );
   }
   if (!crd.servedVersions.includes(version)) {

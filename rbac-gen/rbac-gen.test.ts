@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fixtureCrdDir } from '../envtest/crds.js';
-import { repoPath } from '../envtest/repo.js';
+import { fixtureCrdDir } from '../localcluster/crds.js';
+import { repoPath } from '../scripts/repo.js';
 import { generateRole } from './generate.js';
 import { writeAssets } from './test-assets.js';
 

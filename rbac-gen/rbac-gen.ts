@@ -3,8 +3,8 @@
 // `npm run rbac-gen -- --check`: exits 1 and prints the difference when the committed file is stale.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { crdDir } from '../envtest/crds.js';
-import { repoPath, repoRoot } from '../envtest/repo.js';
+import { crdDir } from '../localcluster/crds.js';
+import { repoPath, repoRoot } from '../scripts/repo.js';
 import { checkRole, generateRole, writeRole } from './generate.js';
 
 const USAGE = `Usage: rbac-gen [--check] [--assets-dir DIR] [--crds-dir DIR] [--output FILE]
@@ -12,7 +12,7 @@ const USAGE = `Usage: rbac-gen [--check] [--assets-dir DIR] [--crds-dir DIR] [--
 Generates the operator's ClusterRole from the asset library.
   --check           do not write; exit 1 and print a diff when FILE is stale
   --assets-dir DIR  the asset catalog (default: assets/)
-  --crds-dir DIR    CRDs that give custom kinds their plurals (default: $CRD_DIR, else envtest/fixture-crds)
+  --crds-dir DIR    CRDs that give custom kinds their plurals (default: $CRD_DIR, else localcluster/fixture-crds)
   --output FILE     (default: manifests/rbac/role.yaml)
 `;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import yaml from 'js-yaml';
-import { fixtureCrdDir } from '../envtest/crds.js';
+import { fixtureCrdDir } from '../localcluster/crds.js';
 import type { KindUse } from './collect.js';
 import { readCrdInfos } from './generate.js';
 import { MappingError } from './kinds.js';

@@ -7,13 +7,13 @@
 import type { AssetReport } from '../operator/controller/reconciler.js';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { startControlPlane } from '../envtest/controlplane.js';
-import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
+import { startControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { defaultAssetsDir } from '../operator/paths.js';
-import { freePorts, OperatorProcess } from '../e2e/support/operator-process.js';
+import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
 import yaml from 'js-yaml';
 
 const { values: opts } = parseArgs({

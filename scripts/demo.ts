@@ -10,13 +10,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
-import { startControlPlane } from '../envtest/controlplane.js';
-import { crdDir, installCrds, loadCrds } from '../envtest/crds.js';
+import { startControlPlane } from '../localcluster/controlplane.js';
+import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { formatTable, type StatusRow } from '../operator/cli/status-table.js';
-import { freePorts, OPERATOR_BIN, OperatorProcess } from '../e2e/support/operator-process.js';
+import { freePorts, OPERATOR_BIN, OperatorProcess } from '../localcluster/operator-process.js';
 
 const { values: opts } = parseArgs({ options: { exit: { type: 'boolean', default: false }, 'assets-dir': { type: 'string', default: defaultAssetsDir() } } });
 const HCO_NS = 'openshift-cnv';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../operator/catalog/catalog.js';
-import { repoPath } from '../envtest/repo.js';
+import { repoPath } from './repo.js';
 import { describeCondition, generateAssetsDoc } from './gen-assets-doc.js';
 
 const SCRIPT = fileURLToPath(new URL('./gen-assets-doc.js', import.meta.url));

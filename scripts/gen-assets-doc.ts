@@ -3,7 +3,7 @@
 //   node dist/scripts/gen-assets-doc.js            writes docs/assets.md
 //   node dist/scripts/gen-assets-doc.js --check    exits 1 when docs/assets.md is stale
 // Options: --assets <dir> (default assets/), --out <file> (default docs/assets.md).
-import { repoRoot } from '../envtest/repo.js';
+import { repoRoot } from './repo.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

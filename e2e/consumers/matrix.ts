@@ -16,8 +16,8 @@ import { projectCrd, type CrdInfo } from '../../operator/vocabulary/crd-info.js'
 import type { KubeObject } from '../../operator/vocabulary/object.js';
 import type { ClusterFacts } from '../../operator/render/context.js';
 import { Renderer } from '../../operator/render/renderer.js';
-import { crdDir } from '../../envtest/crds.js';
-import { repoPath } from '../../envtest/repo.js';
+import { crdDir } from '../../localcluster/crds.js';
+import { repoPath } from '../../scripts/repo.js';
 import type { ConsumerContext, ConsumerRules, Finding } from './types.js';
 
 export const OPENSHIFT_VERSIONS = ['4.17', '4.19', '4.21'] as const;

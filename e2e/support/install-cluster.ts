@@ -18,9 +18,9 @@ import { isStatus } from '../../operator/kube/errors.js';
 import { pathOf, resolveResource } from '../../operator/vocabulary/resource.js';
 import type { KubeObject } from '../../operator/vocabulary/object.js';
 import { Renderer } from '../../operator/render/renderer.js';
-import type { ControlPlane } from '../../envtest/controlplane.js';
+import type { ControlPlane } from '../../localcluster/controlplane.js';
 import { allOptIns, loadTombstoneFiles } from '../../rbac-gen/collect.js';
-import type { OperatorProcess } from './operator-process.js';
+import type { OperatorProcess } from '../../localcluster/operator-process.js';
 
 export const OPERATOR_NAMESPACE = 'virt-platform-operator';
 export const OPERATOR_SA = 'virt-platform-operator';

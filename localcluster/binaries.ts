@@ -1,13 +1,13 @@
 // Finds or builds the control-plane binaries (kube-apiserver, etcd, kubectl).
 // KUBEBUILDER_ASSETS wins (the envtest convention); otherwise the binaries are built once from
-// the pinned Go modules in envtest/go/ into a cache outside the repo, keyed by the pinned versions,
+// the pinned Go modules in localcluster/go/ into a cache outside the repo, keyed by the pinned versions,
 // so every clone on the machine shares them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sourceDir } from './source-dir.js';
 
 export interface Binaries {
   kubeApiserver: string;
@@ -15,14 +15,13 @@ export interface Binaries {
   kubectl: string;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** envtest/go in the source tree (this file also runs from dist/envtest). */
-export const goModulesDir = [resolve(here, 'go'), resolve(here, '../../envtest/go')].find((d) =>
-  existsSync(join(d, 'kube', 'go.mod')),
-) ?? resolve(here, 'go');
+/** The control plane's Go modules (kube, etcd). Their module paths keep the names they were
+ *  created with: go.mod is part of the cache key, and a rename would rebuild kube-apiserver. */
+const controlPlaneModules = sourceDir(import.meta.url, 'go');
 
 export interface GoTarget {
-  module: string; // folder under envtest/go
+  /** The Go module's folder. */
+  moduleDir: string;
   label: string;
   packages: string[];
   ldflags: string[];
@@ -40,8 +39,8 @@ function pinnedVersion(modFile: string, modulePath: string): string {
 
 export function pinnedVersions(): { kubernetes: string; etcd: string } {
   return {
-    kubernetes: pinnedVersion(join(goModulesDir, 'kube', 'go.mod'), 'k8s.io/kubernetes'),
-    etcd: pinnedVersion(join(goModulesDir, 'etcd', 'go.mod'), 'go.etcd.io/etcd/server/v3'),
+    kubernetes: pinnedVersion(join(controlPlaneModules, 'kube', 'go.mod'), 'k8s.io/kubernetes'),
+    etcd: pinnedVersion(join(controlPlaneModules, 'etcd', 'go.mod'), 'go.etcd.io/etcd/server/v3'),
   };
 }
 
@@ -50,14 +49,14 @@ function targets(k8s: string): GoTarget[] {
   const v = 'k8s.io/component-base/version';
   return [
     {
-      module: 'kube',
+      moduleDir: join(controlPlaneModules, 'kube'),
       label: 'kube-apiserver and kubectl',
       packages: ['k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kubectl'],
       // The apiserver derives its emulation/compatibility version from these; without them it
       // reports v0.0.0 and kubectl warns about version skew.
       ldflags: ['-s', '-w', `-X ${v}.gitVersion=${k8s}`, `-X ${v}.gitMajor=${major}`, `-X ${v}.gitMinor=${minor}`],
     },
-    { module: 'etcd', label: 'etcd', packages: ['.'], ldflags: ['-s', '-w'], output: 'etcd' },
+    { moduleDir: join(controlPlaneModules, 'etcd'), label: 'etcd', packages: ['.'], ldflags: ['-s', '-w'], output: 'etcd' },
   ];
 }
 
@@ -71,8 +70,8 @@ export function cacheDir(): string {
   const { kubernetes, etcd } = pinnedVersions();
   const h = createHash('sha256');
   for (const m of ['kube', 'etcd']) {
-    h.update(readFileSync(join(goModulesDir, m, 'go.mod')));
-    h.update(readFileSync(join(goModulesDir, m, 'go.sum')));
+    h.update(readFileSync(join(controlPlaneModules, m, 'go.mod')));
+    h.update(readFileSync(join(controlPlaneModules, m, 'go.sum')));
   }
   return join(cacheRoot(), `k8s-${kubernetes}_etcd-${etcd}_${h.digest('hex').slice(0, 12)}`);
 }
@@ -89,7 +88,7 @@ export type Progress = (line: string) => void;
 
 /** Builds a target's packages into outDir (a single-package target may name its output file). */
 export async function goBuild(t: GoTarget, outDir: string, progress: Progress): Promise<void> {
-  const cwd = join(goModulesDir, t.module);
+  const cwd = t.moduleDir;
   const args = ['build', '-v', '-trimpath', `-ldflags=${t.ldflags.join(' ')}`, '-o', t.output ? join(outDir, t.output) : outDir, ...t.packages];
   const started = Date.now();
   let compiled = 0;

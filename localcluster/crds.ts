@@ -1,15 +1,14 @@
 // Installs CustomResourceDefinitions into the local control plane and waits until each is
 // Established. The source is CRD_DIR when set (CI: ../shared/crds, the real upstream CRDs),
-// otherwise the project's own fixture CRDs in envtest/fixture-crds.
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// otherwise the project's own fixture CRDs in localcluster/fixture-crds.
+import { resolve } from 'node:path';
 import type { KubeClient } from '../operator/kube/client.js';
+import { crdEstablished } from '../operator/vocabulary/crd-info.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
+import { sourceDir } from './source-dir.js';
 export { loadCrds } from '../operator/kube/crd-files.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const fixtureCrdDir = [resolve(here, 'fixture-crds'), resolve(here, '../../envtest/fixture-crds')].find((d) => existsSync(d)) ?? resolve(here, 'fixture-crds');
+export const fixtureCrdDir = sourceDir(import.meta.url, 'fixture-crds');
 
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
@@ -18,11 +17,6 @@ export function crdDir(): string {
   return process.env.CRD_DIR ? resolve(process.env.CRD_DIR) : fixtureCrdDir;
 }
 
-
-function established(crd: KubeObject): boolean {
-  const conditions = ((crd.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
-  return conditions.some((c) => c.type === 'Established' && c.status === 'True');
-}
 
 /** Server-side applies the CRDs and waits until every one is Established. */
 export async function installCrds(client: KubeClient, crds: KubeObject[], timeoutMs = 30_000): Promise<string[]> {
@@ -36,7 +30,7 @@ export async function installCrds(client: KubeClient, crds: KubeObject[], timeou
   for (const name of names) {
     for (;;) {
       const live = await client.get(`${CRD_PATH}/${name}`);
-      if (established(live)) break;
+      if (crdEstablished(live)) break;
       if (Date.now() > deadline) throw new Error(`CRD ${name} not Established after ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 50));
     }

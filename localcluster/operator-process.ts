@@ -1,6 +1,6 @@
 // Runs the built operator binary as a child process and collects its JSON log lines.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { repoPath } from '../../envtest/repo.js';
+import { repoPath } from '../scripts/repo.js';
 
 export const OPERATOR_BIN = repoPath('dist', 'operator', 'bin', 'virt-platform-operator.js');
 
@@ -74,4 +74,4 @@ export class OperatorProcess {
   }
 }
 
-export { freePorts } from '../../envtest/controlplane.js';
+export { freePorts } from './controlplane.js';
