@@ -11,7 +11,7 @@ import { DETECTORS, type Hardware } from '../operator/catalog/hardware.js';
 import type { Topology } from '../operator/catalog/topology.js';
 import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { renderContext, type ClusterFacts } from '../operator/render/context.js';
+import { clusterFacts, renderContext, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
 import { crdDir, loadCrds } from '../localcluster/crds.js';
 import { repoPath } from '../scripts/repo.js';
@@ -51,8 +51,8 @@ function eligible(hco: KubeObject, hardware: Hardware, topology: Topology, crds:
   return catalog.assets.filter((a) => evaluateEligibility(a, parseActivation(hco), { hco, hardware, topology, hasCrd: (n) => crds.has(n) }).eligible).map((a) => a.name);
 }
 
-function facts(over: Partial<ClusterFacts> = {}): ClusterFacts {
-  return { hardware: ALL_HARDWARE, topology: WORKER_ONLY, openshift: { version: '4.21' }, crds: CRDS, objectExists: () => true, ...over };
+function facts(over: Partial<Parameters<typeof clusterFacts>[0]> = {}): ClusterFacts {
+  return clusterFacts({ hardware: ALL_HARDWARE, topology: WORKER_ONLY, openshift: { version: '4.21' }, crds: CRDS, objectExists: () => true, ...over });
 }
 
 function render(name: string, hco: KubeObject, f: ClusterFacts = facts()): KubeObject | undefined {
@@ -66,7 +66,7 @@ const kubelet = (o: KubeObject | undefined): Record<string, unknown> => (spec(o)
 describe('asset catalog: shape', () => {
   it('covers every asset family of the plan with the kinds the plan names', () => {
     const kinds = new Map<string, Set<string>>();
-    for (const a of catalog.assets) kinds.set(a.family, (kinds.get(a.family) ?? new Set()).add(a.component));
+    for (const a of catalog.assets) kinds.set(a.family, (kinds.get(a.family) ?? new Set()).add(a.kind));
     assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'machine-config', 'operators', 'remediation']);
     assert.deepEqual([...kinds.get('machine-config')!].sort(), ['KubeletConfig', 'MachineConfig']);
     assert.deepEqual([...kinds.get('remediation')!].sort(), ['FenceAgentsRemediationTemplate', 'NodeHealthCheck', 'NodeMaintenance']);
@@ -289,7 +289,7 @@ describe('asset templates: what they make of the HyperConverged', () => {
   });
 
   it('AAQ: platform.kubevirt.io/enable-aaq turns on the HyperConverged\'s own AAQ (no standalone AAQ asset)', () => {
-    assert.ok(!catalog.assets.some((a) => a.component === 'AAQ'));
+    assert.ok(!catalog.assets.some((a) => a.kind === 'AAQ'));
     const deployment = (o: KubeObject | undefined): Record<string, unknown> => spec(o).deployment as Record<string, unknown>;
     assert.deepEqual(deployment(render('hco-golden-config', hcoWith({ 'platform.kubevirt.io/enable-aaq': 'true' }))).applicationAwareConfig, { enable: true });
     assert.equal(deployment(render('hco-golden-config', hcoWith())).applicationAwareConfig, undefined);

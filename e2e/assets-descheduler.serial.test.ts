@@ -13,7 +13,7 @@ import type { KubeClient } from '../operator/kube/client.js';
 import { projectCrd } from '../operator/vocabulary/crd-info.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { renderContext, type ClusterFacts } from '../operator/render/context.js';
+import { clusterFacts, renderContext, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
 import { crdDir, installCrds, loadCrds, uninstallCrds } from '../localcluster/crds.js';
 import { testCluster } from '../envtest/harness.js';
@@ -109,12 +109,12 @@ describe(`descheduler profile per shipped KubeDescheduler CRD (from ${versionsDi
       const live = await client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`);
       const info = projectCrd(live);
       const offered = info.enums[info.storageVersion]?.['spec.profiles'] ?? [];
-      const facts: ClusterFacts = {
+      const facts: ClusterFacts = clusterFacts({
         hardware: Object.fromEntries(DETECTORS.map((d) => [d, false])) as Hardware,
         topology: { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 3, masters: 3, workers: 3 },
         crds: new Map([[CRD_NAME, info]]),
         objectExists: () => true,
-      };
+      });
       const obj = renderer.render(asset, renderContext(HCO, facts, asset), facts);
       assert.ok(obj, 'rendered');
       const spec = obj.spec as { profiles: string[]; profileCustomizations: Record<string, unknown>; evictionLimits: Record<string, unknown>; mode: string };

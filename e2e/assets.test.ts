@@ -14,7 +14,7 @@ import { crdEstablished, projectCrd, type CrdInfo } from '../operator/vocabulary
 import { isStatus } from '../operator/kube/errors.js';
 import { pathOf, resolveResource } from '../operator/vocabulary/resource.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { renderContext, type ClusterFacts } from '../operator/render/context.js';
+import { clusterFacts, renderContext, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
 import { crdDir } from '../localcluster/crds.js';
 import { testCluster, testNamespace } from '../envtest/harness.js';
@@ -138,7 +138,7 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
     for (const ns of TARGET_NAMESPACES) await ensureNamespace(client, ns);
     hco = everythingHco(await testNamespace(cluster, 'assets'));
     crds = await installedCrds(client);
-    facts = { hardware: ALL_HARDWARE, topology: ALL_TOPOLOGY, openshift: { version: '4.21' }, crds, objectExists: () => true };
+    facts = clusterFacts({ hardware: ALL_HARDWARE, topology: ALL_TOPOLOGY, openshift: { version: '4.21' }, crds, objectExists: () => true });
   });
 
   it('the all-conditions context really satisfies every asset (and every gate CRD is installed)', () => {
@@ -150,7 +150,7 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
   });
 
   for (const asset of catalog.assets) {
-    it(`${asset.name} (${asset.component}) renders and passes strict validation`, async () => {
+    it(`${asset.name} (${asset.kind}) renders and passes strict validation`, async () => {
       // Every rendering is validated: with everything on, and without the feature gates (the
       // kubelet-perf KubeletConfigs step aside while the CPUManager gate is on - see its template).
       const renderings = [hco, withoutFeatureGates(hco)]
@@ -159,7 +159,7 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
       assert.ok(renderings.length > 0, `${asset.name} rendered nothing although every condition holds`);
       let crdName = '';
       for (const obj of renderings) {
-        assert.equal(obj.kind, asset.component);
+        assert.equal(obj.kind, asset.kind);
         checkOpaqueParts(asset, obj);
         const r = resolveResource(obj.apiVersion!, obj.kind, crds);
         assert.ok(r, `no installed CRD serves ${obj.kind} ${obj.apiVersion}`);
@@ -170,7 +170,7 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
         const applied = await client.apply(pathOf(r, obj), labelled(obj), { dryRun: true, strict: true });
         assert.equal(applied.metadata?.name, obj.metadata?.name);
       }
-      results.push(`${asset.name.padEnd(34)} ${asset.component.padEnd(31)} ${crdName.padEnd(70)} accepted (${renderings.length} rendering(s))`);
+      results.push(`${asset.name.padEnd(34)} ${asset.kind.padEnd(31)} ${crdName.padEnd(70)} accepted (${renderings.length} rendering(s))`);
     });
   }
 

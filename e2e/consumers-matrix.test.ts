@@ -45,7 +45,7 @@ describe(`consumer validation over the scenario matrix (CRDs from ${crdDir()})`,
     const catalog = loadCatalog(repoPath('assets'));
     const seen = new Set(rendered.flatMap((s) => s.objects.map(describeObject)));
     for (const a of catalog.assets.filter((x) => x.family === 'machine-config')) {
-      assert.ok([...seen].some((o) => o.startsWith(`${a.component} `)), `${a.name} never rendered`);
+      assert.ok([...seen].some((o) => o.startsWith(`${a.kind} `)), `${a.name} never rendered`);
     }
     const names = (version: string): Set<string> => new Set(rendered.filter((s) => s.openshiftVersion === version).flatMap((s) => s.objects.map(describeObject)));
     assert.ok(names('4.21').has('MachineConfig 90-worker-virt-platform-swap'));

@@ -250,10 +250,10 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
   it('negative: with patch removed from one managed kind, the same check reports the 403 and fails', async () => {
     assert.ok(converged, 'needs the converged cluster of the previous test');
     // The victim: the first converged asset's kind other than the HyperConverged.
-    const victimAsset = catalog.assets.find((a) => converged!.converged.includes(a.name) && a.component !== 'HyperConverged');
+    const victimAsset = catalog.assets.find((a) => converged!.converged.includes(a.name) && a.kind !== 'HyperConverged');
     assert.ok(victimAsset, 'some converged asset besides the HyperConverged');
-    const crd = [...crds.values()].find((c) => c.kind === victimAsset.component);
-    assert.ok(crd, `${victimAsset.component} is a custom kind`);
+    const crd = [...crds.values()].find((c) => c.kind === victimAsset.kind);
+    assert.ok(crd, `${victimAsset.kind} is a custom kind`);
     const kubeconfig = await installWithout('patch', crd.group, crd.plural);
     try {
       const { p, debug } = await startOperator(kubeconfig);
@@ -268,7 +268,7 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
         `the 403 is about asset ${victimAsset.name} and ${crd.plural}: ${forbidden.join(' | ')}`,
       );
       // Only the assets of that kind fail; every other asset still converges.
-      const others = converged.converged.filter((a) => catalog.assets.find((x) => x.name === a)?.component !== victimAsset.component);
+      const others = converged.converged.filter((a) => catalog.assets.find((x) => x.name === a)?.kind !== victimAsset.kind);
       assert.deepEqual(others.filter((a) => !report.converged.includes(a)), [], 'assets of other kinds are unaffected');
     } finally {
       await restoreRole();

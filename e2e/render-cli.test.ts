@@ -102,8 +102,8 @@ describe('render CLI: output', () => {
     }));
     const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--output', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const rows = JSON.parse(r.stdout) as { asset: string; status: string; object?: KubeObject }[];
-    const cm = rows.find((x) => x.asset === 'settings')?.object;
+    const rows = JSON.parse(r.stdout) as { asset: string; status: string; manifest?: KubeObject }[];
+    const cm = rows.find((x) => x.asset === 'settings')?.manifest;
     assert.equal((cm?.data as Record<string, string>).migrations, '42');
   });
 

@@ -1,12 +1,17 @@
 // The operator's core wiring, shared by the process and the integration tests: the watch layer
 // feeds the reconciler, which runs the shared chain for every asset family.
 import { loadCatalog, type Catalog } from './catalog/catalog.js';
-import { Throttle, type ThrottleSettings, DEFAULT_THROTTLE } from './chain/token-bucket.js';
+import { AntiThrashing, DEFAULT_THROTTLE, type ThrottleSettings } from './chain/anti-thrashing.js';
+import { buildChain, offlineEnd, type Chain } from './chain/chain.js';
+import { evaluateCatalog, type Evaluation } from './chain/evaluate-catalog.js';
+import { OutcomeMemory } from './chain/outcome-memory.js';
 import { Reconciler } from './controller/reconciler.js';
+import { familyKinds, familyPolicies } from './families/registry.js';
 import type { KubeClient } from './kube/client.js';
 import { EventRecorder } from './kube/events.js';
 import { OperatorMetrics } from './http/metrics.js';
 import { Renderer } from './render/renderer.js';
+import type { KubeObject } from './vocabulary/object.js';
 import { ClusterCache } from './watch/cluster-cache.js';
 
 export interface OperatorOptions {
@@ -42,14 +47,27 @@ export class Operator {
       cache: this.cache,
       events: this.events,
       metrics: this.metrics,
-      throttle: new Throttle({ ...DEFAULT_THROTTLE, ...options.throttle }),
+      antiThrashing: new AntiThrashing({ ...DEFAULT_THROTTLE, ...options.throttle }),
+      policies: familyPolicies(),
+      familyKinds: familyKinds(),
       resyncMs: options.resyncMs,
     });
   }
 
-  /** Fills the caches, then starts reconciling. */
+  private renderChain: Chain | undefined;
+
+  /** What every asset would apply now (/debug/render): the offline end of the chain, over the live caches; writes nothing. */
+  renderAll(hco: KubeObject): Promise<Evaluation[]> {
+    this.renderChain ??= buildChain({ renderer: this.renderer, cache: this.cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+    return evaluateCatalog(this.catalog, this.renderChain, hco, this.cache.facts(), { policies: familyPolicies() });
+  }
+
+  /** Fills the caches (the managed kinds' too), then starts reconciling. */
   async start(): Promise<void> {
     await this.cache.start();
+    const managed = this.reconciler.watchedResources();
+    this.cache.watch(managed);
+    await this.cache.whenSynced(managed);
     this.reconciler.start();
   }
 

@@ -2,19 +2,21 @@
 // offline chain with every one of its conditions satisfied (so no asset hides behind a condition
 // the generator did not meet), plus every tombstone. The result is a list of apiVersion/kind uses,
 // each with the assets or tombstone files that need it.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import yaml from 'js-yaml';
-import { ANNOTATIONS } from '../operator/vocabulary/annotations.js';
 import { loadCatalog, type Asset, type Catalog } from '../operator/catalog/catalog.js';
 import { DETECTORS, type Hardware } from '../operator/catalog/hardware.js';
+import { loadTombstones } from '../operator/catalog/tombstones.js';
 import { TOPOLOGY_FACTS, type Topology } from '../operator/catalog/topology.js';
-import { buildChain } from '../operator/chain/chain.js';
-import { evaluateCatalog } from '../operator/cli/evaluate.js';
-import type { CrdInfo } from '../operator/vocabulary/crd-info.js';
-import type { KubeObject } from '../operator/vocabulary/object.js';
-import type { ClusterFacts } from '../operator/render/context.js';
+import { buildChain, offlineEnd } from '../operator/chain/chain.js';
+import { evaluateCatalog, renderedObject } from '../operator/chain/evaluate-catalog.js';
+import { OutcomeMemory } from '../operator/chain/outcome-memory.js';
+import { familyPolicies } from '../operator/families/registry.js';
+import { clusterFacts, type ClusterFacts } from '../operator/render/context.js';
 import { Renderer } from '../operator/render/renderer.js';
+import { ANNOTATIONS } from '../operator/vocabulary/annotations.js';
+import type { CrdInfo } from '../operator/vocabulary/crd-info.js';
+import { HCO_NAME, hcoObject } from '../operator/vocabulary/hco.js';
+import type { KubeObject } from '../operator/vocabulary/object.js';
+import { everyKindServed, OfflineCluster } from '../operator/watch/offline-cluster.js';
 
 export interface KindUse {
   apiVersion: string;
@@ -37,7 +39,7 @@ export interface Collected {
   notes: string[];
 }
 
-export const HCO_NAME = 'kubevirt-hyperconverged';
+export { HCO_NAME };
 export const HCO_NAMESPACE = 'openshift-cnv';
 
 /** Every annotation and feature gate any asset's conditions name, as one HCO would carry them. */
@@ -66,12 +68,7 @@ export function hcoSatisfying(catalog: Catalog, asset: Asset | undefined, optIns
     if (c.type === 'annotation') annotations[c.key] = c.value;
     if (c.type === 'feature-gate') gates.add(c.gate);
   }
-  return {
-    apiVersion: 'hco.kubevirt.io/v1',
-    kind: 'HyperConverged',
-    metadata: { name: HCO_NAME, namespace, annotations: { ...annotations, [ANNOTATIONS.autopilot]: 'true' } },
-    spec: { featureGates: [...gates].sort().map((name) => ({ name, state: 'Enabled' })) },
-  };
+  return hcoObject(namespace, { ...annotations, [ANNOTATIONS.autopilot]: 'true' }, { featureGates: [...gates].sort().map((name) => ({ name, state: 'Enabled' })) });
 }
 
 /** Cluster facts where every detector holds and every topology fact has the value this asset asks for. */
@@ -79,34 +76,14 @@ export function factsSatisfying(asset: Asset | undefined, crds: ReadonlyMap<stri
   const hardware = Object.fromEntries(DETECTORS.map((d) => [d, true])) as Hardware;
   const topology = { ...Object.fromEntries(TOPOLOGY_FACTS.map((f) => [f, true])), nodes: 3, masters: 3, workers: 3 } as Topology;
   for (const c of asset?.conditions ?? []) if (c.type === 'topology') topology[c.fact] = c.value;
-  return {
-    hardware,
-    topology,
-    crds,
-    // Every kind counts as served and every object as present, so no template branch is hidden.
-    assumeCrdsInstalled: true,
-    objectExists: () => true,
-  };
-}
-
-export function loadTombstoneFiles(assetsDir: string): { file: string; object: KubeObject }[] {
-  const dir = join(assetsDir, 'tombstones');
-  if (!existsSync(dir)) return [];
-  const out: { file: string; object: KubeObject }[] = [];
-  for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    for (const doc of yaml.loadAll(readFileSync(join(dir, f), 'utf8'))) {
-      const o = doc as KubeObject | null;
-      if (!o) continue;
-      if (!o.apiVersion || !o.kind || !o.metadata?.name) throw new Error(`${join(dir, f)}: a tombstone needs apiVersion, kind and metadata.name`);
-      out.push({ file: `tombstones/${f}`, object: o });
-    }
-  }
-  return out;
+  // Every kind counts as served and every object as present, so no template branch is hidden.
+  return everyKindServed(clusterFacts({ hardware, topology, crds, objectExists: () => true }));
 }
 
 export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, CrdInfo>): Promise<Collected> {
   const catalog = loadCatalog(assetsDir);
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: { get: () => undefined, upsert: () => undefined }, events: { emit: () => undefined } });
+  const renderer = new Renderer(assetsDir);
+  const policies = familyPolicies();
   const hcoAssets = catalog.assets.filter((a) => a.reconcileOrder === 0);
   const managed: KindUse[] = [];
   const objects = new Map<string, KubeObject>();
@@ -118,13 +95,16 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     const seen = new Set<string>();
     let skipped = 0;
     for (const optIns of ['all', 'own'] as const) {
-      const evals = await evaluateCatalog({ dir: catalog.dir, assets }, chain, hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds), true);
+      const cluster = new OfflineCluster(hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds));
+      const chain = buildChain({ renderer, cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+      const evals = await evaluateCatalog({ dir: catalog.dir, assets }, chain, cluster.hco, cluster.facts, { projectHco: true, policies });
       const o = evals[evals.length - 1]!.outcome;
-      if (o.status === 'rendered' && o.desired?.apiVersion && o.desired.kind) {
-        const k = `${o.desired.apiVersion} ${o.desired.kind}`;
-        if (!seen.has(k)) managed.push({ apiVersion: o.desired.apiVersion, kind: o.desired.kind, by: { asset: asset.name } });
+      const desired = renderedObject(o);
+      if (desired?.apiVersion && desired.kind) {
+        const k = `${desired.apiVersion} ${desired.kind}`;
+        if (!seen.has(k)) managed.push({ apiVersion: desired.apiVersion, kind: desired.kind, by: { asset: asset.name } });
         seen.add(k);
-        if (!objects.has(asset.name)) objects.set(asset.name, o.desired);
+        if (!objects.has(asset.name)) objects.set(asset.name, desired);
       } else if (o.status === 'skipped' && (!o.reason || o.reason === 'AssetSkipped')) {
         // An empty render, possibly with the template's reason (e.g. site data the admin must give).
         skipped++;
@@ -135,7 +115,7 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     }
     if (seen.size === 0 && skipped === 2) {
       // An empty render either way: the catalog still says which kind the asset manages.
-      managed.push({ apiVersion: '', kind: asset.component, by: { asset: asset.name }, fromCatalogOnly: true });
+      managed.push({ apiVersion: '', kind: asset.kind, by: { asset: asset.name }, fromCatalogOnly: true });
     }
   }
   const fromCatalog = managed.filter((u) => u.fromCatalogOnly).map((u) => `${'asset' in u.by ? u.by.asset : ''} (${u.kind})`);
@@ -146,6 +126,6 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     );
   }
   if (errors.length) throw new Error(`cannot render every asset with every condition satisfied:\n  ${errors.join('\n  ')}`);
-  const tombstones = loadTombstoneFiles(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file }, name: t.object.metadata!.name! }));
+  const tombstones = loadTombstones(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file }, name: t.object.metadata!.name! }));
   return { catalog, managed, tombstones, objects, notes };
 }

@@ -4,7 +4,7 @@
 //   2. drift repair latency: a user edit of a managed field → restored (p50/p99 over N edits)
 //   3. silence: API requests and Events during an idle window with forced resyncs
 //   4. memory: RSS with 5,000 Nodes carrying 50 images and NFD labels each
-import type { AssetReport } from '../operator/controller/reconciler.js';
+import type { AssetReport } from '../operator/chain/asset-report.js';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { startControlPlane } from '../localcluster/controlplane.js';

@@ -4,7 +4,7 @@
 // demonstrates a user patch, ignore-fields, mode: unmanaged and a drift repair, each with a
 // before/after. Runs until Ctrl-C (or exits after the demonstrations with --exit).
 import { loadCatalog } from '../operator/catalog/catalog.js';
-import type { AssetReport } from '../operator/controller/reconciler.js';
+import type { AssetReport } from '../operator/chain/asset-report.js';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { defaultAssetsDir } from '../operator/paths.js';
-import { formatTable, type StatusRow } from '../operator/cli/status-table.js';
+import { formatTable } from '../operator/cli/status-table.js';
 import { freePorts, OPERATOR_BIN, OperatorProcess } from '../localcluster/operator-process.js';
 
 const { values: opts } = parseArgs({ options: { exit: { type: 'boolean', default: false }, 'assets-dir': { type: 'string', default: defaultAssetsDir() } } });
@@ -51,10 +51,6 @@ const nodes: KubeObject[] = [
     status: { capacity: { cpu: '64', memory: '512Gi', pods: '250', ...(i === 0 ? { 'nvidia.com/gpu': '2' } : {}) } },
   })),
 ];
-
-function rows(reports: AssetReport[]): StatusRow[] {
-  return reports.map((r) => ({ asset: r.asset, object: r.object ? `${r.kind}/${r.object}` : r.kind, status: r.status, detail: r.reason ? `${r.reason}: ${r.message}` : r.message }));
-}
 
 async function reports(debugPort: number): Promise<AssetReport[]> {
   try {
@@ -119,7 +115,7 @@ async function main(): Promise<void> {
     const catalogSize = loadCatalog(opts['assets-dir']).assets.length;
     for (;;) {
       const r = await reports(debug);
-      const table = formatTable(rows(r));
+      const table = formatTable(r);
       if (table !== lastTable && process.stdout.isTTY) {
         process.stdout.write(`\x1b[${lastTable.split('\n').length - 1}A\x1b[J`.repeat(lastTable ? 1 : 0) + table);
         lastTable = table;
@@ -134,7 +130,7 @@ async function main(): Promise<void> {
       if (Date.now() - t0 > 60_000) throw new Error(`not converged after 60 s:\n${table}`);
       await sleep(200);
     }
-    if (!process.stdout.isTTY) out(formatTable(rows(converged)));
+    if (!process.stdout.isTTY) out(formatTable(converged));
     out(`${bold('Converged')}: ${converged.filter((x) => x.status !== 'skipped').length} assets applied in ${((Date.now() - t0) / 1000).toFixed(1)} s after the operator started (${((Date.now() - started) / 1000).toFixed(1)} s since the demo started).`);
 
     const userEdit = (path: string, patch: unknown): Promise<KubeObject> => admin.mergePatch(path, patch, 'demo-user');

@@ -28,7 +28,7 @@ describe('gen-assets-doc', () => {
     for (const a of loadCatalog(assets).assets) {
       const row = doc.split('\n').find((l) => l.startsWith(`| \`${a.name}\` |`));
       assert.ok(row, `summary row for ${a.name}`);
-      assert.ok(row.includes(` ${a.family} `) && row.includes(` ${a.component} `) && row.includes(` ${a.install} `), row);
+      assert.ok(row.includes(` ${a.family} `) && row.includes(` ${a.kind} `) && row.includes(` ${a.install} `), row);
       if (a.gateCrd) assert.ok(row.includes(a.gateCrd), `${a.name}: CRD`);
       for (const c of a.conditions) assert.ok(doc.includes(describeCondition(c)), `${a.name}: ${c.type}`);
       assert.ok(doc.includes(`#### ${a.name}\n\n${a.description}\n`), `${a.name}: section with description`);

@@ -106,7 +106,7 @@ export function generateAssetsDoc(assetsDir: string): string {
       `| ${[
         code(a.name),
         a.family,
-        a.component,
+        a.kind,
         a.install,
         optIn(a) || '-',
         conditions.join('<br>') || '-',
@@ -128,7 +128,7 @@ export function generateAssetsDoc(assetsDir: string): string {
       out.push(`#### ${a.name}`, '');
       out.push(a.description, '');
       const rows: [string, string][] = [
-        ['Kind', a.component],
+        ['Kind', a.kind],
         ['Template', code(`assets/${a.path}`)],
         ['Install', a.install === 'opt-in' ? `opt-in: ${optIn(a)}` : 'always'],
       ];

@@ -3,42 +3,16 @@
 // CRD each ships). Each scenario is rendered by the operator's own chain (offline mode, as the
 // render CLI and /debug/render run it) and every rendered object is handed to every consumer
 // rule whose kinds include it.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadCatalog } from '../../operator/catalog/catalog.js';
 import { DETECTORS, type Hardware } from '../../operator/catalog/hardware.js';
-import type { Topology } from '../../operator/catalog/topology.js';
-import { buildChain } from '../../operator/chain/chain.js';
-import type { LiveCache } from '../../operator/chain/deps.js';
-import { evaluateCatalog } from '../../operator/cli/evaluate.js';
-import { loadCrds } from '../../operator/kube/crd-files.js';
-import { projectCrd, type CrdInfo } from '../../operator/vocabulary/crd-info.js';
+import { clusterFacts, type ClusterFacts } from '../../operator/render/context.js';
 import type { KubeObject } from '../../operator/vocabulary/object.js';
-import type { ClusterFacts } from '../../operator/render/context.js';
-import { Renderer } from '../../operator/render/renderer.js';
-import { crdDir } from '../../localcluster/crds.js';
-import { repoPath } from '../../scripts/repo.js';
-import type { ConsumerContext, ConsumerRules, Finding } from './types.js';
+import { crdsFor, judge, renderCatalog, scenarioHco, SHAPES, VERSIONS } from './scenarios.js';
+import type { ConsumerRules, Finding } from './types.js';
 
-export const OPENSHIFT_VERSIONS = ['4.17', '4.19', '4.21'] as const;
+export const OPENSHIFT_VERSIONS = VERSIONS;
 
 const ALL_HARDWARE = Object.fromEntries(DETECTORS.map((d) => [d, true])) as Hardware;
 const NO_HARDWARE = Object.fromEntries(DETECTORS.map((d) => [d, false])) as Hardware;
-
-export const SHAPES: Record<string, { topology: Topology; controlPlaneTopology: string }> = {
-  standard: {
-    topology: { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 6, masters: 3, workers: 3 },
-    controlPlaneTopology: 'HighlyAvailable',
-  },
-  compact: {
-    topology: { hasSchedulableMasters: true, hasDedicatedWorkers: false, singleNode: false, nodes: 3, masters: 3, workers: 0 },
-    controlPlaneTopology: 'HighlyAvailable',
-  },
-  'single-node': {
-    topology: { hasSchedulableMasters: true, hasDedicatedWorkers: false, singleNode: true, nodes: 1, masters: 1, workers: 0 },
-    controlPlaneTopology: 'SingleReplica',
-  },
-};
 
 const OPT_INS = {
   'platform.kubevirt.io/enable-pci-passthrough': 'true',
@@ -97,40 +71,24 @@ export interface Scenario {
   hco: KubeObject;
 }
 
-/** The CRDs of the folder in use, with the Kube Descheduler CRD of the given OpenShift release. */
-function crdsFor(version: string, descheduler: boolean): Map<string, CrdInfo> {
-  const base = new Map(loadCrds(crdDir()).map((c) => [c.metadata!.name!, projectCrd(c)]));
-  const file = join(crdDir(), 'descheduler-versions', `kube-descheduler-operator-${version.replace('.', '-')}.crd.yaml`);
-  if (existsSync(file)) for (const c of loadCrds(file)) base.set(c.metadata!.name!, projectCrd(c));
-  if (!descheduler) base.delete('kubedeschedulers.operator.openshift.io');
-  return base;
-}
-
 export function scenarios(): Scenario[] {
   const out: Scenario[] = [];
   for (const openshiftVersion of OPENSHIFT_VERSIONS) {
-    for (const [shapeName, shape] of Object.entries(SHAPES)) {
+    for (const [shapeName, shape] of Object.entries(SHAPES) as [keyof typeof SHAPES, (typeof SHAPES)[keyof typeof SHAPES]][]) {
       for (const [settingName, s] of Object.entries(HCO_SETTINGS)) {
         const installed = s.descheduler ?? true;
-        const crds = crdsFor(openshiftVersion, installed);
+        const crds = crdsFor(openshiftVersion, { descheduler: installed });
         out.push({
           name: `${openshiftVersion}/${shapeName}/${settingName}`,
           openshiftVersion,
-          facts: {
+          facts: clusterFacts({
             hardware: s.hardware ?? ALL_HARDWARE,
             topology: shape.topology,
             openshift: { version: openshiftVersion, controlPlaneTopology: shape.controlPlaneTopology, infrastructureTopology: shape.controlPlaneTopology, platform: 'BareMetal' },
             crds,
             objectExists: (kind, _ns, name) => (kind === 'CustomResourceDefinition' ? crds.has(name) : kind === 'Namespace' ? installed || name !== 'openshift-kube-descheduler-operator' : false),
-          },
-          hco: {
-            apiVersion: 'hco.kubevirt.io/v1',
-            kind: 'HyperConverged',
-            metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', annotations: { 'platform.kubevirt.io/autopilot': 'true', ...s.annotations } },
-            spec: s.spec ?? {},
-            // HCO reports whether the infrastructure can live-migrate at all (not on a single node).
-            status: { infrastructureHighlyAvailable: !shape.topology.singleNode },
-          },
+          }),
+          hco: scenarioHco(shapeName, s.annotations, s.spec),
         });
       }
     }
@@ -142,31 +100,14 @@ export interface RenderedScenario extends Scenario {
   objects: KubeObject[];
 }
 
-const ASSETS = repoPath('assets');
-
 /** Renders a scenario through the operator's chain in offline mode. */
-export async function renderScenario(s: Scenario, assetsDir = ASSETS): Promise<RenderedScenario> {
-  const cache: LiveCache = {
-    get: (r, ns, name) => (r.kind === 'HyperConverged' && name === s.hco.metadata?.name && ns === s.hco.metadata?.namespace ? s.hco : undefined),
-    upsert: () => undefined,
-  };
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache, events: { emit: () => undefined } }, undefined, 'offline');
-  const evals = await evaluateCatalog(loadCatalog(assetsDir), chain, s.hco, s.facts, true);
-  const failed = evals.filter((e) => e.outcome.status === 'failed');
-  if (failed.length) throw new Error(`${s.name}: ${failed.map((e) => `${e.asset.name}: ${e.outcome.message}`).join('; ')}`);
-  return { ...s, objects: evals.flatMap((e) => (e.outcome.status === 'rendered' && e.outcome.desired ? [e.outcome.desired] : [])) };
+export async function renderScenario(s: Scenario): Promise<RenderedScenario> {
+  const r = await renderCatalog(s.hco, s.facts);
+  if (r.failed.length) throw new Error(`${s.name}: ${r.failed.join('; ')}`);
+  return { ...s, objects: r.objects };
 }
 
 /** Every object of a scenario through every rule module that judges its kind. */
-export async function validateScenario(s: RenderedScenario, rules: readonly ConsumerRules[]): Promise<{ findings: Finding[]; validated: number }> {
-  const hco = s.objects.find((o) => o.kind === 'HyperConverged') ?? s.hco;
-  const ctx: ConsumerContext = { openshiftVersion: s.openshiftVersion, hco, objects: s.objects };
-  const findings: Finding[] = [];
-  let validated = 0;
-  for (const obj of s.objects) {
-    const mine = rules.filter((r) => r.kinds.includes(obj.kind ?? ''));
-    if (mine.length) validated++;
-    for (const r of mine) findings.push(...(await r.validate(obj, ctx)));
-  }
-  return { findings, validated };
+export function validateScenario(s: RenderedScenario, rules: readonly ConsumerRules[]): Promise<{ findings: Finding[]; validated: number }> {
+  return judge(s.objects, s.objects.find((o) => o.kind === 'HyperConverged') ?? s.hco, s.openshiftVersion, rules);
 }

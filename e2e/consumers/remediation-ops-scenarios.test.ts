@@ -4,8 +4,39 @@
 // defects those rules found stay fixed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DETECTORS, type Hardware } from '../../operator/catalog/hardware.js';
+import { clusterFacts } from '../../operator/render/context.js';
+import type { CrdInfo } from '../../operator/vocabulary/crd-info.js';
 import type { KubeObject } from '../../operator/vocabulary/object.js';
-import { judge, renderScenario, VERSIONS, type Rendered, type Scenario, type Shape } from './remediation-ops-scenarios.js';
+import { remediationOperatorsRules } from './rules/index.js';
+import { crdsFor, judge as judgeObjects, renderCatalog, scenarioHco, SHAPES, VERSIONS, type RenderedCatalog as Rendered, type Shape } from './scenarios.js';
+import type { Finding } from './types.js';
+
+interface Scenario {
+  shape: Shape;
+  version: (typeof VERSIONS)[number];
+  annotations?: Record<string, string>;
+  spec?: Record<string, unknown>;
+  crds?: Map<string, CrdInfo>;
+}
+
+/** The catalog through the offline chain for a shape and release, every hardware detector on. */
+function renderScenario(sc: Scenario): Promise<Rendered> {
+  const crds = sc.crds ?? crdsFor(sc.version);
+  const facts = clusterFacts({
+    hardware: Object.fromEntries(DETECTORS.map((d) => [d, true])) as Hardware,
+    topology: SHAPES[sc.shape].topology,
+    openshift: { version: sc.version, platform: 'BareMetal' },
+    crds,
+    objectExists: (kind, _ns, name) => (kind === 'CustomResourceDefinition' ? crds.has(name) : kind === 'Namespace'),
+  });
+  return renderCatalog(scenarioHco(sc.shape, sc.annotations, sc.spec), facts);
+}
+
+/** Every finding of this half's consumer rules on a rendered scenario. */
+async function judge(r: Rendered, version: string): Promise<Finding[]> {
+  return (await judgeObjects(r.objects, r.hco, version, remediationOperatorsRules)).findings;
+}
 
 const NODE_PARAMETERS = JSON.stringify({ '--ip': { 'worker-0': '192.168.111.20', 'worker-1.example.com': '192.168.111.21' } });
 const OPT_INS: Record<string, string> = {

@@ -33,5 +33,5 @@ export interface ConsumerRules {
   validate(obj: KubeObject, ctx: ConsumerContext): Finding[] | Promise<Finding[]>;
 }
 
-export const describeObject = (o: KubeObject): string =>
-  `${o.kind ?? '?'} ${o.metadata?.namespace ? o.metadata.namespace + '/' : ''}${o.metadata?.name ?? '?'}`;
+/** "Kind namespace/name": how findings name the object. */
+export { describeObject } from '../../operator/vocabulary/object.js';

@@ -1,7 +1,7 @@
 // Support for the install e2e: kubectl as a process, a kubeconfig for a ServiceAccount's
 // TokenRequest token, a cluster seeded so that as many assets as possible are eligible, and the
 // convergence check that decides whether the operator, with exactly its installed RBAC, converged.
-import type { AssetReport } from '../../operator/controller/reconciler.js';
+import type { AssetReport } from '../../operator/chain/asset-report.js';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +10,13 @@ import { ANNOTATIONS, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../operator/
 import type { Catalog } from '../../operator/catalog/catalog.js';
 import { detectHardware, projectNode } from '../../operator/catalog/hardware.js';
 import { detectTopology } from '../../operator/catalog/topology.js';
-import { buildChain } from '../../operator/chain/chain.js';
-import { evaluateCatalog } from '../../operator/cli/evaluate.js';
+import { loadTombstones } from '../../operator/catalog/tombstones.js';
+import { buildChain, offlineEnd } from '../../operator/chain/chain.js';
+import { evaluateCatalog, renderedObject } from '../../operator/chain/evaluate-catalog.js';
+import { OutcomeMemory } from '../../operator/chain/outcome-memory.js';
+import { familyPolicies } from '../../operator/families/registry.js';
+import { clusterFacts } from '../../operator/render/context.js';
+import { OfflineCluster } from '../../operator/watch/offline-cluster.js';
 import type { KubeClient } from '../../operator/kube/client.js';
 import type { CrdInfo } from '../../operator/vocabulary/crd-info.js';
 import { isStatus } from '../../operator/kube/errors.js';
@@ -19,7 +24,7 @@ import { pathOf, resolveResource } from '../../operator/vocabulary/resource.js';
 import type { KubeObject } from '../../operator/vocabulary/object.js';
 import { Renderer } from '../../operator/render/renderer.js';
 import type { ControlPlane } from '../../localcluster/controlplane.js';
-import { allOptIns, loadTombstoneFiles } from '../../rbac-gen/collect.js';
+import { allOptIns } from '../../rbac-gen/collect.js';
 import type { OperatorProcess } from '../../localcluster/operator-process.js';
 
 export const OPERATOR_NAMESPACE = 'virt-platform-operator';
@@ -114,10 +119,14 @@ export function fullHco(catalog: Catalog): KubeObject {
 /** The namespaces the assets would write to on this cluster (rendered offline, same chain). */
 export async function targetNamespaces(catalog: Catalog, hco: KubeObject, crds: ReadonlyMap<string, CrdInfo>): Promise<string[]> {
   const nodes = NODES.map((n) => projectNode(n));
-  const chain = buildChain({ renderer: new Renderer(catalog.dir), cache: { get: () => undefined, upsert: () => undefined }, events: { emit: () => undefined } });
-  const evals = await evaluateCatalog(catalog, chain, hco, { hardware: detectHardware(nodes), topology: detectTopology(nodes), crds, objectExists: () => true }, true);
+  const cluster = new OfflineCluster(hco, clusterFacts({ hardware: detectHardware(nodes), topology: detectTopology(nodes), crds, objectExists: () => true }));
+  const chain = buildChain({ renderer: new Renderer(catalog.dir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+  const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: familyPolicies() });
   const ns = new Set<string>();
-  for (const e of evals) if (e.outcome.status === 'rendered' && e.outcome.desired?.metadata?.namespace) ns.add(e.outcome.desired.metadata.namespace);
+  for (const e of evals) {
+    const namespace = renderedObject(e.outcome)?.metadata?.namespace;
+    if (namespace) ns.add(namespace);
+  }
   return [...ns].sort();
 }
 
@@ -141,7 +150,7 @@ export async function seedCluster(admin: KubeClient, catalog: Catalog, crds: Rea
  */
 export async function seedTombstones(admin: KubeClient, catalog: Catalog, crds: ReadonlyMap<string, CrdInfo>): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
-  for (const { object: t } of loadTombstoneFiles(catalog.dir)) {
+  for (const { object: t } of loadTombstones(catalog.dir)) {
     const ref = resolveResource(t.apiVersion!, t.kind!, crds);
     if (!ref) throw new Error(`tombstone ${t.kind} ${t.metadata?.name}: its kind is not served here`);
     const obj: KubeObject = { ...t, metadata: { ...t.metadata, labels: { ...t.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };

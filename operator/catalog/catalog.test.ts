@@ -132,7 +132,7 @@ ${HCO_ENTRY}`;
     assert.deepEqual(byName.get('swap'), {
       name: 'swap',
       path: 'machine-config/swap.yaml.tpl',
-      component: 'MachineConfig',
+      kind: 'MachineConfig',
       reconcileOrder: 10,
       install: 'always',
       family: 'machine-config',

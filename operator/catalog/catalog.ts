@@ -18,8 +18,8 @@ export interface Asset {
   name: string;
   /** Template path relative to the assets folder. */
   path: string;
-  /** The kind the template produces. */
-  component: string;
+  /** The kind the template produces (`component` in metadata.yaml). */
+  kind: string;
   reconcileOrder: number;
   install: 'always' | 'opt-in';
   /** The asset family: the template's top-level folder (hco, machine-config, operators, ...). */
@@ -119,7 +119,7 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   return {
     name,
     path,
-    component: str(r, 'component', where)!,
+    kind: str(r, 'component', where)!,
     reconcileOrder: order,
     install,
     family: path.split('/')[0]!,
@@ -150,10 +150,10 @@ export function loadCatalog(dir: string): Catalog {
     if (seen.has(a.name)) throw new CatalogError(`${file}: duplicate asset name "${a.name}"`);
     seen.add(a.name);
   }
-  const hco = assets.filter((a) => a.component === 'HyperConverged');
+  const hco = assets.filter((a) => a.kind === 'HyperConverged');
   for (const a of hco) if (a.reconcileOrder !== 0) throw new CatalogError(`${file}: asset "${a.name}": the HyperConverged asset must have reconcile_order 0`);
   for (const a of assets) {
-    if (a.reconcileOrder === 0 && a.component !== 'HyperConverged') throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
+    if (a.reconcileOrder === 0 && a.kind !== 'HyperConverged') throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
   }
   assets.sort((a, b) => a.reconcileOrder - b.reconcileOrder || a.name.localeCompare(b.name));
   return { dir, assets };

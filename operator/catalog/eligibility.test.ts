@@ -29,7 +29,7 @@ function asset(name: string, over: Partial<Asset> = {}): Asset {
   return {
     name,
     path: `${over.family ?? 'machine-config'}/${name}.yaml.tpl`,
-    component: 'MachineConfig',
+    kind: 'MachineConfig',
     reconcileOrder: 10,
     install: 'always',
     family: 'machine-config',
@@ -79,7 +79,7 @@ describe('parseActivation', () => {
 
 describe('activates and unknownActivationEntries', () => {
   const swap = asset('swap', { group: 'node-tuning' });
-  const mtv = asset('mtv', { family: 'operators', component: 'ForkliftController' });
+  const mtv = asset('mtv', { family: 'operators', kind: 'ForkliftController' });
   const list = (...names: string[]): Activation => ({ all: false, names: new Set(names) });
 
   it('"true" activates every asset', () => {

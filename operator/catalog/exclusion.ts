@@ -36,6 +36,6 @@ export function parseExclusions(value: string | undefined): ParsedExclusions {
 }
 
 /** The first rule that excludes the object, if any. */
-export function excludedBy(rules: ExclusionRule[], kind: string, namespace: string | undefined, name: string): ExclusionRule | undefined {
+export function excludedBy(rules: readonly ExclusionRule[], kind: string, namespace: string | undefined, name: string): ExclusionRule | undefined {
   return rules.find((r) => globMatch(r.kind, kind) && globMatch(r.namespace, namespace ?? '') && globMatch(r.name, name));
 }

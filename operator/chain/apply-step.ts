@@ -1,25 +1,40 @@
-// Step 7: Server-Side Apply (field manager virt-platform-operator, force), then record the write:
-// the cache and the drift memo learn the server's answer, so the watch event that follows is a
-// no-op.
-import { MANAGED_BY_LABEL } from '../vocabulary/annotations.js';
-import { pathOf } from '../vocabulary/resource.js';
+// The end of the operator's chain: Server-Side Apply (field manager virt-platform-operator,
+// force), then the cache and the drift memo learn the server's answer, so the watch event that
+// follows is a no-op.
+import type { KubeClient } from '../kube/client.js';
 import { hashOf } from '../util/stable-json.js';
-import type { ChainDeps } from './deps.js';
+import { MANAGED_BY_LABEL } from '../vocabulary/annotations.js';
+import type { LiveCache } from '../vocabulary/live-cache.js';
+import { describeObject } from '../vocabulary/object.js';
+import { pathOf } from '../vocabulary/resource.js';
+import type { Terminal } from './builder.js';
+import type { DriftMemo } from './drift-memo.js';
 import { conditional } from './drift-step.js';
-import type { AssetRun, Outcome } from './types.js';
+import type { Drifting } from './run.js';
 
-export function applyTerminal(deps: ChainDeps): (run: AssetRun) => Promise<Outcome> {
-  const client = deps.client!;
+export function applyTerminal(deps: { client: KubeClient; cache: LiveCache; memo: DriftMemo }): Terminal<Drifting> {
+  const { client, cache, memo } = deps;
   return async (run) => {
-    const desired = run.desired!;
-    const applied = await client.apply(pathOf(run.resource!, desired), conditional(desired, run.live));
-    deps.cache.upsert(run.resource!, applied);
-    deps.driftMemo?.set(run.key!, { desiredHash: hashOf(desired), liveHash: deps.driftMemo.liveHash(run.key!, applied), drift: [] });
-    const what = `${desired.kind} ${desired.metadata?.namespace ? desired.metadata.namespace + '/' : ''}${desired.metadata?.name}`;
-    if (!run.live) return { status: 'created', reason: 'AssetApplied', message: `asset ${run.asset.name}: created ${what}`, desired, applied };
-    if (!run.live.metadata?.labels?.[MANAGED_BY_LABEL]) {
-      return { status: 'updated', reason: 'AssetApplied', message: `asset ${run.asset.name}: adopted existing ${what}`, desired, applied, drift: run.drift };
+    const { desired, live } = run;
+    const applied = await client.apply(pathOf(run.resource, desired), conditional(desired, live));
+    cache.wrote(run.resource, applied, live?.metadata?.resourceVersion);
+    memo.set(run.key, { desiredHash: hashOf(desired), liveHash: memo.liveHash(run.key, applied), drift: [] });
+    const what = describeObject(desired);
+    if (!live) return { status: 'created', reason: 'AssetApplied', message: `asset ${run.asset.name}: created ${what}`, applied };
+    if (!live.metadata?.labels?.[MANAGED_BY_LABEL]) {
+      return { status: 'updated', reason: 'AssetApplied', message: `asset ${run.asset.name}: adopted existing ${what}`, applied, drift: run.drift };
     }
-    return { status: 'updated', reason: 'DriftCorrected', message: `asset ${run.asset.name}: corrected drift in ${run.drift?.join(', ')}`, desired, applied, drift: run.drift };
+    return { status: 'updated', reason: 'DriftCorrected', message: `asset ${run.asset.name}: corrected drift in ${run.drift.join(', ')}`, applied, drift: run.drift };
   };
+}
+
+/** explain: a write is due; say which, write nothing. */
+export function wouldWriteTerminal(): Terminal<Drifting> {
+  return (run) =>
+    Promise.resolve(run.live ? { status: 'drifting', message: `would correct ${run.drift.join(', ')}`, drift: run.drift } : { status: 'drifting', message: 'would create it' });
+}
+
+/** offline: the effective desired object is the answer. */
+export function renderedTerminal<T>(): Terminal<T> {
+  return () => Promise.resolve({ status: 'rendered', message: 'would be applied' });
 }

@@ -3,11 +3,12 @@
 // unchanged desired object against an unchanged live object costs no request.
 import type { KubeObject } from '../vocabulary/object.js';
 import { hashOf } from '../util/stable-json.js';
+import type { ObjectKey } from '../vocabulary/resource.js';
 
 export interface DriftVerdict {
   desiredHash: string;
   liveHash: string;
-  drift: string[];
+  drift: readonly string[];
 }
 
 /** The live object's content, without what the server changes on its own. */
@@ -18,11 +19,11 @@ export function liveContent(obj: KubeObject): KubeObject {
 }
 
 export class DriftMemo {
-  private readonly verdicts = new Map<string, DriftVerdict>();
-  private readonly liveHashes = new Map<string, { rv: string; hash: string }>();
+  private readonly verdicts = new Map<ObjectKey, DriftVerdict>();
+  private readonly liveHashes = new Map<ObjectKey, { rv: string; hash: string }>();
 
   /** The content hash of a live object, computed once per resourceVersion. */
-  liveHash(key: string, live: KubeObject): string {
+  liveHash(key: ObjectKey, live: KubeObject): string {
     const rv = live.metadata?.resourceVersion ?? '';
     const cached = this.liveHashes.get(key);
     if (cached && rv && cached.rv === rv) return cached.hash;
@@ -31,13 +32,12 @@ export class DriftMemo {
     return hash;
   }
 
-  get(key: string, desiredHash: string, liveHash: string): DriftVerdict | undefined {
+  get(key: ObjectKey, desiredHash: string, liveHash: string): DriftVerdict | undefined {
     const v = this.verdicts.get(key);
     return v && v.desiredHash === desiredHash && v.liveHash === liveHash ? v : undefined;
   }
 
-  set(key: string, v: DriftVerdict): void {
+  set(key: ObjectKey, v: DriftVerdict): void {
     this.verdicts.set(key, v);
   }
-
 }

@@ -1,12 +1,13 @@
-// Step 5: is the live object already what we would apply? Authoritative like an SSA dry-run
-// (the server defaults and normalises), memoised so an unchanged pair costs no request.
-import { pathOf } from '../vocabulary/resource.js';
-import type { KubeObject } from '../vocabulary/object.js';
+// Drift: is the live object already what we would apply? Authoritative like an SSA dry-run (the
+// server defaults and normalises), memoised so an unchanged pair costs no request.
+import type { KubeClient } from '../kube/client.js';
 import { diffPaths } from '../util/diff.js';
 import { hashOf } from '../util/stable-json.js';
-import type { ChainDeps } from './deps.js';
-import { liveContent } from './drift-memo.js';
-import type { Step } from './types.js';
+import type { KubeObject } from '../vocabulary/object.js';
+import { pathOf } from '../vocabulary/resource.js';
+import type { Step } from './builder.js';
+import { liveContent, type DriftMemo } from './drift-memo.js';
+import type { Drifting, Effective } from './run.js';
 
 /** The apply body for an existing object: its resourceVersion makes the apply conditional, so a
  *  decision taken on a stale cache fails with 409 instead of overwriting a newer user edit. */
@@ -15,24 +16,20 @@ export function conditional(desired: KubeObject, live: KubeObject | undefined): 
   return { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } };
 }
 
-export function driftStep(deps: ChainDeps): Step {
-  const client = deps.client!;
-  const memo = deps.driftMemo!;
+export function driftStep(deps: { client: KubeClient; memo: DriftMemo }): Step<Effective, Drifting> {
+  const { client, memo } = deps;
   return async (run, next) => {
-    if (!run.live) return next();
-    const key = run.key!;
+    const live = run.live;
+    if (!live) return next({ ...run, drift: [] });
     const desiredHash = hashOf(run.desired);
-    const liveHash = memo.liveHash(key, run.live);
-    let verdict = memo.get(key, desiredHash, liveHash);
+    const liveHash = memo.liveHash(run.key, live);
+    let verdict = memo.get(run.key, desiredHash, liveHash);
     if (!verdict) {
-      const dry = await client.apply(pathOf(run.resource!, run.desired!), conditional(run.desired!, run.live), { dryRun: true });
-      verdict = { desiredHash, liveHash, drift: diffPaths(liveContent(run.live), liveContent(dry)) };
-      memo.set(key, verdict);
+      const dry = await client.apply(pathOf(run.resource, run.desired), conditional(run.desired, live), { dryRun: true });
+      verdict = { desiredHash, liveHash, drift: diffPaths(liveContent(live), liveContent(dry)) };
+      memo.set(run.key, verdict);
     }
-    if (verdict.drift.length === 0) {
-      return { status: 'in-sync', message: 'in sync', desired: run.desired };
-    }
-    run.drift = verdict.drift;
-    return next();
+    if (verdict.drift.length === 0) return { status: 'in-sync', message: 'in sync' };
+    return next({ ...run, drift: verdict.drift });
   };
 }

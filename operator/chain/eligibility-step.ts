@@ -1,17 +1,13 @@
-// Step 0: is the asset considered at all (autopilot, conditions, gate CRD)? A missing gate CRD is
-// reported once (CRDMissing); an unmet condition is ordinary configuration and stays quiet.
+// Eligibility: is the asset considered at all (autopilot, conditions, gate CRD)? A missing gate
+// CRD is reported once (CRDMissing); an unmet condition is ordinary configuration and stays quiet.
 import { evaluateEligibility } from '../catalog/eligibility.js';
-import type { Step } from './types.js';
+import type { Step } from './builder.js';
+import type { AssetRun } from './run.js';
 
-export function eligibilityStep(): Step {
+export function eligibilityStep(): Step<AssetRun, AssetRun> {
   return async (run, next) => {
-    const e = evaluateEligibility(run.asset, run.activation, {
-      hco: run.hco,
-      hardware: run.facts.hardware,
-      topology: run.facts.topology,
-      hasCrd: (name) => run.facts.assumeCrdsInstalled === true || run.facts.crds.has(name),
-    });
-    if (e.eligible) return next();
+    const e = evaluateEligibility(run.asset, run.activation, { hco: run.hco, hardware: run.facts.hardware, topology: run.facts.topology, hasCrd: (name) => run.facts.hasCrd(name) });
+    if (e.eligible) return next(run);
     if (e.missingCrd) return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: ${e.reason}; skipped until it is installed` };
     return { status: 'skipped', message: `not eligible: ${e.reason}` };
   };

@@ -1,86 +1,67 @@
 // The outermost step: Events and metrics from each outcome. Writes always make an Event (each is
 // a transition); anything else makes one only when it differs from the last outcome seen for the
-// object, so a steady state — in sync, or skipped for the same reason — is silent.
-import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
-import { UnencodableError } from '../kube/apply-body.js';
-import { KubeError, describeError, isAbandoned, isTransient } from '../kube/errors.js';
-import { involvedOf, type InvolvedObject } from '../kube/events.js';
-import type { KubeObject } from '../vocabulary/object.js';
+// asset, so a steady state — in sync, or skipped for the same reason — is silent. A pending asset
+// (its kind's cache not synced) is no outcome at all: nothing is recorded.
+import { describeError } from '../kube/errors.js';
+import { involvedOf, type EventSink, type InvolvedObject } from '../kube/events.js';
 import { log } from '../log.js';
 import { hashOf } from '../util/stable-json.js';
-import type { ChainDeps } from './deps.js';
-import type { AssetRun, Outcome, Step } from './types.js';
+import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
+import type { EventReason } from '../vocabulary/reasons.js';
+import { StepFailure, type Step } from './builder.js';
+import type { ChainMetrics } from './chain-metrics.js';
+import { failure } from './failure.js';
+import type { OutcomeMemory } from './outcome-memory.js';
+import type { Outcome } from './outcome.js';
+import type { AssetRun } from './run.js';
 
-/** The last outcome signature per key (an asset, or a named concern of the controller). */
-export class Transitions {
-  private readonly last = new Map<string, string>();
-
-  /** Records the signature; true when it changed. */
-  changed(key: string, signature: string): boolean {
-    if (this.last.get(key) === signature) return false;
-    this.last.set(key, signature);
-    return true;
-  }
-
-  previous(key: string): string | undefined {
-    return this.last.get(key);
-  }
-
-}
-
-const HCO_LEVEL = new Set(['CRDMissing', 'RenderFailed']);
-
-/** An error thrown by a step becomes an outcome: a conflict (stale cache) is retried quietly,
- *  anything else is ApplyFailed with the server's message. */
-function failure(err: unknown): Outcome {
-  // Nothing a retry could change: refused once, like an invalid annotation.
-  if (err instanceof UnencodableError) return { status: 'refused', reason: 'RenderFailed', message: `nothing written: ${err.message}` };
-  if (err instanceof KubeError && err.status === 409) return { status: 'failed', message: `conflict: ${err.message}; retrying`, requeueAfterMs: 500 };
-  if (isAbandoned(err)) return { status: 'failed', message: `abandoned: ${describeError(err)}` };
-  // The server or the network is busy or away: retried quietly with backoff (or after the
-  // server's Retry-After), one constant message so a flapping error is one transition, not many.
-  if (isTransient(err)) {
-    return { status: 'failed', message: 'the API server is unavailable or busy; retrying', requeueAfterMs: err instanceof KubeError ? err.retryAfterMs : undefined };
-  }
-  const hint = err instanceof KubeError && err.status === 403 ? ' (the operator\'s ClusterRole lacks this permission)' : '';
-  return { status: 'failed', reason: 'ApplyFailed', message: `${describeError(err)}${hint}` };
-}
+/** Reasons said on the HCO: they are about the configuration, not about one object. */
+const HCO_LEVEL = new Set<EventReason>(['CRDMissing', 'RenderFailed']);
 
 function target(run: AssetRun, o: Outcome): InvolvedObject {
   if (o.reason && HCO_LEVEL.has(o.reason)) return involvedOf(run.hco);
-  const obj: KubeObject = o.applied ?? run.live ?? run.desired ?? run.hco;
-  return involvedOf(obj);
+  return involvedOf(o.applied ?? o.subject?.live ?? o.subject?.desired ?? run.hco);
 }
 
-export function recordStep(deps: ChainDeps, transitions: Transitions): Step {
+export interface RecordDeps {
+  events: EventSink;
+  memory: OutcomeMemory;
+  metrics?: ChainMetrics;
+}
+
+export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
+  const { events, memory, metrics } = deps;
   return async (run, next) => {
-    let lastError: unknown;
-    const o = await next().catch((err: unknown) => {
-      lastError = err;
-      return failure(err);
+    let thrown: unknown;
+    const o = await next(run).catch((e: unknown): Outcome => {
+      thrown = e instanceof StepFailure ? e.cause : e;
+      return { ...failure(thrown), subject: e instanceof StepFailure ? e.subject : undefined };
     });
-    const key = run.asset.name;
+    if (o.status === 'pending') return o;
+    const name = run.asset.name;
+    const customizations = o.subject?.customizations ?? [];
     const wrote = o.status === 'created' || o.status === 'updated';
     const signature = `${o.status}|${o.reason ?? ''}|${o.message}`;
-    const before = transitions.previous(key);
-    const changed = transitions.changed(key, signature);
+    const before = memory.get(name);
+    const changed = before?.signature !== signature;
+    let patchHash = before?.patchHash;
     if (changed && (o.status === 'failed' || o.status === 'refused' || o.status === 'paused')) {
-      log.warn('asset not applied', { asset: run.asset.name, status: o.status, reason: o.reason, message: o.message, error: o.status === 'failed' && lastError ? describeError(lastError) : undefined });
+      log.warn('asset not applied', { asset: name, status: o.status, reason: o.reason, message: o.message, error: o.status === 'failed' && thrown ? describeError(thrown) : undefined });
     }
     if (changed || wrote) {
-      if (before?.startsWith('skipped|CRDMissing|') && o.reason !== 'CRDMissing') {
-        deps.events.emit(involvedOf(run.hco), 'CRDDiscovered', `asset ${run.asset.name}: the CRD it needs is now installed`);
-      }
-      if (o.reason) deps.events.emit(target(run, o), o.reason, o.message);
+      if (before?.missingCrd && o.reason !== 'CRDMissing') events.emit(involvedOf(run.hco), 'CRDDiscovered', `asset ${name}: the CRD it needs is now installed`);
+      if (o.reason) events.emit(target(run, o), o.reason, o.message);
     }
-    if (wrote && run.customizations.has('patch')) {
+    if (wrote && customizations.includes('patch')) {
       // One PatchApplied per distinct patch text that took effect in a write.
-      const patchText = annotationsOf(run.live)[ANNOTATIONS.patch] ?? '';
-      if (transitions.changed(`${key}#patch`, hashOf(patchText))) {
-        deps.events.emit(target(run, o), 'PatchApplied', `the ${ANNOTATIONS.patch} annotation is applied to asset ${run.asset.name}`);
+      const hash = hashOf(annotationsOf(o.subject?.live)[ANNOTATIONS.patch] ?? '');
+      if (hash !== patchHash) {
+        patchHash = hash;
+        events.emit(target(run, o), 'PatchApplied', `the ${ANNOTATIONS.patch} annotation is applied to asset ${name}`);
       }
     }
-    deps.metrics?.outcome(run.asset.name, o, [...run.customizations]);
+    memory.set(name, { signature, missingCrd: o.status === 'skipped' && o.reason === 'CRDMissing', patchHash });
+    metrics?.outcome(name, o, customizations);
     return o;
   };
 }

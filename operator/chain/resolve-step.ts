@@ -1,31 +1,27 @@
-// Step 1b: find how to address the rendered object. A kind whose CRD is not installed, or a
-// target namespace that does not exist (the operator it configures is not installed), is a soft
-// dependency: skip, never fail.
-import { objectKey, resolveResource, type ResourceRef } from '../vocabulary/resource.js';
-import { parseApiVersion, type KubeObject } from '../vocabulary/object.js';
-import type { Step } from './types.js';
+// Resolve: how to address the rendered object. A kind whose CRD is not installed, or a target
+// namespace that does not exist (the operator it configures is not installed), is a soft
+// dependency: skip, never fail. The facts answer for the cluster at hand (offline without CRDs,
+// every kind counts as served: watch/offline-cluster.ts).
+import { keyOf } from '../vocabulary/resource.js';
+import type { Step } from './builder.js';
+import type { Addressed, Rendered } from './run.js';
 
-/** Offline without CRDs: address the object as its template says (scope from its namespace). */
-function assumedResource(d: KubeObject): ResourceRef {
-  const { group, version } = parseApiVersion(d.apiVersion!);
-  return { group, version, kind: d.kind!, plural: `${d.kind!.toLowerCase()}s`, namespaced: Boolean(d.metadata?.namespace) };
-}
-
-export function resolveStep(): Step {
+export function resolveStep(): Step<Rendered, Addressed> {
   return async (run, next) => {
-    const d = run.desired!;
-    const r = resolveResource(d.apiVersion!, d.kind!, run.facts.crds) ?? (run.facts.assumeCrdsInstalled ? assumedResource(d) : undefined);
-    if (!r) {
+    const d = run.desired;
+    const resource = run.facts.resourceFor(d);
+    if (!resource) {
       return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: no installed CRD serves ${d.kind} ${d.apiVersion}; skipped until it is installed` };
     }
-    const ns = d.metadata?.namespace;
-    if (r.namespaced && !ns) return { status: 'failed', reason: 'RenderFailed', message: `asset ${run.asset.name}: ${d.kind} is namespaced but the template sets no metadata.namespace` };
-    if (!r.namespaced && ns) delete d.metadata!.namespace;
-    if (r.namespaced && !run.facts.objectExists('Namespace', '', ns!)) {
-      return { status: 'skipped', message: `namespace ${ns} does not exist (the operator it configures is not installed)` };
+    const { namespace, ...meta } = d.metadata ?? {};
+    if (resource.namespaced && !namespace) {
+      return { status: 'failed', reason: 'RenderFailed', message: `asset ${run.asset.name}: ${d.kind} is namespaced but the template sets no metadata.namespace` };
     }
-    run.resource = r;
-    run.key = objectKey(r, r.namespaced ? ns : undefined, d.metadata!.name!);
-    return next();
+    if (resource.namespaced && namespace && !run.facts.objectExists('Namespace', '', namespace)) {
+      return { status: 'skipped', message: `namespace ${namespace} does not exist (the operator it configures is not installed)` };
+    }
+    // A cluster-scoped object carries no namespace, whatever the template wrote.
+    const desired = resource.namespaced ? d : { ...d, metadata: meta };
+    return next({ ...run, desired, resource, key: keyOf(resource, desired) });
   };
 }

@@ -1,26 +1,28 @@
-// Step 6: the anti-thrashing gate. Every write takes a token from the object's bucket; an empty
-// bucket throttles, and repeated throttles mean an edit war: the object gets the
-// reconcile-paused annotation and is left alone until the user removes it.
+// The anti-thrashing gate. Every write takes a token from the object's bucket; an empty bucket
+// throttles, and repeated throttles mean an edit war: the object gets the reconcile-paused
+// annotation and is left alone until the user removes it.
+import type { KubeClient } from '../kube/client.js';
 import { ANNOTATIONS } from '../vocabulary/annotations.js';
 import { pathOf } from '../vocabulary/resource.js';
-import type { ChainDeps } from './deps.js';
-import type { Step } from './types.js';
+import type { AntiThrashing } from './anti-thrashing.js';
+import type { Step } from './builder.js';
+import type { ChainMetrics } from './chain-metrics.js';
+import type { Drifting } from './run.js';
 
 export const PAUSE_FIELD_MANAGER = 'virt-platform-operator-pause';
 
-export function throttleStep(deps: ChainDeps): Step {
-  const throttle = deps.throttle!;
-  const { capacity, windowMs, pauseAfter } = throttle.settings;
+export function throttleStep(deps: { antiThrashing: AntiThrashing; client: KubeClient; metrics?: ChainMetrics }): Step<Drifting, Drifting> {
+  const { antiThrashing, client, metrics } = deps;
+  const { capacity, windowMs, pauseAfter } = antiThrashing.settings;
   return async (run, next) => {
-    const key = run.key!;
-    if (throttle.tryTake(key)) return next();
-    const count = throttle.recordThrottle(key);
-    const drift = run.drift?.length ? ` (drifting: ${run.drift.join(', ')})` : '';
+    if (antiThrashing.tryTake(run.key)) return next(run);
+    const count = antiThrashing.recordThrottle(run.key);
+    const drift = run.drift.length ? ` (drifting: ${run.drift.join(', ')})` : '';
     if (count >= pauseAfter && run.live) {
       // A merge patch under its own field manager, so our later applies never remove it: only
       // the user does.
-      await deps.client!.mergePatch(pathOf(run.resource!, run.desired!), { metadata: { annotations: { [ANNOTATIONS.reconcilePaused]: 'true' } } }, PAUSE_FIELD_MANAGER);
-      deps.metrics?.thrashing(run.asset.name);
+      await client.mergePatch(pathOf(run.resource, run.desired), { metadata: { annotations: { [ANNOTATIONS.reconcilePaused]: 'true' } } }, PAUSE_FIELD_MANAGER);
+      metrics?.thrashing(run.asset.name);
       return {
         status: 'paused',
         reason: 'ThrashingDetected',
@@ -31,7 +33,7 @@ export function throttleStep(deps: ChainDeps): Step {
       status: 'throttled',
       reason: 'Throttled',
       message: `more than ${capacity} updates in ${windowMs / 1000} s${drift}; the correction waits for the update budget to refill`,
-      requeueAfterMs: throttle.msUntilToken(key),
+      requeueAfterMs: antiThrashing.msUntilToken(run.key),
       drift: run.drift,
     };
   };

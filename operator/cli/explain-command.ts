@@ -2,14 +2,22 @@
 // and why — applied (in sync), skipped and the reason, refused annotations, drifting fields. It
 // dry-runs, never writes.
 import { loadCatalog } from '../catalog/catalog.js';
-import { buildChain } from '../chain/chain.js';
+import { loadTombstones } from '../catalog/tombstones.js';
+import { assetReport } from '../chain/asset-report.js';
+import { buildChain, explainEnd } from '../chain/chain.js';
 import { DriftMemo } from '../chain/drift-memo.js';
+import { evaluateCatalog } from '../chain/evaluate-catalog.js';
+import { adoptionByGet } from '../chain/lookup-step.js';
+import { OutcomeMemory } from '../chain/outcome-memory.js';
+import { declaredResources } from '../controller/declared-resources.js';
+import { familyKinds, familyPolicies } from '../families/registry.js';
 import { KubeClient } from '../kube/client.js';
 import { defaultAssetsDir } from '../paths.js';
 import { Renderer } from '../render/renderer.js';
+import type { ResourceRef } from '../vocabulary/resource.js';
 import { ClusterCache } from '../watch/cluster-cache.js';
-import { evaluateCatalog, statusRow } from './evaluate.js';
-import { parseFlags, UsageError } from './usage-error.js';
+import { parseFlags } from './flags.js';
+import { UsageError } from './usage-error.js';
 import { formatTable } from './status-table.js';
 
 export const EXPLAIN_HELP = `Usage: virt-platform-operator explain [options]
@@ -39,10 +47,25 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
     await cache.start();
     const hco = cache.hco();
     if (!hco) return { stdout: `no HyperConverged found${values.namespace ? ` in namespace ${values.namespace}` : ''}: the operator would stay idle\n`, code: 0 };
-    const chain = buildChain({ renderer: new Renderer(assetsDir), cache, events: { emit: () => undefined }, client, driftMemo: new DriftMemo() }, undefined, 'explain');
-    const evals = await evaluateCatalog(catalog, chain, hco, cache.facts());
-    const rows = evals.map(statusRow);
-    return { stdout: values.output === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTable(rows, 160), code: 0 };
+    const chain = buildChain(
+      { renderer: new Renderer(assetsDir), cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, adoption: adoptionByGet(client) },
+      explainEnd({ client, memo: new DriftMemo() }),
+    );
+    const policies = familyPolicies();
+    // Reads are reads: the managed kinds are watched (and their caches filled) before evaluating;
+    // an asset rendering a version not declared is pending once, then evaluated again.
+    let watched: ResourceRef[] = declaredResources(catalog, loadTombstones(assetsDir), familyKinds(), cache.establishedCrds());
+    let evals;
+    for (let round = 0; ; round++) {
+      cache.watch(watched);
+      await cache.whenSynced(watched);
+      evals = await evaluateCatalog(catalog, chain, hco, cache.facts(), { policies });
+      const more = evals.flatMap((e) => (e.outcome.status === 'pending' && e.outcome.subject?.resource ? [e.outcome.subject.resource] : []));
+      if (more.length === 0 || round > 0) break;
+      watched = more;
+    }
+    const reports = evals.map((e) => assetReport(e.asset, e.outcome));
+    return { stdout: values.output === 'json' ? JSON.stringify(reports, null, 2) + '\n' : formatTable(reports, 160), code: 0 };
   } finally {
     cache.stop();
     client.close();

@@ -3,17 +3,18 @@
 // cluster); Nodes and CRDs come from files when given.
 import yaml from 'js-yaml';
 import { loadCatalog } from '../catalog/catalog.js';
-import { detectHardware } from '../catalog/hardware.js';
-import { detectTopology } from '../catalog/topology.js';
-import { buildChain } from '../chain/chain.js';
-import type { LiveCache } from '../chain/deps.js';
+import { assetReport } from '../chain/asset-report.js';
+import { buildChain, offlineEnd } from '../chain/chain.js';
+import { evaluateCatalog, renderedObject, type Evaluation } from '../chain/evaluate-catalog.js';
+import { OutcomeMemory } from '../chain/outcome-memory.js';
+import { familyPolicies } from '../families/registry.js';
 import { defaultAssetsDir } from '../paths.js';
-import type { ClusterFacts } from '../render/context.js';
 import { Renderer } from '../render/renderer.js';
-import { evaluateCatalog, statusRow, type Evaluation } from './evaluate.js';
+import { OfflineCluster, offlineFacts } from '../watch/offline-cluster.js';
+import { parseFlags } from './flags.js';
 import { readCrdDir, readHco, readNodes } from './input-files.js';
-import { parseFlags, UsageError } from './usage-error.js';
 import { formatTable } from './status-table.js';
+import { UsageError } from './usage-error.js';
 
 export const RENDER_HELP = `Usage: virt-platform-operator render --hco-file hco.yaml [options]
 
@@ -28,27 +29,18 @@ Renders every asset offline, through the same chain the operator runs.
   --assets-dir DIR    the asset catalog (default: the packaged one)
 `;
 
-function facts(nodesFile: string | undefined, crdsDir: string | undefined, openshiftVersion: string | undefined): ClusterFacts {
-  const crds = crdsDir ? readCrdDir(crdsDir) : undefined;
-  const nodes = nodesFile ? readNodes(nodesFile) : undefined;
-  const topology = nodes ? detectTopology(nodes) : { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 0, masters: 0, workers: 0 };
-  return {
-    hardware: detectHardware(nodes ?? []),
-    topology,
-    openshift: { version: openshiftVersion },
-    crds: crds ?? new Map(),
-    assumeCrdsInstalled: !crds,
-    objectExists: (kind, _ns, name) => (kind === 'Namespace' ? true : kind === 'CustomResourceDefinition' ? !crds || crds.has(name) : false),
-  };
-}
-
 function output(evals: Evaluation[], format: string): string {
-  const applied = evals.filter((e) => e.outcome.status === 'rendered' && e.outcome.desired);
   if (format === 'json') {
-    return JSON.stringify(evals.map((e) => ({ ...statusRow(e), object: e.outcome.status === 'rendered' ? e.outcome.desired : undefined })), null, 2) + '\n';
+    // The asset reports, each with the object it would apply (`manifest`) when it renders one.
+    return JSON.stringify(evals.map((e) => ({ ...assetReport(e.asset, e.outcome), manifest: renderedObject(e.outcome) })), null, 2) + '\n';
   }
-  if (format === 'status') return formatTable(evals.map(statusRow), 160);
-  return applied.map((e) => `# asset: ${e.asset.name}\n${yaml.dump(e.outcome.desired, { noRefs: true, lineWidth: -1 })}`).join('---\n');
+  if (format === 'status') return formatTable(evals.map((e) => assetReport(e.asset, e.outcome)), 160);
+  return evals
+    .flatMap((e) => {
+      const obj = renderedObject(e.outcome);
+      return obj ? [`# asset: ${e.asset.name}\n${yaml.dump(obj, { noRefs: true, lineWidth: -1 })}`] : [];
+    })
+    .join('---\n');
 }
 
 export async function renderCommand(argv: string[]): Promise<{ stdout: string; code: number }> {
@@ -67,14 +59,14 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
   const hco = readHco(values['hco-file']);
   const version = values['openshift-version'];
   if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--openshift-version must be major.minor, e.g. 4.21 (got "${version}")`);
-  const f = facts(values['nodes-file'], values['crds-dir'], version);
+  const nodesFile = values['nodes-file'];
+  const crdsDir = values['crds-dir'];
+  const crds = crdsDir ? readCrdDir(crdsDir) : undefined;
+  const nodes = nodesFile ? readNodes(nodesFile) : undefined;
+  const cluster = new OfflineCluster(hco, offlineFacts({ nodes, crds, openshiftVersion: version }));
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
-  const cache: LiveCache = {
-    get: (r, ns, name) => (r.kind === 'HyperConverged' && name === hco.metadata?.name && ns === hco.metadata?.namespace ? hco : undefined),
-    upsert: () => undefined,
-  };
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache, events: { emit: () => undefined } });
-  const evals = await evaluateCatalog(catalog, chain, hco, f, true);
+  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+  const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: familyPolicies() });
   return { stdout: output(evals, values.output), code: 0 };
 }

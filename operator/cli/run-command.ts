@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import yaml from 'js-yaml';
-import { buildChain } from '../chain/chain.js';
+import { renderedObject } from '../chain/evaluate-catalog.js';
 import { OperatorMetrics } from '../http/metrics.js';
 import { HttpEndpoint, isLoopback, parseBindAddress } from '../http/server.js';
 import { KubeClient } from '../kube/client.js';
@@ -13,8 +13,8 @@ import { log, setLogLevel } from '../log.js';
 import { Operator } from '../operator.js';
 import { defaultAssetsDir } from '../paths.js';
 import { parseDuration } from './durations.js';
-import { evaluateCatalog } from './evaluate.js';
-import { parseFlags, UsageError } from './usage-error.js';
+import { parseFlags } from './flags.js';
+import { UsageError } from './usage-error.js';
 
 export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
 
@@ -151,9 +151,11 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
     '/debug/render': async () => {
       const hco = operator.cache.hco();
       if (!hco) return { status: 200, body: '# no HyperConverged: nothing would be applied\n' };
-      const chain = buildChain({ renderer: operator.renderer, cache: operator.cache, events: { emit: () => undefined } }, undefined, 'offline');
-      const evals = await evaluateCatalog(operator.catalog, chain, hco, operator.cache.facts());
-      const docs = evals.filter((e) => e.outcome.status === 'rendered').map((e) => `# asset: ${e.asset.name}\n${yaml.dump(e.outcome.desired, { noRefs: true, lineWidth: -1 })}`);
+      const evals = await operator.renderAll(hco);
+      const docs = evals.flatMap((e) => {
+        const obj = renderedObject(e.outcome);
+        return obj ? [`# asset: ${e.asset.name}\n${yaml.dump(obj, { noRefs: true, lineWidth: -1 })}`] : [];
+      });
       return { status: 200, body: docs.join('---\n'), type: 'application/yaml' };
     },
   });

@@ -1,47 +1,42 @@
 // The controller loop: turns cache changes into work items and work items into chain runs.
-// "world" re-evaluates everything (HCO first, then the other assets in reconcile order, then the
-// tombstones); "asset:<name>" reconciles one asset after an event on its object. A periodic world
-// resync catches anything missed, and costs no request when nothing changed.
-import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES, oversizeControls } from '../vocabulary/annotations.js';
+// A world pass re-evaluates everything (HCO first, then the other assets in reconcile order, then
+// the tombstones); an asset item reconciles one asset after an event on its object. A periodic
+// world resync catches anything missed, and costs no request when nothing changed.
 import type { Asset, Catalog } from '../catalog/catalog.js';
 import { parseActivation, unknownActivationEntries } from '../catalog/eligibility.js';
 import { parseExclusions } from '../catalog/exclusion.js';
-import { buildChain, type Chain } from '../chain/chain.js';
-import type { ChainDeps } from '../chain/deps.js';
+import { loadTombstones, type Tombstone } from '../catalog/tombstones.js';
+import type { AntiThrashing } from '../chain/anti-thrashing.js';
+import { assetReport, type AssetReport } from '../chain/asset-report.js';
+import { applyEnd, buildChain, type Chain } from '../chain/chain.js';
+import type { ChainMetrics } from '../chain/chain-metrics.js';
 import { DriftMemo } from '../chain/drift-memo.js';
-import { Transitions } from '../chain/record-step.js';
+import type { FamilyPolicies } from '../chain/family-policy.js';
+import { adoptionByGet } from '../chain/lookup-step.js';
+import { OutcomeMemory } from '../chain/outcome-memory.js';
+import type { Outcome } from '../chain/outcome.js';
 import { newRun } from '../chain/run.js';
-import { Throttle } from '../chain/token-bucket.js';
-import type { Outcome } from '../chain/types.js';
 import type { KubeClient } from '../kube/client.js';
 import { describeError } from '../kube/errors.js';
 import { involvedOf, type EventSink } from '../kube/events.js';
-import { hashOf } from '../util/stable-json.js';
-import { objectKey } from '../vocabulary/resource.js';
-import type { KubeObject } from '../vocabulary/object.js';
-import type { OperatorMetrics } from '../http/metrics.js';
 import { log } from '../log.js';
 import type { Renderer } from '../render/renderer.js';
+import { hashOf } from '../util/stable-json.js';
+import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES, oversizeControls } from '../vocabulary/annotations.js';
+import { parseApiVersion, type KubeObject } from '../vocabulary/object.js';
+import { objectKey, type GroupKind, type ObjectKey } from '../vocabulary/resource.js';
 import type { Change, ClusterCache } from '../watch/cluster-cache.js';
-import { loadTombstones, reapTombstones } from './tombstones.js';
+import { ControllerMemory } from './controller-memory.js';
+import { declaredResources } from './declared-resources.js';
+import { reapTombstones } from './tombstones.js';
+import { assetItem, TOMBSTONES, WORLD, workKey, type WorkItem } from './work-item.js';
 import { WorkQueue } from './work-queue.js';
 
-export const WORLD = 'world';
-/** A world pass retried while a tombstoned kind's cache is still filling (with backoff). */
-const TOMBSTONES = 'tombstones';
-const assetKey = (name: string): string => `asset:${name}`;
+export { WORLD } from './work-item.js';
 
-export interface AssetReport {
-  asset: string;
-  family: string;
-  kind: string;
-  object?: string;
-  status: Outcome['status'];
-  reason?: string;
-  message: string;
-  drift?: string[];
-  customizations: string[];
-  at: string;
+/** What the controller reports to metrics (implemented by http/metrics.ts). */
+export interface ControllerMetrics extends ChainMetrics {
+  reconcileDuration: { startTimer(labels: { type: string }): () => void };
 }
 
 export interface ReconcilerOptions {
@@ -50,18 +45,21 @@ export interface ReconcilerOptions {
   client: KubeClient;
   cache: ClusterCache;
   events: EventSink;
-  metrics?: OperatorMetrics;
-  throttle?: Throttle;
+  antiThrashing: AntiThrashing;
+  policies: FamilyPolicies;
+  familyKinds: readonly GroupKind[];
+  metrics?: ControllerMetrics;
   resyncMs?: number;
 }
 
 export class Reconciler {
-  readonly queue = new WorkQueue();
+  readonly queue = new WorkQueue<WorkItem>(undefined, workKey);
   readonly reports = new Map<string, AssetReport>();
   private readonly chain: Chain;
-  private readonly transitions = new Transitions();
-  private readonly objectToAsset = new Map<string, string>();
-  private readonly tombstones: KubeObject[];
+  private readonly memory = new ControllerMemory();
+  private readonly objectToAsset = new Map<ObjectKey, string>();
+  private readonly tombstones: Tombstone[];
+  private readonly tombstoneKeys: Set<ObjectKey>;
   private resyncTimer: NodeJS.Timeout | undefined;
   /** Set when the HCO, a CRD or the namespaces changed: the next world pass skips no backoff. */
   private retryNow = true;
@@ -70,34 +68,31 @@ export class Reconciler {
   worldPasses = 0;
 
   constructor(private readonly o: ReconcilerOptions) {
-    const deps: ChainDeps = {
-      renderer: o.renderer,
-      cache: o.cache,
-      events: o.events,
-      client: o.client,
-      throttle: o.throttle ?? new Throttle(),
-      driftMemo: new DriftMemo(),
-      metrics: o.metrics,
-    };
-    this.chain = buildChain(deps, this.transitions);
+    const memo = new DriftMemo();
+    this.chain = buildChain(
+      { renderer: o.renderer, cache: o.cache, record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics }, adoption: adoptionByGet(o.client) },
+      applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.policies, metrics: o.metrics }),
+    );
     this.tombstones = loadTombstones(o.catalog.dir);
+    this.tombstoneKeys = new Set(this.tombstones.map(({ object: t }) => objectKey({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind ?? '' }, t.metadata?.namespace, t.metadata?.name ?? '')));
+  }
+
+  /** The managed kinds to watch now (the catalog's, the tombstones', the families'), resolved against the installed CRDs. */
+  watchedResources(): ReturnType<typeof declaredResources> {
+    return declaredResources(this.o.catalog, this.tombstones, this.o.familyKinds, this.o.cache.establishedCrds());
   }
 
   /** Feeds cache changes into the queue. */
   onChange(c: Change): void {
     // What an asset's failure may depend on changed: world passes try failing assets again.
-    if (c.type === 'hco' || c.type === 'crd' || c.type === 'namespaces') this.retryNow = true;
+    if (c.type === 'hco' || c.type === 'crd' || c.type === 'namespaces' || c.type === 'synced') this.retryNow = true;
     if (c.type === 'object') {
-      const asset = this.objectToAsset.get(objectKey(c.resource, c.resource.namespaced ? c.namespace : undefined, c.name));
-      if (asset) this.queue.add(assetKey(asset));
-      else if (c.deleted === false && this.isTombstone(c.resource.kind, c.namespace, c.name)) this.queue.add(WORLD);
+      const asset = this.objectToAsset.get(c.key);
+      if (asset) this.queue.add(assetItem(asset));
+      else if (!c.deleted && this.tombstoneKeys.has(c.key)) this.queue.add(WORLD);
       return;
     }
     this.queue.add(WORLD);
-  }
-
-  private isTombstone(kind: string, namespace: string | undefined, name: string): boolean {
-    return this.tombstones.some((t) => t.kind === kind && t.metadata?.name === name && (t.metadata?.namespace ?? '') === (namespace ?? ''));
   }
 
   start(workers = 1): void {
@@ -115,53 +110,45 @@ export class Reconciler {
 
   private async work(): Promise<void> {
     for (;;) {
-      const key = await this.queue.get();
-      if (key === undefined) return;
-      const end = this.o.metrics?.reconcileDuration.startTimer({ type: key === WORLD ? 'world' : 'asset' });
+      const item = await this.queue.get();
+      if (item === undefined) return;
+      const end = this.o.metrics?.reconcileDuration.startTimer({ type: item.type === 'asset' ? 'asset' : 'world' });
       try {
-        await this.reconcile(key);
+        await this.reconcile(item);
       } catch (err) {
-        log.error('reconcile failed', { key, error: describeError(err) });
-        this.queue.addRateLimited(key);
+        log.error('reconcile failed', { item: workKey(item), error: describeError(err) });
+        this.queue.addRateLimited(item);
       } finally {
         end?.();
-        this.queue.done(key);
+        this.queue.done(item);
       }
     }
   }
 
-  async reconcile(key: string): Promise<void> {
-    if (key === WORLD || key === TOMBSTONES) return this.reconcileWorld();
-    const asset = this.o.catalog.assets.find((a) => assetKey(a.name) === key);
+  async reconcile(item: WorkItem): Promise<void> {
+    if (item.type !== 'asset') return this.reconcileWorld();
+    const asset = this.o.catalog.assets.find((a) => a.name === item.name);
     const hco = this.o.cache.hco();
     if (!asset || !hco) return;
     this.schedule(asset, await this.runAsset(asset, hco));
   }
 
   private schedule(asset: Asset, o: Outcome): void {
-    const key = assetKey(asset.name);
-    if (o.status === 'throttled' && o.requeueAfterMs !== undefined) this.queue.addAfter(key, o.requeueAfterMs);
-    else if (o.status === 'failed') this.queue.addRateLimited(key, o.requeueAfterMs);
-    else this.queue.forget(key);
+    const item = assetItem(asset.name);
+    if (o.status === 'throttled' && o.requeueAfterMs !== undefined) this.queue.addAfter(item, o.requeueAfterMs);
+    else if (o.status === 'failed') this.queue.addRateLimited(item, o.requeueAfterMs);
+    else if (o.status === 'pending') {
+      // The kind of what it renders is not watched yet (a version the catalog did not declare):
+      // watch it; its `synced` change brings a world pass.
+      if (o.subject?.resource) this.o.cache.watch([o.subject.resource]);
+    } else this.queue.forget(item);
   }
 
   private async runAsset(asset: Asset, hco: KubeObject): Promise<Outcome> {
-    const run = newRun(asset, hco, this.o.cache.facts());
-    const outcome = await this.chain(run);
-    if (run.key) this.objectToAsset.set(run.key, asset.name);
-    const d = outcome.desired ?? run.desired;
-    this.reports.set(asset.name, {
-      asset: asset.name,
-      family: asset.family,
-      kind: asset.component,
-      object: d?.metadata?.name ? `${d.metadata.namespace ? d.metadata.namespace + '/' : ''}${d.metadata.name}` : undefined,
-      status: outcome.status,
-      reason: outcome.reason,
-      message: outcome.message,
-      drift: outcome.drift,
-      customizations: [...run.customizations],
-      at: new Date().toISOString(),
-    });
+    const facts = this.o.cache.facts();
+    const outcome = await this.chain(newRun(asset, hco, facts, this.o.policies(asset.family).context?.(hco, facts)));
+    if (outcome.subject?.key) this.objectToAsset.set(outcome.subject.key, asset.name);
+    this.reports.set(asset.name, assetReport(asset, outcome));
     return outcome;
   }
 
@@ -177,7 +164,9 @@ export class Reconciler {
     const { invalid } = parseExclusions(annotationsOf(hco)[ANNOTATIONS.disabledResources]);
     if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');
-    if (this.transitions.changed('hco-annotations', message) && message) {
+    if (this.memory.annotationProblems === message) return;
+    this.memory.annotationProblems = message;
+    if (message) {
       log.warn('invalid HyperConverged annotation', { message });
       this.o.events.emit(involvedOf(hco), 'InvalidAnnotation', message);
     }
@@ -190,10 +179,11 @@ export class Reconciler {
       const why = problem
         ? problem
         : `this HyperConverged is not the one the operator manages (${this.o.cache.describeHcoLocation()}); it is never acted on. Remove it, or run the operator with --namespace set to its namespace if it is the cluster's HyperConverged`;
-      if (this.transitions.changed(`ignored-hco/${other.metadata?.uid}`, why)) {
-        log.warn('HyperConverged ignored', { hco: `${other.metadata?.namespace}/${other.metadata?.name}`, why });
-        this.o.events.emit(involvedOf(other), problem ? 'CRDMissing' : 'HyperConvergedIgnored', why);
-      }
+      const uid = other.metadata?.uid ?? '';
+      if (this.memory.ignoredHcos.get(uid) === why) continue;
+      this.memory.ignoredHcos.set(uid, why);
+      log.warn('HyperConverged ignored', { hco: `${other.metadata?.namespace}/${other.metadata?.name}`, why });
+      this.o.events.emit(involvedOf(other), problem ? 'CRDMissing' : 'HyperConvergedIgnored', why);
     }
   }
 
@@ -201,20 +191,23 @@ export class Reconciler {
     this.reportOtherHcos();
     let hco = this.o.cache.hco();
     if (!hco) {
-      if (this.transitions.changed('world', 'no-hco')) log.info('no HyperConverged to manage; idle until one exists', { looked: this.o.cache.describeHcoLocation() });
+      if (this.memory.hcoPresent !== false) log.info('no HyperConverged to manage; idle until one exists', { looked: this.o.cache.describeHcoLocation() });
+      this.memory.hcoPresent = false;
       this.reports.clear();
       this.worldPasses++;
       return;
     }
-    this.transitions.changed('world', 'hco');
+    this.memory.hcoPresent = true;
     this.checkHcoAnnotations(hco);
+    // The kinds the catalog declares are watched before their assets run (a read starts nothing).
+    this.o.cache.watch(this.watchedResources());
     const outcomes: Outcome[] = [];
     const retryNow = this.retryNow;
     this.retryNow = false;
     for (const asset of this.o.catalog.assets) {
       // A failing asset waits for its backoff: a world pass (any Node label change starts one)
       // must not retry it early, unless something it may depend on changed.
-      if (!retryNow && this.queue.backingOff(assetKey(asset.name))) {
+      if (!retryNow && this.queue.backingOff(assetItem(asset.name))) {
         outcomes.push({ status: 'failed', message: 'waiting for its retry' });
         continue;
       }
@@ -228,11 +221,12 @@ export class Reconciler {
     // A kind whose cache cannot fill (e.g. list/watch revoked) must not start a pass every second.
     if (tomb.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
     else this.queue.forget(TOMBSTONES);
-    const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled');
+    const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
     // Once per configuration that converged: a blip and its recovery are not a new success.
     const config = `${hco.metadata?.uid}/${hco.metadata?.generation}/${hashOf(annotationsOf(hco))}/${applied}`;
-    if (!bad.length && parseActivation(hco) && this.transitions.changed('world-converged', config)) {
+    if (!bad.length && parseActivation(hco) && this.memory.converged !== config) {
+      this.memory.converged = config;
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);
     }
     this.worldPasses++;

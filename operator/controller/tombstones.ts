@@ -1,34 +1,15 @@
-// Tombstones: minimal manifests (assets/tombstones/*.yaml) of objects an older version created and
-// that must go. An object is deleted only when it carries the managed-by label — never something
-// an admin made — and only through the label-selected cache, so a pass with nothing to delete
-// sends no request.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import yaml from 'js-yaml';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
-import type { LiveCache } from '../chain/deps.js';
+// Reaping tombstones (catalog/tombstones.ts): an object is deleted only when it carries the
+// managed-by label — never something an admin made — and only as the label-selected cache sees
+// it, so a pass with nothing to delete sends no request.
+import type { Tombstone } from '../catalog/tombstones.js';
 import type { KubeClient } from '../kube/client.js';
 import { isStatus } from '../kube/errors.js';
-import type { EventSink } from '../kube/events.js';
-import { involvedOf } from '../kube/events.js';
-import { pathOf, resolveResource } from '../vocabulary/resource.js';
-import type { KubeObject } from '../vocabulary/object.js';
+import { involvedOf, type EventSink } from '../kube/events.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
-
-export function loadTombstones(assetsDir: string): KubeObject[] {
-  const dir = join(assetsDir, 'tombstones');
-  if (!existsSync(dir)) return [];
-  const out: KubeObject[] = [];
-  for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    for (const doc of yaml.loadAll(readFileSync(join(dir, f), 'utf8'))) {
-      const o = doc as KubeObject | null;
-      if (!o) continue;
-      if (!o.apiVersion || !o.kind || !o.metadata?.name) throw new Error(`${join(dir, f)}: a tombstone needs apiVersion, kind and metadata.name`);
-      out.push(o);
-    }
-  }
-  return out;
-}
+import type { LiveCache } from '../vocabulary/live-cache.js';
+import { describeObject } from '../vocabulary/object.js';
+import { keyOf, pathOf, resolveResource } from '../vocabulary/resource.js';
 
 export interface TombstoneResult {
   deleted: string[];
@@ -36,19 +17,17 @@ export interface TombstoneResult {
   pending: boolean;
 }
 
-export async function reapTombstones(
-  tombstones: KubeObject[],
-  crds: ReadonlyMap<string, CrdInfo>,
-  cache: LiveCache & { isSynced(apiVersion: string, kind: string): boolean },
-  client: KubeClient,
-  events: EventSink,
-): Promise<TombstoneResult> {
+export async function reapTombstones(tombstones: readonly Tombstone[], crds: ReadonlyMap<string, CrdInfo>, cache: LiveCache, client: KubeClient, events: EventSink): Promise<TombstoneResult> {
   const result: TombstoneResult = { deleted: [], pending: false };
-  for (const t of tombstones) {
-    const r = resolveResource(t.apiVersion!, t.kind!, crds);
+  for (const { object: t } of tombstones) {
+    const r = t.apiVersion && t.kind ? resolveResource(t.apiVersion, t.kind, crds) : undefined;
     if (!r) continue; // its CRD is gone: nothing of that kind can exist
-    const live = cache.get(r, t.metadata?.namespace, t.metadata!.name!);
-    if (!cache.isSynced(t.apiVersion!, t.kind!)) result.pending = true;
+    const found = cache.read(r, keyOf(r, t));
+    if (!found.synced) {
+      result.pending = true;
+      continue;
+    }
+    const live = found.object;
     if (!live || live.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) continue;
     try {
       // Precondition on the uid: never delete a same-named object created in the meantime.
@@ -57,7 +36,7 @@ export async function reapTombstones(
       if (isStatus(e, 404, 409)) continue;
       throw e;
     }
-    const what = `${t.kind} ${t.metadata?.namespace ? t.metadata.namespace + '/' : ''}${t.metadata!.name}`;
+    const what = describeObject(t);
     events.emit(involvedOf(live), 'AssetDeleted', `deleted obsolete ${what} (tombstone)`);
     result.deleted.push(what);
   }

@@ -1,25 +1,32 @@
-// A level-triggered, de-duplicating work queue with per-key exponential backoff (the
-// client-go workqueue semantics): a key is never processed twice at once, a key added while it is
-// being processed is processed again afterwards, and delayed adds collapse onto the earliest.
+// A level-triggered, de-duplicating work queue with per-item exponential backoff (the
+// client-go workqueue semantics): an item is never processed twice at once, an item added while
+// it is being processed is processed again afterwards, and delayed adds collapse onto the
+// earliest. Items are told apart by their key (one function, given by the owner of the items).
 export interface BackoffSettings {
   baseMs: number;
   maxMs: number;
 }
 
-export class WorkQueue {
+export class WorkQueue<T = string> {
   private readonly queue: string[] = [];
+  private readonly items = new Map<string, T>();
   private readonly queued = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly failures = new Map<string, number>();
-  private waiters: ((key: string | undefined) => void)[] = [];
+  private waiters: ((item: T | undefined) => void)[] = [];
   private closed = false;
 
-  constructor(private readonly backoff: BackoffSettings = { baseMs: 200, maxMs: 300_000 }) {}
+  constructor(
+    private readonly backoff: BackoffSettings = { baseMs: 200, maxMs: 300_000 },
+    private readonly keyOf: (item: T) => string = String,
+  ) {}
 
-  add(key: string): void {
+  add(item: T): void {
     if (this.closed) return;
+    const key = this.keyOf(item);
+    this.items.set(key, item);
     if (this.processing.has(key)) {
       this.dirty.add(key);
       return;
@@ -28,61 +35,65 @@ export class WorkQueue {
     const waiter = this.waiters.shift();
     if (waiter) {
       this.processing.add(key);
-      waiter(key);
+      waiter(item);
       return;
     }
     this.queued.add(key);
     this.queue.push(key);
   }
 
-  addAfter(key: string, ms: number): void {
+  addAfter(item: T, ms: number): void {
     if (this.closed) return;
-    if (ms <= 0) return this.add(key);
+    if (ms <= 0) return this.add(item);
+    const key = this.keyOf(item);
     const at = Date.now() + ms;
     const existing = this.timers.get(key);
     if (existing && existing.at <= at) return;
     if (existing) clearTimeout(existing.timer);
     const timer = setTimeout(() => {
       this.timers.delete(key);
-      this.add(key);
+      this.add(item);
     }, ms);
     this.timers.set(key, { at, timer });
   }
 
-  /** Re-adds after the key's next backoff delay (at least minMs, e.g. a server's Retry-After). */
-  addRateLimited(key: string, minMs = 0): number {
+  /** Re-adds after the item's next backoff delay (at least minMs, e.g. a server's Retry-After). */
+  addRateLimited(item: T, minMs = 0): number {
+    const key = this.keyOf(item);
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
     const delay = Math.max(minMs, Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(n, 30)));
-    this.addAfter(key, delay);
+    this.addAfter(item, delay);
     return delay;
   }
 
-  /** Whether the key failed and waits for its backoff delay. */
-  backingOff(key: string): boolean {
+  /** Whether the item failed and waits for its backoff delay. */
+  backingOff(item: T): boolean {
+    const key = this.keyOf(item);
     return this.failures.has(key) && this.timers.has(key);
   }
 
-  /** The key succeeded: its backoff starts over. */
-  forget(key: string): void {
-    this.failures.delete(key);
+  /** The item succeeded: its backoff starts over. */
+  forget(item: T): void {
+    this.failures.delete(this.keyOf(item));
   }
 
-  /** The next key, waiting for one; undefined once shut down. */
-  get(): Promise<string | undefined> {
+  /** The next item, waiting for one; undefined once shut down. */
+  get(): Promise<T | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     const key = this.queue.shift();
     if (key !== undefined) {
       this.queued.delete(key);
       this.processing.add(key);
-      return Promise.resolve(key);
+      return Promise.resolve(this.items.get(key));
     }
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  done(key: string): void {
+  done(item: T): void {
+    const key = this.keyOf(item);
     this.processing.delete(key);
-    if (this.dirty.delete(key)) this.add(key);
+    if (this.dirty.delete(key)) this.add(this.items.get(key) ?? item);
   }
 
   get length(): number {

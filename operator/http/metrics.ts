@@ -1,12 +1,12 @@
 // Prometheus metrics (prom-client, a private registry). Gauges are derived from the last outcome
 // of each asset, so they always describe the present, not the history.
 import client from 'prom-client';
-import type { ChainMetrics } from '../chain/deps.js';
-import type { Outcome } from '../chain/types.js';
+import type { Customization, Outcome } from '../chain/outcome.js';
+import type { ControllerMetrics } from '../controller/reconciler.js';
 
 const IN_SYNC = new Set(['in-sync', 'created', 'updated']);
 
-export class OperatorMetrics implements ChainMetrics {
+export class OperatorMetrics implements ControllerMetrics {
   readonly registry = new client.Registry();
   private readonly compliance = new client.Gauge({
     name: 'virt_platform_compliance_status',
@@ -68,14 +68,14 @@ export class OperatorMetrics implements ChainMetrics {
       for (const [informer, n] of Object.entries(this.watchedObjects())) this.watched.set({ informer }, n);
     },
   });
-  private readonly state = new Map<string, { status: string; customizations: string[]; failure?: string }>();
+  private readonly state = new Map<string, { status: string; customizations: readonly string[]; failure?: string }>();
 
   constructor(defaultMetrics = true) {
     if (defaultMetrics) client.collectDefaultMetrics({ register: this.registry });
   }
 
-  outcome(asset: string, o: Outcome, customizations: string[]): void {
-    const custom = o.reason === 'UnmanagedMode' ? ['unmanaged'] : customizations;
+  outcome(asset: string, o: Outcome, customizations: readonly Customization[]): void {
+    const custom: readonly string[] = o.reason === 'UnmanagedMode' ? ['unmanaged'] : customizations;
     const failure = o.status === 'failed' || o.status === 'refused' ? (o.reason ?? 'Error') : undefined;
     this.state.set(asset, { status: o.status, customizations: custom, failure });
     if (o.status === 'skipped' && o.reason !== 'UnmanagedMode') this.compliance.remove({ asset });

@@ -6,18 +6,33 @@ import type { OpenShiftFacts } from '../catalog/openshift.js';
 import type { Topology } from '../catalog/topology.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
 import type { KubeObject } from '../vocabulary/object.js';
+import { resolveResource, type ResourceRef } from '../vocabulary/resource.js';
 
-/** What the cluster looks like right now, as the caches see it. */
+/** What the cluster looks like right now, as the caches (or, offline, the input files) see it. */
 export interface ClusterFacts {
   hardware: Hardware;
   topology: Topology;
   /** ClusterVersion / Infrastructure facts; absent or partial when unknown (see catalog/openshift.ts). */
   openshift?: OpenShiftFacts;
-  crds: ReadonlyMap<string, CrdInfo>;
-  /** Offline without CRDs: treat every kind as served (the render CLI without --crds-dir). */
-  assumeCrdsInstalled?: boolean;
+  /** Whether a CRD (by name) is installed. */
+  hasCrd(name: string): boolean;
+  /** An installed CRD's compact view (the enums templates ask about); undefined when not known. */
+  crd(name: string): CrdInfo | undefined;
+  /** How to address an object; undefined when nothing installed serves its apiVersion and kind. */
+  resourceFor(obj: KubeObject): ResourceRef | undefined;
   /** Answers objectExists from the caches (namespaces, CRDs, managed objects). */
   objectExists(kind: string, namespace: string, name: string): boolean;
+}
+
+/** The facts of a cluster whose installed CRDs are known (the watch layer's caches, a CRD folder). */
+export function clusterFacts(f: Pick<ClusterFacts, 'hardware' | 'topology' | 'openshift' | 'objectExists'> & { crds: ReadonlyMap<string, CrdInfo> }): ClusterFacts {
+  const { crds, ...rest } = f;
+  return {
+    ...rest,
+    hasCrd: (name) => crds.has(name),
+    crd: (name) => crds.get(name),
+    resourceFor: (obj) => (obj.apiVersion && obj.kind ? resolveResource(obj.apiVersion, obj.kind, crds) : undefined),
+  };
 }
 
 export interface RenderContext {
@@ -30,9 +45,11 @@ export interface RenderContext {
   openshift: OpenShiftFacts;
   params: Record<string, unknown>;
   asset: { name: string; family: string };
+  /** What the asset's family handler adds ({{family.x}}); empty for a family without one. */
+  family: Readonly<Record<string, unknown>>;
 }
 
-export function renderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset): RenderContext {
+export function renderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset, family: Readonly<Record<string, unknown>> = {}): RenderContext {
   return {
     hco,
     namespace: hco.metadata?.namespace ?? '',
@@ -41,5 +58,6 @@ export function renderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset
     openshift: facts.openshift ?? {},
     params: asset.templateParams,
     asset: { name: asset.name, family: asset.family },
+    family,
   };
 }

@@ -2,15 +2,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Handlebars from 'handlebars';
-import type { ClusterFacts } from './context.js';
+import { clusterFacts, type ClusterFacts } from './context.js';
 import { makeHelpers } from './helpers.js';
 
-const facts: ClusterFacts = {
+const facts: ClusterFacts = clusterFacts({
   hardware: { pciDevicesPresent: false, numaNodesPresent: false, vfioCapable: false, usbDevicesPresent: false, gpuPresent: false },
   topology: { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 1, masters: 0, workers: 1 },
   crds: new Map(),
   objectExists: () => false,
-};
+});
 
 const render = (source: string, ctx: unknown): string =>
   Handlebars.create().compile(source, { noEscape: true })(ctx, { helpers: makeHelpers(facts) });

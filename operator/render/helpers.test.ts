@@ -7,8 +7,9 @@ import yaml from 'js-yaml';
 import type { Asset } from '../catalog/catalog.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
 import type { KubeObject } from '../vocabulary/object.js';
-import { renderContext, type ClusterFacts } from './context.js';
+import { clusterFacts, renderContext, type ClusterFacts } from './context.js';
 import { Renderer } from './renderer.js';
+import { everyKindServed } from '../watch/offline-cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpo-helpers-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ const DESCHEDULER_CRD: CrdInfo = {
 
 const objects = new Set(['Namespace//openshift-mtv', 'ConfigMap/openshift-cnv/settings']);
 const calls: string[][] = [];
-const facts: ClusterFacts = {
+const facts: ClusterFacts = clusterFacts({
   hardware: { pciDevicesPresent: true, numaNodesPresent: false, vfioCapable: false, usbDevicesPresent: false, gpuPresent: false },
   topology: { hasSchedulableMasters: true, hasDedicatedWorkers: false, singleNode: true, nodes: 1, masters: 1, workers: 0 },
   crds: new Map([[DESCHEDULER_CRD.name, DESCHEDULER_CRD]]),
@@ -38,7 +39,7 @@ const facts: ClusterFacts = {
     calls.push([kind, namespace, name]);
     return objects.has(`${kind}/${namespace}/${name}`);
   },
-};
+});
 
 function hcoWith(spec: Record<string, unknown> = {}, annotations: Record<string, string> = {}): KubeObject {
   return { apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', annotations }, spec };
@@ -52,7 +53,7 @@ function run(source: string, opts: { hco?: KubeObject; params?: Record<string, u
   const asset: Asset = {
     name: 'helper-test',
     path,
-    component: 'ConfigMap',
+    kind: 'ConfigMap',
     reconcileOrder: 10,
     install: 'always',
     family: 'test',
@@ -245,9 +246,10 @@ describe('cluster introspection helpers', () => {
   });
 
   it('hasCrd is true for any CRD when rendering offline with assumeCrdsInstalled', () => {
-    const offline: ClusterFacts = { ...facts, crds: new Map(), assumeCrdsInstalled: true };
+    const none = clusterFacts({ ...facts, crds: new Map() });
+    const offline = everyKindServed(none);
     assert.equal(truth('(hasCrd "forkliftcontrollers.forklift.konveyor.io")', { facts: offline }), true);
-    assert.equal(truth('(hasCrd "forkliftcontrollers.forklift.konveyor.io")', { facts: { ...offline, assumeCrdsInstalled: false } }), false);
+    assert.equal(truth('(hasCrd "forkliftcontrollers.forklift.konveyor.io")', { facts: none }), false);
   });
 
   it('crdHasEnum looks at the storage version of the CRD', () => {

@@ -22,7 +22,7 @@ function args(list: unknown[]): unknown[] {
 }
 
 function enumsOf(facts: ClusterFacts, crdName: string, path: string): string[] {
-  const crd = facts.crds.get(String(crdName));
+  const crd = facts.crd(String(crdName));
   if (!crd) return [];
   return crd.enums[crd.storageVersion]?.[String(path)] ?? [];
 }
@@ -84,7 +84,7 @@ export function makeHelpers(facts: ClusterFacts, readAssetFile?: AssetFileReader
     },
     join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ',') : ''),
     /** {{#if (hasCrd "x.y.z")}} */
-    hasCrd: (name: unknown) => facts.assumeCrdsInstalled === true || facts.crds.has(text(name)),
+    hasCrd: (name: unknown) => facts.hasCrd(text(name)),
     /** {{#if (crdHasEnum "crd.name" "spec.field" "Value")}} */
     crdHasEnum: (crdName: unknown, path: unknown, value: unknown) => enumsOf(facts, String(crdName), String(path)).includes(String(value)),
     /** {{pickEnum "crd.name" "spec.field" "Best" "Fallback" ...}}: the first candidate the CRD offers, or "". */

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Asset } from '../catalog/catalog.js';
 import type { KubeObject } from '../vocabulary/object.js';
-import { renderContext, type ClusterFacts } from './context.js';
+import { clusterFacts, renderContext, type ClusterFacts } from './context.js';
 import { RenderError, Renderer } from './renderer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpo-render-test-'));
@@ -20,7 +20,7 @@ function assetFor(source: string, over: Partial<Asset> = {}): Asset {
   return {
     name: `asset-${seq}`,
     path,
-    component: 'MachineConfig',
+    kind: 'MachineConfig',
     reconcileOrder: 10,
     install: 'always',
     family: 'machine-config',
@@ -31,12 +31,12 @@ function assetFor(source: string, over: Partial<Asset> = {}): Asset {
   };
 }
 
-const facts: ClusterFacts = {
+const facts: ClusterFacts = clusterFacts({
   hardware: { pciDevicesPresent: true, numaNodesPresent: false, vfioCapable: true, usbDevicesPresent: false, gpuPresent: false },
   topology: { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 6, masters: 3, workers: 3 },
   crds: new Map(),
   objectExists: () => false,
-};
+});
 
 const hco: KubeObject = {
   apiVersion: 'hco.kubevirt.io/v1',
@@ -123,7 +123,7 @@ describe('Renderer.render', () => {
   });
 
   it('refuses a kind other than the catalog component', () => {
-    assertRenderError(assetFor(MC, { component: 'KubeletConfig' }), /produced kind MachineConfig, the catalog says KubeletConfig/);
+    assertRenderError(assetFor(MC, { kind: 'KubeletConfig' }), /produced kind MachineConfig, the catalog says KubeletConfig/);
   });
 
   it('refuses invalid YAML', () => {

@@ -78,7 +78,7 @@ export class Renderer {
     if (docs.length > 1) throw new RenderError(`asset ${asset.name}: template ${asset.path} produced ${docs.length} objects; an asset is exactly one object`);
     const obj = docs[0] as KubeObject;
     if (typeof obj !== 'object' || Array.isArray(obj)) throw new RenderError(`asset ${asset.name}: template ${asset.path} did not produce a mapping`);
-    if (obj.kind !== asset.component) throw new RenderError(`asset ${asset.name}: template produced kind ${String(obj.kind)}, the catalog says ${asset.component}`);
+    if (obj.kind !== asset.kind) throw new RenderError(`asset ${asset.name}: template produced kind ${String(obj.kind)}, the catalog says ${asset.kind}`);
     if (typeof obj.apiVersion !== 'string' || !obj.metadata?.name) throw new RenderError(`asset ${asset.name}: the object needs apiVersion and metadata.name`);
     return { object: obj };
   }

@@ -48,3 +48,14 @@ export function resourcePath(r: { group: string; version: string; plural: string
   const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${base}${ns}/${r.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
 }
+
+/** "namespace/name", or "name" for a cluster-scoped object. */
+export function namespacedName(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  return `${ns ? ns + '/' : ''}${obj.metadata?.name ?? ''}`;
+}
+
+/** "Kind namespace/name": how messages and logs name an object. */
+export function describeObject(obj: KubeObject): string {
+  return `${obj.kind ?? ''} ${namespacedName(obj)}`;
+}

@@ -45,9 +45,37 @@ export function resolveResource(apiVersion: string, kind: string, crds: Readonly
   return undefined;
 }
 
+/** The version a CRD is best read at: its storage version when served, else its first served one. */
+export function preferredVersion(crd: CrdInfo): string | undefined {
+  return crd.servedVersions.includes(crd.storageVersion) ? crd.storageVersion : crd.servedVersions[0];
+}
 
-export function objectKey(r: Pick<ResourceRef, 'group' | 'kind'>, namespace: string | undefined, name: string): string {
-  return `${r.group || 'core'}/${r.kind}/${namespace ?? ''}/${name}`;
+/** The resources of a kind known only by its name: the built-in kind, and every installed CRD of
+ *  that name (each at its preferred version). */
+export function resourcesOfKind(kind: string, crds: ReadonlyMap<string, CrdInfo>): ResourceRef[] {
+  const out = BUILTIN_RESOURCES.filter((r) => r.kind === kind);
+  for (const c of crds.values()) {
+    const version = preferredVersion(c);
+    if (c.kind === kind && version) out.push({ group: c.group, version, kind, plural: c.plural, namespaced: c.namespaced });
+  }
+  return out;
+}
+
+/** Group and kind: what a cache of one kind, and an object's identity, are about (not its version). */
+export type GroupKind = Pick<ResourceRef, 'group' | 'kind'>;
+
+/** Identifies one object across versions: "<group|core>/<Kind>/<namespace>/<name>". The only key
+ *  shape for an object; built only by objectKey. */
+export type ObjectKey = string & { readonly __brand: 'ObjectKey' };
+
+/** @param namespace undefined (or "") for a cluster-scoped object */
+export function objectKey(gk: GroupKind, namespace: string | undefined, name: string): ObjectKey {
+  return `${gk.group || 'core'}/${gk.kind}/${namespace ?? ''}/${name}` as ObjectKey;
+}
+
+/** The key of an object as addressed through a resource (a cluster-scoped one has no namespace). */
+export function keyOf(r: ResourceRef, obj: KubeObject): ObjectKey {
+  return objectKey(r, r.namespaced ? obj.metadata?.namespace : undefined, obj.metadata?.name ?? '');
 }
 
 export function pathOf(r: ResourceRef, obj: KubeObject): string {

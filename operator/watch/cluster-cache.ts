@@ -1,31 +1,27 @@
 // The watch layer: informers for CRDs, Nodes (as compact projections), Namespaces (names), the
-// HyperConverged CR, and every managed kind (label-selected on managed-by, started when first
-// needed and only while its CRD is installed). It answers the chain's live lookups and the
-// render context's facts from memory, and tells the controller what changed.
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
+// HyperConverged CR, and the managed kinds. Nothing here starts on a read: the managed kinds'
+// informers (label-selected on managed-by) are started when the controller says which kinds the
+// catalog declares (watch), and only while their CRD is installed; the HCO's informer (the whole
+// collection, in its namespace) when its CRD is installed. It answers the chain's live lookups
+// and the render context's facts from memory, and tells the controller what changed.
 import { detectHardware, projectNode, sameProjection, type Hardware, type NodeProjection } from '../catalog/hardware.js';
 import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
-import type { LiveCache } from '../chain/deps.js';
 import type { KubeClient } from '../kube/client.js';
-import { crdEstablished, projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
-import { resourcePath, type KubeObject } from '../vocabulary/object.js';
-import type { ResourceRef } from '../vocabulary/resource.js';
-import type { ClusterFacts } from '../render/context.js';
 import { log } from '../log.js';
+import { clusterFacts, type ClusterFacts } from '../render/context.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
+import { crdEstablished, projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
+import { HCO_CRD, HCO_DEFAULT_NAMESPACES, HCO_GROUP, HCO_KIND, HCO_NAME, HCO_PLURAL, HCO_VERSION } from '../vocabulary/hco.js';
+import type { LiveCache, Lookup } from '../vocabulary/live-cache.js';
+import { resourcePath, type KubeObject } from '../vocabulary/object.js';
+import { keyOf, type ObjectKey, type ResourceRef } from '../vocabulary/resource.js';
 import { Informer } from './informer.js';
-
-export const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
-export const HCO_DEFAULT_NAME = 'kubevirt-hyperconverged';
-/** The version the operator reads and writes the HCO as (its storage version). */
-export const HCO_VERSION = 'v1';
-/** Where the HCO lives when --namespace is not given (OpenShift, then upstream), in this order. */
-export const HCO_DEFAULT_NAMESPACES = ['openshift-cnv', 'kubevirt-hyperconverged'];
 
 /** OpenShift's cluster-scoped singletons the render context reads, watched only while their CRD is installed. */
 const OPENSHIFT_FACT_SOURCES = {
-  clusterversion: { crd: 'clusterversions.config.openshift.io', plural: 'clusterversions', name: 'version' },
-  infrastructure: { crd: 'infrastructures.config.openshift.io', plural: 'infrastructures', name: 'cluster' },
+  clusterversion: { crd: 'clusterversions.config.openshift.io', plural: 'clusterversions', kind: 'ClusterVersion', name: 'version' },
+  infrastructure: { crd: 'infrastructures.config.openshift.io', plural: 'infrastructures', kind: 'Infrastructure', name: 'cluster' },
 } as const;
 type FactSource = keyof typeof OPENSHIFT_FACT_SOURCES;
 
@@ -35,11 +31,19 @@ export type Change =
   | { type: 'namespaces' }
   | { type: 'openshift' }
   | { type: 'crd'; name: string; installed: boolean }
-  | { type: 'object'; resource: ResourceRef; namespace?: string; name: string; deleted: boolean };
+  | { type: 'object'; resource: ResourceRef; key: ObjectKey; deleted: boolean }
+  /** A managed kind's cache has filled: its objects can be read now. */
+  | { type: 'synced'; resource: ResourceRef };
 
 type CrdEntry = CrdInfo & { established: boolean };
 
-const refKey = (r: Pick<ResourceRef, 'group' | 'version' | 'plural'>): string => `${r.group}/${r.version}/${r.plural}`;
+/** A collection: which informer serves a resource at a version. */
+const collectionKey = (r: Pick<ResourceRef, 'group' | 'version' | 'plural'>): string => `${r.group}/${r.version}/${r.plural}`;
+
+interface Watched {
+  ref: ResourceRef;
+  informer: Informer<KubeObject>;
+}
 
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
@@ -51,13 +55,15 @@ export class ClusterCache implements LiveCache {
   readonly crds: Informer<CrdEntry>;
   readonly nodes: Informer<NodeProjection>;
   readonly namespaces: Informer<string>;
-  private hcos: Informer<KubeObject> | undefined;
+  /** The HCO's informer (also among `watched`: the chain reads the HCO like any managed object). */
+  private hcos: Watched | undefined;
   private readonly factSources = new Map<FactSource, Informer<KubeObject>>();
   private openshiftMemo: OpenShiftFacts | undefined;
   private emittedOpenshift: string | undefined;
   /** The version the HCO informer reads (v1 unless the CRD does not serve it). */
   private hcoReadVersion: string | undefined;
-  private readonly managed = new Map<string, { ref: ResourceRef; informer: Informer<KubeObject> }>();
+  /** Every informer the chain reads from, by collection: the managed kinds and the HCO. */
+  private readonly watched = new Map<string, Watched>();
   private factsMemo: { hardware: Hardware; topology: Topology } | undefined;
   private establishedMemo: Map<string, CrdInfo> | undefined;
   private stopped = false;
@@ -68,6 +74,7 @@ export class ClusterCache implements LiveCache {
   ) {
     const emit = (c: Change): void => opts.onChange?.(c);
     this.crds = new Informer<CrdEntry>(client, {
+      kind: { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
       name: 'crds',
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
       project: (o) => ({ ...projectCrd(o), established: crdEstablished(o) }),
@@ -82,6 +89,7 @@ export class ClusterCache implements LiveCache {
       },
     });
     this.nodes = new Informer<NodeProjection>(client, {
+      kind: { group: '', kind: 'Node' },
       name: 'nodes',
       path: '/api/v1/nodes',
       project: (o) => projectNode(o),
@@ -93,6 +101,7 @@ export class ClusterCache implements LiveCache {
       },
     });
     this.namespaces = new Informer<string>(client, {
+      kind: { group: '', kind: 'Namespace' },
       name: 'namespaces',
       path: '/api/v1/namespaces',
       project: (o) => o.metadata?.name ?? '',
@@ -107,15 +116,16 @@ export class ClusterCache implements LiveCache {
     await Promise.all([this.crds.synced, this.nodes.synced, this.namespaces.synced]);
     this.syncHcoInformer();
     this.syncFactInformers();
-    await Promise.all([this.hcos?.synced, ...[...this.factSources.values()].map((i) => i.synced)]);
+    await Promise.all([this.hcos?.informer.synced, ...[...this.factSources.values()].map((i) => i.synced)]);
   }
 
   stop(): void {
     this.stopped = true;
-    for (const i of [this.crds, this.nodes, this.namespaces, this.hcos, ...this.factSources.values()]) i?.stop();
+    for (const i of [this.crds, this.nodes, this.namespaces, ...this.factSources.values()]) i.stop();
     this.factSources.clear();
-    for (const m of this.managed.values()) m.informer.stop();
-    this.managed.clear();
+    for (const w of this.watched.values()) w.informer.stop();
+    this.watched.clear();
+    this.hcos = undefined;
   }
 
   get synced(): boolean {
@@ -123,7 +133,7 @@ export class ClusterCache implements LiveCache {
       this.crds.hasSynced &&
       this.nodes.hasSynced &&
       this.namespaces.hasSynced &&
-      (!this.hcos || this.hcos.hasSynced) &&
+      (!this.hcos || this.hcos.informer.hasSynced) &&
       [...this.factSources.values()].every((i) => i.hasSynced)
     );
   }
@@ -138,20 +148,25 @@ export class ClusterCache implements LiveCache {
     const served = crd?.established ? crd.servedVersions : [];
     const version = served.includes(HCO_VERSION) ? HCO_VERSION : served.includes(crd?.storageVersion ?? '') ? crd!.storageVersion : served[0];
     if (this.hcos && this.hcoReadVersion !== version) {
-      this.hcos.stop();
+      this.hcos.informer.stop();
+      this.watched.delete(collectionKey(this.hcos.ref));
       this.hcos = undefined;
       this.hcoReadVersion = undefined;
     }
     if (version && !this.hcos && !this.stopped) {
       // Only the operator's namespace when it has one (another namespace's HCO is not even seen);
       // every namespace otherwise. Any HCO seen but not chosen is reported (ignoredHcos).
-      this.hcos = new Informer<KubeObject>(this.client, {
-        name: 'hyperconvergeds',
-        path: resourcePath({ group: 'hco.kubevirt.io', version, plural: 'hyperconvergeds' }, this.opts.hcoNamespace || undefined),
+      const ref: ResourceRef = { group: HCO_GROUP, version, kind: HCO_KIND, plural: HCO_PLURAL, namespaced: true };
+      const informer = new Informer<KubeObject>(this.client, {
+        kind: ref,
+        name: HCO_PLURAL,
+        path: resourcePath(ref, this.opts.hcoNamespace || undefined),
         onEvent: () => this.opts.onChange?.({ type: 'hco' }),
       });
+      this.hcos = { ref, informer };
+      this.watched.set(collectionKey(ref), this.hcos);
       this.hcoReadVersion = version;
-      this.hcos.start();
+      informer.start();
     }
   }
 
@@ -165,6 +180,7 @@ export class ClusterCache implements LiveCache {
       const running = this.factSources.get(key);
       if (installed && !running && !this.stopped) {
         const informer = new Informer<KubeObject>(this.client, {
+          kind: { group: 'config.openshift.io', kind: src.kind },
           name: `${src.plural}.config.openshift.io`,
           path: resourcePath({ group: 'config.openshift.io', version: 'v1', plural: src.plural }),
           fieldSelector: `metadata.name=${src.name}`,
@@ -197,20 +213,20 @@ export class ClusterCache implements LiveCache {
 
   /** Where the HCO must be, in order of preference. */
   private hcoNamespaces(): string[] {
-    return this.opts.hcoNamespace ? [this.opts.hcoNamespace] : HCO_DEFAULT_NAMESPACES;
+    return this.opts.hcoNamespace ? [this.opts.hcoNamespace] : [...HCO_DEFAULT_NAMESPACES];
   }
 
   /** Why no HCO can be used although the CRD is installed: it does not serve v1. */
   hcoVersionProblem(): string | undefined {
     if (!this.hcoReadVersion || this.hcoReadVersion === HCO_VERSION) return undefined;
-    return `the HyperConverged CRD does not serve hco.kubevirt.io/${HCO_VERSION} (served: ${this.crds.get(undefined, HCO_CRD)?.servedVersions.join(', ')}); the operator stays idle until it does`;
+    return `the HyperConverged CRD does not serve ${HCO_GROUP}/${HCO_VERSION} (served: ${this.crds.get(undefined, HCO_CRD)?.servedVersions.join(', ')}); the operator stays idle until it does`;
   }
 
   /** The one HCO the operator acts on: kubevirt-hyperconverged in its namespace, chosen on purpose. */
   hco(): KubeObject | undefined {
     if (!this.hcos || this.hcoVersionProblem()) return undefined;
     for (const ns of this.hcoNamespaces()) {
-      const h = this.hcos.get(ns, HCO_DEFAULT_NAME);
+      const h = this.hcos.informer.get(ns, HCO_NAME);
       if (h) return h;
     }
     return undefined;
@@ -220,12 +236,12 @@ export class ClusterCache implements LiveCache {
   ignoredHcos(): KubeObject[] {
     if (!this.hcos) return [];
     const chosen = this.hco();
-    return [...this.hcos.list()].filter((h) => h !== chosen).map((h) => ({ apiVersion: `hco.kubevirt.io/${this.hcoReadVersion}`, kind: 'HyperConverged', ...h }));
+    return [...this.hcos.informer.list()].filter((h) => h !== chosen).map((h) => ({ apiVersion: `${HCO_GROUP}/${this.hcoReadVersion}`, kind: HCO_KIND, ...h }));
   }
 
   /** Where the operator looks for the HCO (for messages). */
   describeHcoLocation(): string {
-    return this.hcoNamespaces().map((ns) => `${ns}/${HCO_DEFAULT_NAME}`).join(' or ');
+    return this.hcoNamespaces().map((ns) => `${ns}/${HCO_NAME}`).join(' or ');
   }
 
   /** Installed (Established) CRDs by name. */
@@ -238,77 +254,78 @@ export class ClusterCache implements LiveCache {
 
   facts(): ClusterFacts {
     this.factsMemo ??= { hardware: detectHardware(this.nodes.list()), topology: detectTopology(this.nodes.list()) };
-    return {
+    return clusterFacts({
       ...this.factsMemo,
       openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
-    };
+    });
   }
 
   private objectExists(kind: string, namespace: string, name: string): boolean {
     if (kind === 'Namespace') return this.namespaces.get(undefined, name) !== undefined;
     if (kind === 'CustomResourceDefinition') return this.establishedCrds().has(name);
-    for (const m of this.managed.values()) {
-      if (m.ref.kind === kind && m.informer.get(m.ref.namespaced ? namespace : undefined, name)) return true;
+    for (const w of this.watched.values()) {
+      if (w !== this.hcos && w.ref.kind === kind && w.informer.get(w.ref.namespaced ? namespace : undefined, name)) return true;
     }
     return false;
   }
 
-  private managedInformer(r: ResourceRef): Informer<KubeObject> {
-    const k = refKey(r);
-    let m = this.managed.get(k);
-    if (!m) {
+  /**
+   * Watches these managed resources (label-selected on managed-by) unless they already are: the
+   * kinds the catalog declares, resolved against the installed CRDs by the controller. Each tells
+   * the controller once its cache has filled (a `synced` change).
+   */
+  watch(resources: readonly ResourceRef[]): void {
+    for (const ref of resources) {
+      const k = collectionKey(ref);
+      if (this.stopped || this.watched.has(k)) continue;
       const informer = new Informer<KubeObject>(this.client, {
-        name: `${r.plural}.${r.group || 'core'}`,
-        path: resourcePath(r),
+        kind: ref,
+        name: `${ref.plural}.${ref.group || 'core'}`,
+        path: resourcePath(ref),
         labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
-        onEvent: (type, obj) =>
-          this.opts.onChange?.({ type: 'object', resource: r, namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? '', deleted: type === 'delete' }),
+        onEvent: (type, obj) => this.opts.onChange?.({ type: 'object', resource: ref, key: keyOf(ref, obj), deleted: type === 'delete' }),
       });
-      m = { ref: r, informer };
-      this.managed.set(k, m);
-      log.debug('watching managed kind', { kind: r.kind, group: r.group });
-      if (!this.stopped) informer.start();
+      this.watched.set(k, { ref, informer });
+      log.debug('watching managed kind', { kind: ref.kind, group: ref.group, version: ref.version });
+      void informer.synced.then(() => {
+        if (this.watched.get(k)?.informer === informer) this.opts.onChange?.({ type: 'synced', resource: ref });
+      });
+      informer.start();
     }
-    return m.informer;
+  }
+
+  /** Resolves once every one of these resources is watched and its cache has filled. */
+  async whenSynced(resources: readonly ResourceRef[]): Promise<void> {
+    await Promise.all(resources.flatMap((r) => this.watched.get(collectionKey(r))?.informer.synced ?? []));
   }
 
   private stopKind(crd: CrdInfo): void {
-    for (const [k, m] of this.managed) {
-      if (m.ref.group === crd.group && m.ref.kind === crd.kind) {
-        m.informer.stop();
-        this.managed.delete(k);
+    for (const [k, w] of this.watched) {
+      if (w !== this.hcos && w.ref.group === crd.group && w.ref.kind === crd.kind) {
+        w.informer.stop();
+        this.watched.delete(k);
       }
     }
   }
 
-  /** LiveCache: a managed object, or undefined while its kind's informer is not yet synced. */
-  get(r: ResourceRef, namespace: string | undefined, name: string): KubeObject | undefined {
-    if (r.group === 'hco.kubevirt.io' && r.kind === 'HyperConverged') return this.hcos?.get(namespace, name);
-    const inf = this.managedInformer(r);
-    return inf.hasSynced ? inf.get(r.namespaced ? namespace : undefined, name) : undefined;
+  /** LiveCache: what the cache of the resource's collection holds; nothing while it is not watched or not synced. */
+  read(r: ResourceRef, key: ObjectKey): Lookup {
+    const w = this.watched.get(collectionKey(r));
+    if (!w?.informer.hasSynced) return { synced: false };
+    return { synced: true, object: w.informer.getByKey(key) };
   }
 
-  upsert(r: ResourceRef, obj: KubeObject): void {
-    if (r.group === 'hco.kubevirt.io' && r.kind === 'HyperConverged') this.hcos?.upsert(obj);
-    else this.managedInformer(r).upsert(obj);
-  }
-
-  /** Whether the cache of a kind has synced (a miss in it then means "absent"). */
-  isSynced(apiVersion: string, kind: string): boolean {
-    for (const m of this.managed.values()) {
-      if (`${m.ref.group ? m.ref.group + '/' : ''}${m.ref.version}` === apiVersion && m.ref.kind === kind) return m.informer.hasSynced;
-    }
-    return false;
+  wrote(r: ResourceRef, obj: KubeObject, basedOn: string | undefined): void {
+    this.watched.get(collectionKey(r))?.informer.wrote(obj, basedOn);
   }
 
   /** Objects held per informer (metrics). */
   sizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    const all = [this.crds, this.nodes, this.namespaces, this.hcos, ...this.factSources.values(), ...[...this.managed.values()].map((m) => m.informer)];
-    for (const i of all) if (i) out[i.name] = i.size;
+    const all = [this.crds, this.nodes, this.namespaces, ...this.factSources.values(), ...[...this.watched.values()].map((w) => w.informer)];
+    for (const i of all) out[i.name] = i.size;
     return out;
   }
-
 }

@@ -6,11 +6,14 @@ import { KubeError } from '../kube/errors.js';
 import { deepEqual } from '../patch/deep-equal.js';
 import type { KubeClient, Query } from '../kube/client.js';
 import type { KubeObject } from '../vocabulary/object.js';
+import { objectKey, type GroupKind, type ObjectKey } from '../vocabulary/resource.js';
 import { log } from '../log.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
 
 export interface InformerOptions<T> {
+  /** The kind of the collection: objects are kept by their ObjectKey. */
+  kind: GroupKind;
   /** Collection path, e.g. /apis/apps/v1/deployments or /api/v1/namespaces/x/configmaps. */
   path: string;
   labelSelector?: string;
@@ -23,8 +26,6 @@ export interface InformerOptions<T> {
   name?: string;
 }
 
-const keyOf = (o: KubeObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-
 class GoneError extends Error {}
 
 /** A watch that lasted this long was healthy: the backoff starts over after it. */
@@ -34,7 +35,7 @@ const HEALTHY_MS = 1000;
 const MAX_BACKOFF_MS = 8000;
 
 export class Informer<T = KubeObject> {
-  private readonly store = new Map<string, T>();
+  private readonly store = new Map<ObjectKey, T>();
   private resourceVersion: string | undefined;
   private stopped = false;
   private abort: AbortController | undefined;
@@ -57,8 +58,17 @@ export class Informer<T = KubeObject> {
     return this.opts.project ? this.opts.project(o) : (o as T);
   }
 
+  private keyOf(o: KubeObject): ObjectKey {
+    return objectKey(this.opts.kind, o.metadata?.namespace, o.metadata?.name ?? '');
+  }
+
+  /** @param namespace undefined for a cluster-scoped object */
   get(namespace: string | undefined, name: string): T | undefined {
-    return this.store.get(`${namespace ?? ''}/${name}`);
+    return this.store.get(objectKey(this.opts.kind, namespace, name));
+  }
+
+  getByKey(key: ObjectKey): T | undefined {
+    return this.store.get(key);
   }
 
   list(): IterableIterator<T> {
@@ -69,14 +79,19 @@ export class Informer<T = KubeObject> {
     return this.store.size;
   }
 
-  /** Write-through after our own apply, so the next read sees the server's answer at once. The
-   *  watch event carrying the same object follows and changes nothing. */
-  upsert(obj: KubeObject): void {
-    const k = keyOf(obj);
-    const old = this.store.get(k);
-    const cur = old as KubeObject | undefined;
-    // Never replace a newer object with an older answer.
-    if (cur?.metadata?.resourceVersion && obj.metadata?.resourceVersion && Number(cur.metadata.resourceVersion) > Number(obj.metadata.resourceVersion)) return;
+  /**
+   * Write-through after our own write, so the next read sees the server's answer at once; the
+   * watch event carrying the same object follows and changes nothing. resourceVersions are opaque
+   * (never ordered): the answer replaces the cached object only while that is still the one the
+   * write was based on (`basedOn`, undefined for a create) or already the answer itself. Anything
+   * else came from the watch after our write — newer, since the watch is ordered — and stays.
+   * (Only for informers that keep whole objects: the operator writes no projected kind.)
+   */
+  wrote(obj: KubeObject, basedOn: string | undefined): void {
+    const k = this.keyOf(obj);
+    const cached = this.store.get(k) as KubeObject | undefined;
+    const rv = cached?.metadata?.resourceVersion;
+    if (cached && rv !== basedOn && rv !== obj.metadata?.resourceVersion) return;
     this.store.set(k, this.project(obj));
   }
 
@@ -95,9 +110,10 @@ export class Informer<T = KubeObject> {
   }
 
   private async relist(): Promise<void> {
-    const fresh = new Map<string, T>();
+    // Projected as the pages arrive: a list of thousands of whole Nodes is never held at once.
+    const fresh = new Map<ObjectKey, T>();
     const { resourceVersion } = await this.client.listAll(this.opts.path, this.selectors(), this.opts.pageSize ?? 500, (item) => {
-      fresh.set(keyOf(item), this.project(item));
+      fresh.set(this.keyOf(item), this.project(item));
     });
     const previous = new Map(this.store);
     this.store.clear();
@@ -133,7 +149,7 @@ export class Informer<T = KubeObject> {
         const rv = obj.metadata?.resourceVersion;
         if (rv) this.resourceVersion = rv;
         if (type === 'BOOKMARK') return;
-        const k = keyOf(obj);
+        const k = this.keyOf(obj);
         const old = this.store.get(k);
         if (type === 'DELETED') {
           this.store.delete(k);

@@ -1,8 +1,11 @@
-// Anti-thrashing: a token bucket per object. Each write takes a token; tokens refill evenly over
-// the window (default 5 per minute). Consecutive throttles reveal an edit war; the count starts
+// Anti-thrashing, both halves: a token bucket per object that rate-limits writes, and edit-war
+// detection on top of it. Each write takes a token; tokens refill evenly over the window (default
+// 5 per minute). Consecutive throttles reveal an edit war; the count starts
 // over only once the bucket is full again — a whole window without a write — never because the
 // object was found in sync: our own write echoes back as "in sync" between two rounds of a war
 // with a controller that keeps writing the same value.
+import type { ObjectKey } from '../vocabulary/resource.js';
+
 export interface ThrottleSettings {
   capacity: number;
   windowMs: number;
@@ -18,15 +21,15 @@ interface Bucket {
   throttles: number;
 }
 
-export class Throttle {
-  private readonly buckets = new Map<string, Bucket>();
+export class AntiThrashing {
+  private readonly buckets = new Map<ObjectKey, Bucket>();
 
   constructor(
     readonly settings: ThrottleSettings = DEFAULT_THROTTLE,
     private readonly now: () => number = Date.now,
   ) {}
 
-  private bucket(key: string): Bucket {
+  private bucket(key: ObjectKey): Bucket {
     const t = this.now();
     let b = this.buckets.get(key);
     if (!b) {
@@ -41,7 +44,7 @@ export class Throttle {
   }
 
   /** Takes a token for a write; false when the bucket is empty. */
-  tryTake(key: string): boolean {
+  tryTake(key: ObjectKey): boolean {
     const b = this.bucket(key);
     if (b.tokens >= 1) {
       b.tokens -= 1;
@@ -51,20 +54,19 @@ export class Throttle {
   }
 
   /** Milliseconds until the next token. */
-  msUntilToken(key: string): number {
+  msUntilToken(key: ObjectKey): number {
     const b = this.bucket(key);
     return b.tokens >= 1 ? 0 : Math.ceil(((1 - b.tokens) / this.settings.capacity) * this.settings.windowMs);
   }
 
   /** Records a throttle; returns the number of consecutive throttles. */
-  recordThrottle(key: string): number {
+  recordThrottle(key: ObjectKey): number {
     return ++this.bucket(key).throttles;
   }
 
   /** The user paused the object: the edit war, if any, is over. */
-  calm(key: string): void {
+  calm(key: ObjectKey): void {
     const b = this.buckets.get(key);
     if (b) b.throttles = 0;
   }
-
 }

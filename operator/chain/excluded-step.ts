@@ -1,0 +1,15 @@
+// Root exclusion: the HCO's disabled-resources rules name objects that are never written.
+import { excludedBy } from '../catalog/exclusion.js';
+import { ANNOTATIONS } from '../vocabulary/annotations.js';
+import type { Step } from './builder.js';
+import type { Addressed } from './run.js';
+
+export function excludedStep(): Step<Addressed, Addressed> {
+  return async (run, next) => {
+    const { kind = '', metadata } = run.desired;
+    const name = metadata?.name ?? '';
+    const rule = excludedBy(run.exclusions, kind, metadata?.namespace, name);
+    if (rule) return { status: 'skipped', reason: 'AssetSkipped', message: `${kind} ${name} is excluded by ${ANNOTATIONS.disabledResources} rule "${rule.text}"` };
+    return next(run);
+  };
+}

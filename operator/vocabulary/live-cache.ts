@@ -1,0 +1,18 @@
+// The port through which the chain sees live objects: the watch layer's caches on a cluster, the
+// input files offline (watch/offline-cluster.ts). A read is only a read: it never starts a watch.
+import type { KubeObject } from './object.js';
+import type { ObjectKey, ResourceRef } from './resource.js';
+
+/** What a cache knows of one object: nothing yet (its kind is not watched, or not synced: a miss
+ *  would mean nothing), or the object — undefined when it does not exist (or is not ours to see). */
+export type Lookup = { readonly synced: false } | { readonly synced: true; readonly object: KubeObject | undefined };
+
+export interface LiveCache {
+  read(resource: ResourceRef, key: ObjectKey): Lookup;
+  /**
+   * Write-through after the operator's own write, so the next read sees the server's answer.
+   * @param basedOn the resourceVersion the write was conditioned on (undefined for a create):
+   *   resourceVersions are opaque, so a cached object is replaced only when it is still that one.
+   */
+  wrote(resource: ResourceRef, obj: KubeObject, basedOn: string | undefined): void;
+}
