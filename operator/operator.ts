@@ -67,7 +67,7 @@ export class Operator {
     await this.cache.start();
     const managed = this.reconciler.watchedResources();
     this.cache.watch(managed);
-    await this.cache.whenSynced(managed);
+    await this.cache.whenTried(managed);
     this.reconciler.start();
   }
 

@@ -5,9 +5,7 @@ import type { KubeObject } from '../vocabulary/object.js';
 import type { Asset, Condition } from './catalog.js';
 import {
   activates,
-  dig,
   evaluateEligibility,
-  featureGateEnabled,
   parseActivation,
   unknownActivationEntries,
   type Activation,
@@ -117,74 +115,6 @@ describe('activates and unknownActivationEntries', () => {
     assert.deepEqual(unknownActivationEntries(list('mtv', 'operators', 'node-tuning', 'machine-config', 'metallb', 'typo'), [swap, mtv]), ['metallb', 'typo']);
     assert.deepEqual(unknownActivationEntries(list('swap'), [swap, mtv]), []);
     assert.deepEqual(unknownActivationEntries(ALL, [swap]), []);
-  });
-});
-
-describe('dig', () => {
-  const obj = { spec: { a: { b: 0, n: null, list: ['x', { y: 1 }] } } };
-
-  it('reads a dotted path', () => {
-    assert.deepEqual(dig(obj, 'spec.a'), obj.spec.a);
-    assert.equal(dig(obj, 'spec.a.b'), 0);
-    assert.equal(dig(obj, 'spec.a.n'), null);
-  });
-
-  it('is undefined when a segment is missing or a parent is not an object', () => {
-    assert.equal(dig(obj, 'spec.missing.b'), undefined);
-    assert.equal(dig(obj, 'spec.a.b.c'), undefined);
-    assert.equal(dig(obj, 'spec.a.n.c'), undefined);
-    assert.equal(dig(undefined, 'spec'), undefined);
-    assert.equal(dig(null, 'spec'), undefined);
-  });
-
-  it('indexes arrays by number segments', () => {
-    assert.equal(dig(obj, 'spec.a.list.0'), 'x');
-    assert.equal(dig(obj, 'spec.a.list.1.y'), 1);
-    assert.equal(dig(obj, 'spec.a.list.2'), undefined);
-  });
-
-  it('returns the object itself for an empty path and ignores empty segments', () => {
-    assert.equal(dig(obj, ''), obj);
-    assert.equal(dig(obj, '.spec..a.b.'), 0);
-  });
-
-  it('never reads inherited properties (no prototype access)', () => {
-    assert.equal(dig({}, 'constructor'), undefined);
-    assert.equal(dig({}, '__proto__'), undefined);
-    assert.equal(dig({ a: {} }, 'a.toString'), undefined);
-  });
-});
-
-describe('featureGateEnabled', () => {
-  const withGates = (featureGates: unknown): KubeObject => hco(undefined, { featureGates });
-
-  it('is true for a listed gate without a state, or in state Enabled', () => {
-    assert.ok(featureGateEnabled(withGates([{ name: 'CPUManager' }]), 'CPUManager'));
-    assert.ok(featureGateEnabled(withGates([{ name: 'Other' }, { name: 'CPUManager', state: 'Enabled' }]), 'CPUManager'));
-  });
-
-  it('is false for a gate in state Disabled', () => {
-    assert.ok(!featureGateEnabled(withGates([{ name: 'CPUManager', state: 'Disabled' }]), 'CPUManager'));
-  });
-
-  it('is false for a gate not listed, or when there is no list', () => {
-    assert.ok(!featureGateEnabled(withGates([{ name: 'Other' }]), 'CPUManager'));
-    assert.ok(!featureGateEnabled(withGates([]), 'CPUManager'));
-    assert.ok(!featureGateEnabled(hco(), 'CPUManager'));
-    assert.ok(!featureGateEnabled({ kind: 'HyperConverged' }, 'CPUManager'));
-  });
-
-  it('does not accept the v1beta1 map layout as a list', () => {
-    assert.ok(!featureGateEnabled(withGates({ CPUManager: true }), 'CPUManager'));
-  });
-
-  it('tolerates malformed list entries', () => {
-    assert.ok(!featureGateEnabled(withGates([null, 'CPUManager', 42]), 'CPUManager'));
-    assert.ok(featureGateEnabled(withGates([null, 'x', { name: 'CPUManager' }]), 'CPUManager'));
-  });
-
-  it('matches gate names exactly (case-sensitive)', () => {
-    assert.ok(!featureGateEnabled(withGates([{ name: 'cpumanager' }]), 'CPUManager'));
   });
 });
 

@@ -1,7 +1,9 @@
 // Whether an asset is considered at all: the activation gate (`autopilot` on the HCO), then the
 // asset's conditions, then its gate CRD. Each "no" comes with the reason an admin reads in
 // explain/status output.
+import { dig } from '../util/dig.js';
 import { ANNOTATIONS, annotationsOf, oversizeControls } from '../vocabulary/annotations.js';
+import { featureGateEnabled } from '../vocabulary/hco.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import type { Asset, Condition } from './catalog.js';
 import type { Hardware } from './hardware.js';
@@ -50,26 +52,6 @@ export function activates(a: Activation, asset: Asset): boolean {
 export function unknownActivationEntries(a: Activation, assets: Asset[]): string[] {
   const known = new Set([...assets.flatMap((x) => [x.name, x.family, x.group ?? '']), ...Object.keys(ACTIVATION_ALIASES)]);
   return [...a.names].filter((n) => !known.has(n));
-}
-
-/** Reads a dotted path ("spec.virtualization.liveMigrationConfig") from an object. */
-export function dig(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const seg of path.split('.').filter(Boolean)) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
-}
-
-/** An HCO feature gate is enabled when listed (v1: [{name, state}]) and not Disabled. */
-export function featureGateEnabled(hco: KubeObject, gate: string): boolean {
-  const gates = dig(hco, 'spec.featureGates');
-  if (!Array.isArray(gates)) return false;
-  return gates.some((g: unknown) => {
-    const e = g as { name?: unknown; state?: unknown };
-    return e && e.name === gate && e.state !== 'Disabled';
-  });
 }
 
 function holds(c: Condition, f: EligibilityFacts): string | undefined {

@@ -1,7 +1,7 @@
 // Drift: is the live object already what we would apply? Authoritative like an SSA dry-run (the
 // server defaults and normalises), memoised so an unchanged pair costs no request.
 import type { KubeClient } from '../kube/client.js';
-import { diffPaths } from '../util/diff.js';
+import { diffPaths } from '../patch/diff.js';
 import { hashOf } from '../util/stable-json.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { pathOf } from '../vocabulary/resource.js';

@@ -58,7 +58,7 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
     let evals;
     for (let round = 0; ; round++) {
       cache.watch(watched);
-      await cache.whenSynced(watched);
+      await cache.whenTried(watched);
       evals = await evaluateCatalog(catalog, chain, hco, cache.facts(), { policies });
       const more = evals.flatMap((e) => (e.outcome.status === 'pending' && e.outcome.subject?.resource ? [e.outcome.subject.resource] : []));
       if (more.length === 0 || round > 0) break;

@@ -3,8 +3,9 @@
 // valid YAML scalar or flow collection. Cluster helpers answer from the facts snapshot.
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import yaml from 'js-yaml';
-import { dig, featureGateEnabled } from '../catalog/eligibility.js';
 import { openshiftAtLeast } from '../catalog/openshift.js';
+import { dig } from '../util/dig.js';
+import { featureGateEnabled } from '../vocabulary/hco.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import type { ClusterFacts } from './context.js';
 import { nestedStringMap, parseJsonValue } from './json-values.js';

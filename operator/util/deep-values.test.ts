@@ -8,7 +8,7 @@ import { liveContent } from '../chain/drift-memo.js';
 import { deepEqual } from '../patch/deep-equal.js';
 import { maskIgnoredFields, parseIgnoreFields } from '../patch/ignore-fields.js';
 import { cloneJson } from './clone-json.js';
-import { diffPaths } from './diff.js';
+import { diffPaths } from '../patch/diff.js';
 import { jsonText } from './json-text.js';
 import { hashOf, stableStringify } from './stable-json.js';
 

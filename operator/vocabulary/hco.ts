@@ -1,5 +1,6 @@
 // The HyperConverged CR's identity: what the operator manages and reads its configuration from.
 // (Its dual role — managed object and configuration source — is the hco family's policy.)
+import { dig } from '../util/dig.js';
 import type { KubeObject } from './object.js';
 
 export const HCO_GROUP = 'hco.kubevirt.io';
@@ -17,4 +18,14 @@ export const HCO_DEFAULT_NAMESPACES = ['openshift-cnv', 'kubevirt-hyperconverged
 /** A HyperConverged object (tests, fixtures, the render CLI's examples). */
 export function hcoObject(namespace: string, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
   return { apiVersion: HCO_API_VERSION, kind: HCO_KIND, metadata: { name: HCO_NAME, namespace, annotations }, spec };
+}
+
+/** An HCO feature gate is enabled when listed (v1: [{name, state}]) and not Disabled. */
+export function featureGateEnabled(hco: KubeObject, gate: string): boolean {
+  const gates = dig(hco, 'spec.featureGates');
+  if (!Array.isArray(gates)) return false;
+  return gates.some((g: unknown) => {
+    const e = g as { name?: unknown; state?: unknown };
+    return e && e.name === gate && e.state !== 'Disabled';
+  });
 }

@@ -296,9 +296,10 @@ export class ClusterCache implements LiveCache {
     }
   }
 
-  /** Resolves once every one of these resources is watched and its cache has filled. */
-  async whenSynced(resources: readonly ResourceRef[]): Promise<void> {
-    await Promise.all(resources.flatMap((r) => this.watched.get(collectionKey(r))?.informer.synced ?? []));
+  /** Resolves once the cache of each of these resources has filled — or its first list failed
+   *  (a kind the operator may not list must not hold up the others; it keeps retrying). */
+  async whenTried(resources: readonly ResourceRef[]): Promise<void> {
+    await Promise.all(resources.flatMap((r) => this.watched.get(collectionKey(r))?.informer.tried ?? []));
   }
 
   private stopKind(crd: CrdInfo): void {

@@ -42,6 +42,9 @@ export class Informer<T = KubeObject> {
   private wake: (() => void) | undefined;
   private syncedResolve!: () => void;
   readonly synced: Promise<void> = new Promise((r) => (this.syncedResolve = r));
+  private triedResolve!: () => void;
+  /** Resolves after the first list, whether it filled the cache or failed (then it keeps retrying). */
+  readonly tried: Promise<void> = new Promise((r) => (this.triedResolve = r));
   hasSynced = false;
   private backoffMs = 0;
 
@@ -101,6 +104,7 @@ export class Informer<T = KubeObject> {
 
   stop(): void {
     this.stopped = true;
+    this.triedResolve();
     this.abort?.abort();
     this.wake?.();
   }
@@ -214,6 +218,7 @@ export class Informer<T = KubeObject> {
           if (!this.hasSynced) {
             this.hasSynced = true;
             this.syncedResolve();
+            this.triedResolve();
           }
         }
         watchStarted = Date.now();
@@ -222,6 +227,7 @@ export class Informer<T = KubeObject> {
         if (Date.now() - watchStarted < HEALTHY_MS) await this.sleep(this.nextBackoff());
         else this.backoffMs = 0;
       } catch (err) {
+        this.triedResolve();
         if (this.stopped) break;
         // A watch that was healthy for a while before it broke starts the backoff over.
         if (watchStarted && Date.now() - watchStarted >= HEALTHY_MS) this.backoffMs = 0;

@@ -1,6 +1,6 @@
 // Small helpers shared by the consumer rule modules: a findings collector per judged object, the
 // OpenShift minor of the scenario, and safe reads of unstructured objects.
-import { dig } from '../../../operator/catalog/eligibility.js';
+import { dig } from '../../../operator/util/dig.js';
 import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { describeObject, type ConsumerContext, type Finding } from '../types.js';
 

@@ -1,9 +1,8 @@
 // The JSON Pointers at which two JSON documents differ (arrays compare as a whole), used to tell
 // an admin which fields drifted. Iterative and linear: any depth.
-import { deepEqual } from '../patch/deep-equal.js';
-import { formatPointer } from '../patch/json-pointer.js';
-
-const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+import { isPlainObject as isObj } from '../util/plain-object.js';
+import { deepEqual } from './deep-equal.js';
+import { formatPointer } from './json-pointer.js';
 
 /** A path as a linked list from the leaf, so a deep walk never copies prefixes. */
 type Path = { seg: string; up: Path } | undefined;
