@@ -6,7 +6,7 @@ import { buildChain, offlineEnd, type Chain } from './chain/chain.js';
 import { evaluateCatalog, type Evaluation } from './chain/evaluate-catalog.js';
 import { OutcomeMemory } from './chain/outcome-memory.js';
 import { Reconciler } from './controller/reconciler.js';
-import { familyKinds, familyPolicies } from './families/registry.js';
+import { Families, familyKinds, familyObserved, familyPolicies } from './families/registry.js';
 import type { KubeClient } from './kube/client.js';
 import { EventRecorder } from './kube/events.js';
 import { OperatorMetrics } from './http/metrics.js';
@@ -22,7 +22,13 @@ export interface OperatorOptions {
   throttle?: Partial<ThrottleSettings>;
   resyncMs?: number;
   metrics?: OperatorMetrics;
+  /** How long a MachineConfigPool may settle after a batch of ours before its conditions alone decide (default 30 min). */
+  settleTimeoutMs?: number;
+  /** The clock the families' gates read (the node-disruption window, settling); tests inject one. */
+  now?: () => number;
 }
+
+export const DEFAULT_SETTLE_TIMEOUT_MS = 30 * 60_000;
 
 export class Operator {
   readonly catalog: Catalog;
@@ -31,6 +37,7 @@ export class Operator {
   readonly events: EventRecorder;
   readonly reconciler: Reconciler;
   readonly metrics: OperatorMetrics;
+  readonly families: Families;
 
   constructor(readonly options: OperatorOptions) {
     this.catalog = loadCatalog(options.assetsDir);
@@ -38,7 +45,12 @@ export class Operator {
     this.metrics = options.metrics ?? new OperatorMetrics(false);
     options.client.onRequest((verb) => this.metrics.apiRequests.inc({ verb }));
     this.events = new EventRecorder(options.client);
-    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, onChange: (c) => this.reconciler.onChange(c) });
+    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, onChange: (c) => this.reconciler.onChange(c), observe: familyObserved() });
+    this.families = new Families(undefined, {
+      observed: (name) => this.cache.observed(name),
+      now: options.now ?? Date.now,
+      settleTimeoutMs: options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS,
+    });
     this.metrics.watchedObjects = () => this.cache.sizes();
     this.reconciler = new Reconciler({
       catalog: this.catalog,
@@ -48,7 +60,7 @@ export class Operator {
       events: this.events,
       metrics: this.metrics,
       antiThrashing: new AntiThrashing({ ...DEFAULT_THROTTLE, ...options.throttle }),
-      policies: familyPolicies(),
+      families: this.families,
       familyKinds: familyKinds(),
       resyncMs: options.resyncMs,
     });

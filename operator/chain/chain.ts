@@ -2,7 +2,7 @@
 //   record → eligibility → render → resolve → exclusion → lookup → unmanaged → paused
 //   → user patch → ignore-fields → then one of three ends:
 //   apply:   drift → family gates → anti-thrashing → Server-Side Apply   (the operator)
-//   explain: drift → "would write"                                       (dry-runs, never writes)
+//   explain: drift → family gates → "would write"                        (dry-runs, never writes)
 //   offline: "rendered"                                                  (no API server at all)
 // Which end is chosen by what is passed; each end takes exactly the dependencies it uses.
 import type { KubeClient } from '../kube/client.js';
@@ -76,9 +76,15 @@ export function applyEnd(d: { client: KubeClient; cache: LiveCache; memo: DriftM
   };
 }
 
-/** explain: everything up to the drift check (dry-runs), then what would be written. */
-export function explainEnd(d: { client: KubeClient; memo: DriftMemo }): ChainEnd {
-  return { finish: (steps) => steps.then(driftStep(d)).end(wouldWriteTerminal()) };
+/** explain: everything up to the drift check (dry-runs), the families' gates (held or not), then what would be written. */
+export function explainEnd(d: { client: KubeClient; memo: DriftMemo; policies?: FamilyPolicies }): ChainEnd {
+  return {
+    finish: (steps) =>
+      steps
+        .then(driftStep(d))
+        .then(gateStep(d.policies ? [familyGate(d.policies)] : []))
+        .end(wouldWriteTerminal()),
+  };
 }
 
 /** offline (render CLI, /debug/render, rbac-gen): the effective desired object, no API server. */

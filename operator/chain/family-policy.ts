@@ -19,5 +19,8 @@ export const NO_FAMILY_POLICIES: FamilyPolicies = () => ({});
 
 /** One gate that asks the run's family. */
 export function familyGate(policies: FamilyPolicies): ApplyGate {
-  return (run) => policies(run.asset.family).beforeApply?.(run) ?? Promise.resolve(undefined);
+  return {
+    check: (run) => policies(run.asset.family).beforeApply?.check(run) ?? Promise.resolve(undefined),
+    wrote: (run, o) => policies(run.asset.family).beforeApply?.wrote?.(run, o),
+  };
 }

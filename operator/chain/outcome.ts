@@ -14,6 +14,7 @@ export type Status =
   | 'paused' // reconcile-paused, or paused now for thrashing
   | 'refused' // the user's annotation cannot be honoured: nothing is written
   | 'throttled'
+  | 'held' // a family's gate holds the write for now (e.g. its MachineConfigPool is updating)
   | 'pending' // the cache of its kind has not synced yet: nothing is known, nothing is said
   | 'failed';
 
@@ -42,6 +43,13 @@ export interface Outcome {
   readonly requeueAfterMs?: number;
   /** What the server returned for a write. */
   readonly applied?: KubeObject;
+  /** What holds a held write (e.g. the MachineConfigPools it lands on). */
+  readonly holders?: readonly string[];
+  /**
+   * What makes this outcome the same as the last one for Events, when not its message: a hold
+   * whose message counts nodes ("3/10 updated") is one hold until its kind changes.
+   */
+  readonly episode?: string;
   /** Set by the chain from the stage the outcome was given at (see builder.ts). */
   readonly subject?: Subject;
 }

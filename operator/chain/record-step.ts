@@ -20,6 +20,8 @@ const HCO_LEVEL = new Set<EventReason>(['CRDMissing', 'RenderFailed']);
 
 function target(run: AssetRun, o: Outcome): InvolvedObject {
   if (o.reason && HCO_LEVEL.has(o.reason)) return involvedOf(run.hco);
+  // A held create is about an object that does not exist yet: said on the configuration source.
+  if (o.status === 'held' && !o.subject?.live) return involvedOf(run.hco);
   return involvedOf(o.applied ?? o.subject?.live ?? o.subject?.desired ?? run.hco);
 }
 
@@ -41,7 +43,7 @@ export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
     const name = run.asset.name;
     const customizations = o.subject?.customizations ?? [];
     const wrote = o.status === 'created' || o.status === 'updated';
-    const signature = `${o.status}|${o.reason ?? ''}|${o.message}`;
+    const signature = `${o.status}|${o.reason ?? ''}|${o.episode ?? o.message}`;
     const before = memory.get(name);
     const changed = before?.signature !== signature;
     let patchHash = before?.patchHash;

@@ -10,8 +10,9 @@ import { evaluateCatalog } from '../chain/evaluate-catalog.js';
 import { adoptionByGet } from '../chain/lookup-step.js';
 import { OutcomeMemory } from '../chain/outcome-memory.js';
 import { declaredResources } from '../controller/declared-resources.js';
-import { familyKinds, familyPolicies } from '../families/registry.js';
+import { Families, familyKinds, familyObserved } from '../families/registry.js';
 import { KubeClient } from '../kube/client.js';
+import { DEFAULT_SETTLE_TIMEOUT_MS } from '../operator.js';
 import { defaultAssetsDir } from '../paths.js';
 import { Renderer } from '../render/renderer.js';
 import type { ResourceRef } from '../vocabulary/resource.js';
@@ -42,16 +43,18 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
   const client = values.kubeconfig ? KubeClient.fromKubeconfigFile(values.kubeconfig) : KubeClient.fromDefault();
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
-  const cache = new ClusterCache(client, { hcoNamespace: values.namespace });
+  const cache = new ClusterCache(client, { hcoNamespace: values.namespace, observe: familyObserved() });
   try {
     await cache.start();
     const hco = cache.hco();
     if (!hco) return { stdout: `no HyperConverged found${values.namespace ? ` in namespace ${values.namespace}` : ''}: the operator would stay idle\n`, code: 0 };
+    // The families' gates judge as the operator would (held or not), with no batch behind them.
+    const families = new Families(undefined, { observed: (name) => cache.observed(name), now: Date.now, settleTimeoutMs: DEFAULT_SETTLE_TIMEOUT_MS });
+    const policies = families.policies;
     const chain = buildChain(
       { renderer: new Renderer(assetsDir), cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, adoption: adoptionByGet(client) },
-      explainEnd({ client, memo: new DriftMemo() }),
+      explainEnd({ client, memo: new DriftMemo(), policies }),
     );
-    const policies = familyPolicies();
     // Reads are reads: the managed kinds are watched (and their caches filled) before evaluating;
     // an asset rendering a version not declared is pending once, then evaluated again.
     let watched: ResourceRef[] = declaredResources(catalog, loadTombstones(assetsDir), familyKinds(), cache.establishedCrds());
@@ -65,7 +68,9 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
       watched = more;
     }
     const reports = evals.map((e) => assetReport(e.asset, e.outcome));
-    return { stdout: values.output === 'json' ? JSON.stringify(reports, null, 2) + '\n' : formatTable(reports, 160), code: 0 };
+    const preview = families.preview(evals, { facts: cache.facts(), observed: (name) => cache.observed(name) });
+    if (values.output === 'json') return { stdout: JSON.stringify(reports, null, 2) + '\n', code: 0 };
+    return { stdout: formatTable(reports, 160) + preview.map((l) => l + '\n').join(''), code: 0 };
   } finally {
     cache.stop();
     client.close();

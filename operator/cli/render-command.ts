@@ -7,7 +7,7 @@ import { assetReport } from '../chain/asset-report.js';
 import { buildChain, offlineEnd } from '../chain/chain.js';
 import { evaluateCatalog, renderedObject, type Evaluation } from '../chain/evaluate-catalog.js';
 import { OutcomeMemory } from '../chain/outcome-memory.js';
-import { familyPolicies } from '../families/registry.js';
+import { Families } from '../families/registry.js';
 import { defaultAssetsDir } from '../paths.js';
 import { Renderer } from '../render/renderer.js';
 import { OfflineCluster, offlineFacts } from '../watch/offline-cluster.js';
@@ -29,12 +29,12 @@ Renders every asset offline, through the same chain the operator runs.
   --assets-dir DIR    the asset catalog (default: the packaged one)
 `;
 
-function output(evals: Evaluation[], format: string): string {
+function output(evals: Evaluation[], format: string, preview: () => string[]): string {
   if (format === 'json') {
     // The asset reports, each with the object it would apply (`manifest`) when it renders one.
     return JSON.stringify(evals.map((e) => ({ ...assetReport(e.asset, e.outcome), manifest: renderedObject(e.outcome) })), null, 2) + '\n';
   }
-  if (format === 'status') return formatTable(evals.map((e) => assetReport(e.asset, e.outcome)), 160);
+  if (format === 'status') return formatTable(evals.map((e) => assetReport(e.asset, e.outcome)), 160) + preview().map((l) => l + '\n').join('');
   return evals
     .flatMap((e) => {
       const obj = renderedObject(e.outcome);
@@ -67,6 +67,7 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
   const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
-  const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: familyPolicies() });
-  return { stdout: output(evals, values.output), code: 0 };
+  const families = new Families();
+  const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: families.policies });
+  return { stdout: output(evals, values.output, () => families.preview(evals, { facts: cluster.facts })), code: 0 };
 }

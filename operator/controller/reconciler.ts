@@ -11,11 +11,11 @@ import { assetReport, type AssetReport } from '../chain/asset-report.js';
 import { applyEnd, buildChain, type Chain } from '../chain/chain.js';
 import type { ChainMetrics } from '../chain/chain-metrics.js';
 import { DriftMemo } from '../chain/drift-memo.js';
-import type { FamilyPolicies } from '../chain/family-policy.js';
 import { adoptionByGet } from '../chain/lookup-step.js';
 import { OutcomeMemory } from '../chain/outcome-memory.js';
 import type { Outcome } from '../chain/outcome.js';
 import { newRun } from '../chain/run.js';
+import type { Families } from '../families/registry.js';
 import type { KubeClient } from '../kube/client.js';
 import { describeError } from '../kube/errors.js';
 import { involvedOf, type EventSink } from '../kube/events.js';
@@ -46,7 +46,8 @@ export interface ReconcilerOptions {
   cache: ClusterCache;
   events: EventSink;
   antiThrashing: AntiThrashing;
-  policies: FamilyPolicies;
+  /** The family handlers: their gates in the chain, their hooks around each pass. */
+  families: Families;
   familyKinds: readonly GroupKind[];
   metrics?: ControllerMetrics;
   resyncMs?: number;
@@ -71,7 +72,7 @@ export class Reconciler {
     const memo = new DriftMemo();
     this.chain = buildChain(
       { renderer: o.renderer, cache: o.cache, record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics }, adoption: adoptionByGet(o.client) },
-      applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.policies, metrics: o.metrics }),
+      applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.families.policies, metrics: o.metrics }),
     );
     this.tombstones = loadTombstones(o.catalog.dir);
     this.tombstoneKeys = new Set(this.tombstones.map(({ object: t }) => objectKey({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind ?? '' }, t.metadata?.namespace, t.metadata?.name ?? '')));
@@ -130,12 +131,18 @@ export class Reconciler {
     const asset = this.o.catalog.assets.find((a) => a.name === item.name);
     const hco = this.o.cache.hco();
     if (!asset || !hco) return;
-    this.schedule(asset, await this.runAsset(asset, hco));
+    // One asset's pass is a batch of its own (drift repair goes through the same gates).
+    this.o.families.beginPass();
+    try {
+      this.schedule(asset, await this.runAsset(asset, hco));
+    } finally {
+      this.o.families.endPass();
+    }
   }
 
   private schedule(asset: Asset, o: Outcome): void {
     const item = assetItem(asset.name);
-    if (o.status === 'throttled' && o.requeueAfterMs !== undefined) this.queue.addAfter(item, o.requeueAfterMs);
+    if ((o.status === 'throttled' || o.status === 'held') && o.requeueAfterMs !== undefined) this.queue.addAfter(item, o.requeueAfterMs);
     else if (o.status === 'failed') this.queue.addRateLimited(item, o.requeueAfterMs);
     else if (o.status === 'pending') {
       // The kind of what it renders is not watched yet (a version the catalog did not declare):
@@ -146,7 +153,7 @@ export class Reconciler {
 
   private async runAsset(asset: Asset, hco: KubeObject): Promise<Outcome> {
     const facts = this.o.cache.facts();
-    const outcome = await this.chain(newRun(asset, hco, facts, this.o.policies(asset.family).context?.(hco, facts)));
+    const outcome = await this.chain(newRun(asset, hco, facts, this.o.families.policies(asset.family).context?.(hco, facts)));
     if (outcome.subject?.key) this.objectToAsset.set(outcome.subject.key, asset.name);
     this.reports.set(asset.name, assetReport(asset, outcome));
     return outcome;
@@ -162,6 +169,7 @@ export class Reconciler {
     const big = oversizeControls(hco);
     if (big.length) problems.push(`${big.join(', ')} longer than ${MAX_ANNOTATION_BYTES} bytes: refused, the operator stays idle until it is shortened`);
     const { invalid } = parseExclusions(annotationsOf(hco)[ANNOTATIONS.disabledResources]);
+    problems.push(...this.o.families.hcoAnnotationProblems(hco));
     if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');
     if (this.memory.annotationProblems === message) return;
@@ -187,21 +195,8 @@ export class Reconciler {
     }
   }
 
-  private async reconcileWorld(): Promise<void> {
-    this.reportOtherHcos();
-    let hco = this.o.cache.hco();
-    if (!hco) {
-      if (this.memory.hcoPresent !== false) log.info('no HyperConverged to manage; idle until one exists', { looked: this.o.cache.describeHcoLocation() });
-      this.memory.hcoPresent = false;
-      this.reports.clear();
-      this.worldPasses++;
-      return;
-    }
-    this.memory.hcoPresent = true;
-    this.checkHcoAnnotations(hco);
-    // The kinds the catalog declares are watched before their assets run (a read starts nothing).
-    this.o.cache.watch(this.watchedResources());
-    const outcomes: Outcome[] = [];
+  /** The assets in reconcile order (one batch for the families); answers the HCO as read back. */
+  private async runAssets(hco: KubeObject, outcomes: Outcome[]): Promise<KubeObject> {
     const retryNow = this.retryNow;
     this.retryNow = false;
     for (const asset of this.o.catalog.assets) {
@@ -217,11 +212,35 @@ export class Reconciler {
       // The HCO is the configuration source: read it back after its own asset.
       if (asset.reconcileOrder === 0) hco = this.o.cache.hco() ?? hco;
     }
+    return hco;
+  }
+
+  private async reconcileWorld(): Promise<void> {
+    this.reportOtherHcos();
+    let hco = this.o.cache.hco();
+    if (!hco) {
+      if (this.memory.hcoPresent !== false) log.info('no HyperConverged to manage; idle until one exists', { looked: this.o.cache.describeHcoLocation() });
+      this.memory.hcoPresent = false;
+      this.reports.clear();
+      this.worldPasses++;
+      return;
+    }
+    this.memory.hcoPresent = true;
+    this.checkHcoAnnotations(hco);
+    // The kinds the catalog declares are watched before their assets run (a read starts nothing).
+    this.o.cache.watch(this.watchedResources());
+    const outcomes: Outcome[] = [];
+    this.o.families.beginPass();
+    try {
+      hco = await this.runAssets(hco, outcomes);
+    } finally {
+      this.o.families.endPass();
+    }
     const tomb = await reapTombstones(this.tombstones, this.o.cache.establishedCrds(), this.o.cache, this.o.client, this.o.events);
     // A kind whose cache cannot fill (e.g. list/watch revoked) must not start a pass every second.
     if (tomb.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
     else this.queue.forget(TOMBSTONES);
-    const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending');
+    const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending' || o.status === 'held');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
     // Once per configuration that converged: a blip and its recovery are not a new success.
     const config = `${hco.metadata?.uid}/${hco.metadata?.generation}/${hashOf(annotationsOf(hco))}/${applied}`;

@@ -43,6 +43,13 @@ export class OperatorMetrics implements ControllerMetrics {
     labelNames: ['asset', 'reason'],
     registers: [this.registry],
   });
+  private readonly rolloutHeld = new client.Gauge({
+    name: 'virt_platform_rollout_held',
+    help: 'Node-disrupting changes held (1) by the MachineConfigPool they land on (Updating, Degraded, paused, settling) or the node-disruption window',
+    labelNames: ['pool', 'asset'],
+    registers: [this.registry],
+  });
+  private readonly heldBy = new Map<string, readonly string[]>();
   readonly reconcileDuration = new client.Histogram({
     name: 'virt_platform_reconcile_duration_seconds',
     help: 'Duration of reconciles, by work item type (world pass or single asset)',
@@ -81,6 +88,9 @@ export class OperatorMetrics implements ControllerMetrics {
     if (o.status === 'skipped' && o.reason !== 'UnmanagedMode') this.compliance.remove({ asset });
     else this.compliance.set({ asset }, IN_SYNC.has(o.status) ? 1 : 0);
     this.missing.set({ asset }, o.reason === 'CRDMissing' ? 1 : 0);
+    for (const pool of this.heldBy.get(asset) ?? []) this.rolloutHeld.remove({ pool, asset });
+    this.heldBy.set(asset, o.status === 'held' ? (o.holders ?? []) : []);
+    for (const pool of this.heldBy.get(asset) ?? []) this.rolloutHeld.set({ pool, asset }, 1);
     this.failing.reset();
     this.paused.set([...this.state.values()].filter((s) => s.status === 'paused').length);
     for (const type of ['patch', 'ignore-fields', 'unmanaged']) {

@@ -17,6 +17,7 @@ export const REASONS = {
   AssetDeleted: 'Normal',
   InvalidAnnotation: 'Warning',
   HyperConvergedIgnored: 'Warning',
+  RolloutHeld: 'Normal',
 } as const;
 
 export type EventReason = keyof typeof REASONS;

@@ -17,6 +17,7 @@ import type { LiveCache, Lookup } from '../vocabulary/live-cache.js';
 import { resourcePath, type KubeObject } from '../vocabulary/object.js';
 import { keyOf, type ObjectKey, type ResourceRef } from '../vocabulary/resource.js';
 import { Informer } from './informer.js';
+import { ObservedKinds, type ObservedKind, type ObservedView } from './observed-kinds.js';
 
 /** OpenShift's cluster-scoped singletons the render context reads, watched only while their CRD is installed. */
 const OPENSHIFT_FACT_SOURCES = {
@@ -30,6 +31,8 @@ export type Change =
   | { type: 'nodes' }
   | { type: 'namespaces' }
   | { type: 'openshift' }
+  /** A kind the operator reads but does not manage changed (e.g. a MachineConfigPool's status). */
+  | { type: 'observed'; name: string }
   | { type: 'crd'; name: string; installed: boolean }
   | { type: 'object'; resource: ResourceRef; key: ObjectKey; deleted: boolean }
   /** A managed kind's cache has filled: its objects can be read now. */
@@ -49,6 +52,8 @@ export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
   onChange?: (c: Change) => void;
+  /** Kinds read but not managed (the families' observed kinds), watched while their CRD is installed. */
+  observe?: readonly ObservedKind[];
 }
 
 export class ClusterCache implements LiveCache {
@@ -67,12 +72,14 @@ export class ClusterCache implements LiveCache {
   private factsMemo: { hardware: Hardware; topology: Topology } | undefined;
   private establishedMemo: Map<string, CrdInfo> | undefined;
   private stopped = false;
+  private readonly observedKinds: ObservedKinds;
 
   constructor(
     private readonly client: KubeClient,
     private readonly opts: ClusterCacheOptions = {},
   ) {
     const emit = (c: Change): void => opts.onChange?.(c);
+    this.observedKinds = new ObservedKinds(client, opts.observe ?? [], (name) => emit({ type: 'observed', name }));
     this.crds = new Informer<CrdEntry>(client, {
       kind: { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
       name: 'crds',
@@ -85,6 +92,7 @@ export class ClusterCache implements LiveCache {
         if (!installed) this.stopKind(crd);
         if (crd.name === HCO_CRD) this.syncHcoInformer();
         this.syncFactInformers();
+        this.observedKinds.sync((name) => this.crdInstalled(name));
         emit({ type: 'crd', name: crd.name, installed });
       },
     });
@@ -116,13 +124,15 @@ export class ClusterCache implements LiveCache {
     await Promise.all([this.crds.synced, this.nodes.synced, this.namespaces.synced]);
     this.syncHcoInformer();
     this.syncFactInformers();
-    await Promise.all([this.hcos?.informer.synced, ...[...this.factSources.values()].map((i) => i.synced)]);
+    this.observedKinds.sync((name) => this.crdInstalled(name));
+    await Promise.all([this.hcos?.informer.synced, ...[...this.factSources.values()].map((i) => i.synced), this.observedKinds.tried()]);
   }
 
   stop(): void {
     this.stopped = true;
     for (const i of [this.crds, this.nodes, this.namespaces, ...this.factSources.values()]) i.stop();
     this.factSources.clear();
+    this.observedKinds.stop();
     for (const w of this.watched.values()) w.informer.stop();
     this.watched.clear();
     this.hcos = undefined;
@@ -134,7 +144,8 @@ export class ClusterCache implements LiveCache {
       this.nodes.hasSynced &&
       this.namespaces.hasSynced &&
       (!this.hcos || this.hcos.informer.hasSynced) &&
-      [...this.factSources.values()].every((i) => i.hasSynced)
+      [...this.factSources.values()].every((i) => i.hasSynced) &&
+      this.observedKinds.synced
     );
   }
 
@@ -200,6 +211,15 @@ export class ClusterCache implements LiveCache {
         this.openshiftMemo = undefined;
       }
     }
+  }
+
+  private crdInstalled(name: string): boolean {
+    return this.crds.get(undefined, name)?.established === true;
+  }
+
+  /** A kind read but not managed, as its projections (see observed-kinds.ts). */
+  observed<T>(name: string): ObservedView<T> {
+    return this.observedKinds.view<T>(name);
   }
 
   /** What ClusterVersion and Infrastructure say (catalog/openshift.ts); empty where unknown. */
@@ -325,7 +345,7 @@ export class ClusterCache implements LiveCache {
   /** Objects held per informer (metrics). */
   sizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    const all = [this.crds, this.nodes, this.namespaces, ...this.factSources.values(), ...[...this.watched.values()].map((w) => w.informer)];
+    const all = [this.crds, this.nodes, this.namespaces, ...this.factSources.values(), ...this.observedKinds.informers(), ...[...this.watched.values()].map((w) => w.informer)];
     for (const i of all) out[i.name] = i.size;
     return out;
   }
