@@ -28,9 +28,12 @@ export async function startOperator(
   assetsDir: string,
   hcoAnnotations: Record<string, string> = { 'platform.kubevirt.io/autopilot': 'true' },
   extra: Partial<OperatorOptions> = {},
+  /** The HCO namespace's name (default: a fresh unique one). */
+  namespace?: string,
 ): Promise<OperatorFixture> {
   const cluster = await testCluster();
-  const ns = await testNamespace(cluster, 'op');
+  const ns = namespace ?? (await testNamespace(cluster, 'op'));
+  if (namespace) await cluster.admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   const hcoPath = `/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds/${HCO_NAME}`;
   await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, hcoObject(ns, hcoAnnotations));
   const requests = new Map<string, number>();
