@@ -77,6 +77,30 @@ describe('render CLI: the OpenShift version', () => {
   });
 });
 
+describe('render CLI: the reboot preview', () => {
+  const node = (name: string, role: 'master' | 'worker'): Record<string, unknown> => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { [`node-role.kubernetes.io/${role}`]: '' } },
+    spec: role === 'master' ? { taints: [{ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' }] } : {},
+  });
+
+  it('says per pool which node-disrupting changes are pending and how many nodes one rollout reboots', async () => {
+    const hco = file('preview.yaml', hcoYaml('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true' }));
+    const nodes = file('nodes.yaml', [node('m-0', 'master'), node('m-1', 'master'), node('m-2', 'master'), ...[0, 1, 2, 3, 4].map((i) => node(`w-${i}`, 'worker'))].map((n) => yaml.dump(n)).join('---\n'));
+    const r = await cli(['render', '--hco-file', hco, '--nodes-file', nodes, '--output', 'status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\nNODE DISRUPTION/);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('pool worker:'));
+    assert.match(line ?? '', /^pool worker: \d+ pending node-disrupting changes? \(.*kubelet-perf-worker.*psi-enable-worker.*\): one rollout reboots 5 nodes; pool ready$/);
+    assert.ok(!r.stdout.includes('pool master:'), 'masters are not schedulable: nothing lands on them');
+    const unknown = await cli(['render', '--hco-file', hco, '--output', 'status']);
+    assert.match(unknown.stdout, /pool worker: .*reboots every node of the pool \(node count unknown: give --nodes-file\)/);
+    const yamlOut = await cli(['render', '--hco-file', hco]);
+    assert.doesNotMatch(yamlOut.stdout, /NODE DISRUPTION/, 'the YAML output stays kubectl-applyable');
+  });
+});
+
 describe('render CLI: output', () => {
   let cluster: TestCluster;
   let ns: string;
