@@ -32,6 +32,8 @@ export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
   --throttle-window D                (default 1m)
   --thrashing-threshold N            consecutive throttles that pause an object (default 3)
   --resync-period D                  periodic full re-evaluation (default 10m)
+  --settle-timeout D                 how long a MachineConfigPool may take to roll out a batch of ours
+                                     before its conditions alone decide the next one (default 30m)
   --log-level LEVEL                  error, warn, info, debug (default info)
   --assets-dir DIR                   the asset catalog (default: the packaged one)
 `;
@@ -78,6 +80,7 @@ export function parseRunFlags(argv: string[]) {
     'throttle-window': { type: 'string', default: '1m' },
     'thrashing-threshold': { type: 'string', default: '3' },
     'resync-period': { type: 'string', default: '10m' },
+    'settle-timeout': { type: 'string', default: '30m' },
     'log-level': { type: 'string', default: 'info' },
     'assets-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -120,6 +123,7 @@ export function parseRunFlags(argv: string[]) {
       pauseAfter: positiveInt(values['thrashing-threshold'], '--thrashing-threshold'),
     },
     resyncMs: duration(values['resync-period'], '--resync-period'),
+    settleTimeoutMs: duration(values['settle-timeout'], '--settle-timeout'),
     logLevel: values['log-level'],
     assetsDir: values['assets-dir'] ?? defaultAssetsDir(),
   };
@@ -131,7 +135,7 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   setLogLevel(flags.logLevel);
   const client = flags.kubeconfig ? KubeClient.fromKubeconfigFile(flags.kubeconfig) : KubeClient.fromDefault();
   const metrics = new OperatorMetrics();
-  const operator = new Operator({ client, assetsDir: flags.assetsDir, hcoNamespace: flags.namespace, throttle: flags.throttle, resyncMs: flags.resyncMs, metrics });
+  const operator = new Operator({ client, assetsDir: flags.assetsDir, hcoNamespace: flags.namespace, throttle: flags.throttle, resyncMs: flags.resyncMs, settleTimeoutMs: flags.settleTimeoutMs, metrics });
   // The elector has a client of its own (its Lease requests pass no write gate); the operator's
   // client writes only while leadership is certain (see leader/leadership.ts).
   const elector = flags.leaderElect ? new LeaderElector(new KubeClient(client.config, 'virt-platform-operator-leader-election'), flags.leaderElection) : undefined;
