@@ -12,6 +12,7 @@ import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
+import { HCO_NAME } from '../operator/vocabulary/hco.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
 import yaml from 'js-yaml';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     const hco = {
       apiVersion: 'hco.kubevirt.io/v1',
       kind: 'HyperConverged',
-      metadata: { name: 'kubevirt-hyperconverged', namespace: HCO_NS, annotations: { 'platform.kubevirt.io/autopilot': 'true' } },
+      metadata: { name: HCO_NAME, namespace: HCO_NS, annotations: { 'platform.kubevirt.io/autopilot': 'true' } },
       spec: {},
     };
     await admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds`, hco);
@@ -132,14 +133,14 @@ async function main(): Promise<void> {
 
     // 2. Drift repair latency, measured by a watch on the edited object.
     const target = reports.find((r) => r.kind === 'HyperConverged')!;
-    const hcoPath = `/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds/kubevirt-hyperconverged`;
+    const hcoPath = `/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds/${HCO_NAME}`;
     const desired = (yaml.loadAll(await (await fetch(`http://127.0.0.1:${debug}/debug/render`)).text()) as KubeObject[]).find((o) => o?.kind === 'HyperConverged')!;
     const edit = editablePath(desired);
     if (!target || !edit) throw new Error('no HyperConverged field to edit');
     const want = at(desired, edit.path);
     const watcher = new KubeClient(cp.kubeconfigForToken(cp.adminToken, 'bench'));
     let restoredAt: ((t: number) => void) | undefined;
-    const ac = await watcher.watch(`/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds`, { fieldSelector: 'metadata.name=kubevirt-hyperconverged' }, (_t, o) => {
+    const ac = await watcher.watch(`/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds`, { fieldSelector: `metadata.name=${HCO_NAME}` }, (_t, o) => {
       if (JSON.stringify(at(o, edit.path)) === JSON.stringify(want)) restoredAt?.(Date.now());
     }, () => undefined);
     const latencies: number[] = [];

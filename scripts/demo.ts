@@ -14,13 +14,14 @@ import { startControlPlane } from '../localcluster/controlplane.js';
 import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
+import { HCO_NAME } from '../operator/vocabulary/hco.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { formatTable } from '../operator/cli/status-table.js';
 import { freePorts, OPERATOR_BIN, OperatorProcess } from '../localcluster/operator-process.js';
 
 const { values: opts } = parseArgs({ options: { exit: { type: 'boolean', default: false }, 'assets-dir': { type: 'string', default: defaultAssetsDir() } } });
 const HCO_NS = 'openshift-cnv';
-const HCO_PATH = `/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds/kubevirt-hyperconverged`;
+const HCO_PATH = `/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds/${HCO_NAME}`;
 const P = 'platform.kubevirt.io';
 
 const out = (s = ''): void => void process.stdout.write(s + '\n');
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     const hco: KubeObject = {
       apiVersion: 'hco.kubevirt.io/v1',
       kind: 'HyperConverged',
-      metadata: { name: 'kubevirt-hyperconverged', namespace: HCO_NS, annotations: { [`${P}/autopilot`]: 'true', [`${P}/enable-pci-passthrough`]: 'true' } },
+      metadata: { name: HCO_NAME, namespace: HCO_NS, annotations: { [`${P}/autopilot`]: 'true', [`${P}/enable-pci-passthrough`]: 'true' } },
       spec: {},
     };
     await admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds`, hco);
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const namespaces = new Set((yaml.loadAll(rendered) as KubeObject[]).map((o) => o?.metadata?.namespace).filter((n): n is string => Boolean(n) && n !== HCO_NS));
     for (const name of namespaces) await admin.create('/api/v1/namespaces', { metadata: { name } }).catch((e: unknown) => { if (!isStatus(e, 409)) throw e; });
     for (const n of nodes) await admin.create('/api/v1/nodes', n);
-    out(`Created HyperConverged ${HCO_NS}/kubevirt-hyperconverged (${P}/autopilot: "true", enable-pci-passthrough), ${nodes.length} Nodes with NFD labels (NUMA, IOMMU, an NVIDIA GPU), namespaces ${[...namespaces].join(', ')}`);
+    out(`Created HyperConverged ${HCO_NS}/${HCO_NAME} (${P}/autopilot: "true", enable-pci-passthrough), ${nodes.length} Nodes with NFD labels (NUMA, IOMMU, an NVIDIA GPU), namespaces ${[...namespaces].join(', ')}`);
 
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const t0 = Date.now();

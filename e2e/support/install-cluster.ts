@@ -21,7 +21,8 @@ import type { KubeClient } from '../../operator/kube/client.js';
 import type { CrdInfo } from '../../operator/vocabulary/crd-info.js';
 import { isStatus } from '../../operator/kube/errors.js';
 import { pathOf, resolveResource } from '../../operator/vocabulary/resource.js';
-import type { KubeObject } from '../../operator/vocabulary/object.js';
+import { describeObject, type KubeObject } from '../../operator/vocabulary/object.js';
+import { HCO_NAME } from '../../operator/vocabulary/hco.js';
 import { Renderer } from '../../operator/render/renderer.js';
 import type { ControlPlane } from '../../localcluster/controlplane.js';
 import { allOptIns } from '../../rbac-gen/collect.js';
@@ -30,7 +31,7 @@ import type { OperatorProcess } from '../../localcluster/operator-process.js';
 export const OPERATOR_NAMESPACE = 'virt-platform-operator';
 export const OPERATOR_SA = 'virt-platform-operator';
 export const HCO_NAMESPACE = 'openshift-cnv';
-export const HCO_NAME = 'kubevirt-hyperconverged';
+export { HCO_NAME } from '../../operator/vocabulary/hco.js';
 
 export interface Run {
   code: number | null;
@@ -272,7 +273,7 @@ export async function checkConvergence(o: {
       last.problems.push(`asset ${asset}: /debug/render has no object for it`);
       continue;
     }
-    const what = `${d.kind} ${d.metadata?.namespace ? d.metadata.namespace + '/' : ''}${d.metadata?.name}`;
+    const what = describeObject(d);
     const live = await o.admin.getOrUndefined(pathOf(ref, d));
     if (!live) last.problems.push(`asset ${asset}: ${what} is not on the cluster`);
     else if (live.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) last.problems.push(`asset ${asset}: ${what} lacks the managed-by label`);

@@ -2,6 +2,7 @@
 // plus the small reads tests need (objects, events, request counts).
 import { KubeClient } from '../../operator/kube/client.js';
 import type { KubeObject } from '../../operator/vocabulary/object.js';
+import { HCO_NAME, hcoObject } from '../../operator/vocabulary/hco.js';
 import { Operator, type OperatorOptions } from '../../operator/operator.js';
 import { testCluster, testNamespace, type TestCluster } from '../../envtest/harness.js';
 
@@ -17,11 +18,7 @@ export interface OperatorFixture {
   stop(): Promise<void>;
 }
 
-export const HCO_NAME = 'kubevirt-hyperconverged';
-
-export function hcoObject(ns: string, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
-  return { apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: HCO_NAME, namespace: ns, annotations }, spec };
-}
+export { HCO_NAME, hcoObject };
 
 /** Creates a namespace and an HCO in it, and starts an operator core watching that namespace. */
 export async function startOperator(

@@ -23,7 +23,7 @@ import { log } from '../log.js';
 import type { Renderer } from '../render/renderer.js';
 import { hashOf } from '../util/stable-json.js';
 import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES, oversizeControls } from '../vocabulary/annotations.js';
-import { parseApiVersion, type KubeObject } from '../vocabulary/object.js';
+import { namespacedName, parseApiVersion, type KubeObject } from '../vocabulary/object.js';
 import { objectKey, type GroupKind, type ObjectKey } from '../vocabulary/resource.js';
 import type { Change, ClusterCache } from '../watch/cluster-cache.js';
 import { ControllerMemory } from './controller-memory.js';
@@ -190,7 +190,7 @@ export class Reconciler {
       const uid = other.metadata?.uid ?? '';
       if (this.memory.ignoredHcos.get(uid) === why) continue;
       this.memory.ignoredHcos.set(uid, why);
-      log.warn('HyperConverged ignored', { hco: `${other.metadata?.namespace}/${other.metadata?.name}`, why });
+      log.warn('HyperConverged ignored', { hco: namespacedName(other), why });
       this.o.events.emit(involvedOf(other), problem ? 'CRDMissing' : 'HyperConvergedIgnored', why);
     }
   }

@@ -2,10 +2,7 @@
 // client-go workqueue semantics): an item is never processed twice at once, an item added while
 // it is being processed is processed again afterwards, and delayed adds collapse onto the
 // earliest. Items are told apart by their key (one function, given by the owner of the items).
-export interface BackoffSettings {
-  baseMs: number;
-  maxMs: number;
-}
+import { exponentialBackoff, type BackoffSettings } from '../util/backoff.js';
 
 export class WorkQueue<T = string> {
   private readonly queue: string[] = [];
@@ -62,7 +59,7 @@ export class WorkQueue<T = string> {
     const key = this.keyOf(item);
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    const delay = Math.max(minMs, Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(n, 30)));
+    const delay = Math.max(minMs, exponentialBackoff(this.backoff, n));
     this.addAfter(item, delay);
     return delay;
   }

@@ -5,9 +5,14 @@ import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from './client.js';
 import { isTransient, KubeError } from './errors.js';
+import { ForwardProxy } from '../../e2e/support/forward-proxy.js';
 
 /** A client of a loopback HTTP server that answers every request with `answer`. */
-async function withServer(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void, fn: (c: KubeClient, seen: string[]) => Promise<void>): Promise<void> {
+async function withServer(
+  answer: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  fn: (c: KubeClient, seen: string[]) => Promise<void>,
+  proxyUrl?: string,
+): Promise<void> {
   const seen: string[] = [];
   const srv = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
@@ -15,7 +20,7 @@ async function withServer(answer: (req: http.IncomingMessage, res: http.ServerRe
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const kc = new KubeConfig();
-  kc.loadFromOptions({ clusters: [{ name: 'c', server: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, skipTLSVerify: true }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+  kc.loadFromOptions({ clusters: [{ name: 'c', server: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, skipTLSVerify: true, proxyUrl }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
   const c = new KubeClient(kc);
   try {
     await fn(c, seen);
@@ -73,5 +78,75 @@ describe('KubeClient: 429 Retry-After', () => {
         assert.equal(isTransient(err), true);
       },
     );
+  });
+});
+
+describe('KubeClient: the kubeconfig proxy-url', () => {
+  /** Answers like an API server, and notes the client port of each request's connection. */
+  const apiServer = (clientPorts: number[]) => (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    clientPorts.push(req.socket.remotePort ?? 0);
+    res.setHeader('content-type', 'application/json');
+    if (req.url?.includes('watch=true')) {
+      res.end(JSON.stringify({ type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w' } } }) + '\n');
+      return;
+    }
+    if (req.url?.startsWith('/api/v1/namespaces/a/configmaps?')) res.end('{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[]}');
+    else res.end('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}');
+  };
+
+  it('takes every request through the proxy: get, list, apply, create, delete and watch', async () => {
+    const proxy = new ForwardProxy();
+    const proxyUrl = await proxy.start();
+    const clientPorts: number[] = [];
+    try {
+      await withServer(
+        apiServer(clientPorts),
+        async (c, seen) => {
+          await c.get('/api/v1/namespaces/a/configmaps/x');
+          await c.listAll('/api/v1/namespaces/a/configmaps');
+          await c.apply('/api/v1/namespaces/a/configmaps/x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+          await c.create('/api/v1/namespaces/a/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' } });
+          await c.delete('/api/v1/namespaces/a/configmaps/y');
+          const events: string[] = [];
+          await new Promise<void>((resolve, reject) => {
+            c.watch('/api/v1/namespaces/a/configmaps', {}, (type, o) => events.push(`${type} ${o.metadata?.name}`), () => resolve()).catch(reject);
+          });
+          assert.deepEqual(events, ['ADDED w']);
+          assert.deepEqual(
+            seen.map((s) => s.split('?')[0]),
+            [
+              'GET /api/v1/namespaces/a/configmaps/x',
+              'GET /api/v1/namespaces/a/configmaps',
+              'PATCH /api/v1/namespaces/a/configmaps/x',
+              'POST /api/v1/namespaces/a/configmaps',
+              'DELETE /api/v1/namespaces/a/configmaps/y',
+              'GET /api/v1/namespaces/a/configmaps',
+            ],
+          );
+          assert.ok(proxy.seen.length > 0);
+          const direct = clientPorts.filter((p) => !proxy.upstreamPorts.has(p));
+          assert.deepEqual(direct, [], `every request reached the server on one of the proxy's connections (${proxy.seen.join(', ')})`);
+        },
+        proxyUrl,
+      );
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('goes straight to the server without one', async () => {
+    const proxy = new ForwardProxy();
+    await proxy.start();
+    const clientPorts: number[] = [];
+    try {
+      await withServer(apiServer(clientPorts), async (c, seen) => {
+        await c.get('/api/v1/namespaces/a/configmaps/x');
+        assert.equal(seen.length, 1);
+        assert.deepEqual(proxy.seen, []);
+        assert.equal(proxy.upstreamPorts.size, 0);
+      });
+    } finally {
+      await proxy.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // A thin REST client over @kubernetes/client-node's KubeConfig (which owns authentication:
-// tokens, client certs, exec plugins, in-cluster). We keep our own keep-alive agent and build
+// tokens, client certs, exec plugins, in-cluster, and the kubeconfig's proxy-url). We keep our own
+// keep-alive agent (client-node's proxy agent when a proxy-url is set) and build
 // requests ourselves because the operator needs things the generated clients do not give it:
 // Server-Side Apply with force/dryRun/fieldValidation=Strict on any kind, a count of every
 // request by verb (steady state must be provably silent), and pagination for large lists.
@@ -40,6 +41,22 @@ export type RequestObserver = (verb: string, path: string) => void;
 export const FIELD_MANAGER = 'virt-platform-operator';
 
 const VERBS: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' };
+
+/** A keep-alive agent straight to the API server. */
+function directAgent(server: URL, opts: https.RequestOptions): http.Agent {
+  const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+  return server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tls }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+}
+
+/**
+ * The kubeconfig's proxy-url: the agent client-node builds for it (a CONNECT tunnel through an
+ * http(s) proxy, or SOCKS for socks5://) — the one its watches use, so every request takes the
+ * same way out. (It opens a tunnel per request: client-node builds it without keep-alive.)
+ */
+function proxyAgent(opts: https.RequestOptions, proxyUrl: string): http.Agent {
+  if (!(opts.agent instanceof http.Agent)) throw new Error(`kubeconfig proxy-url ${proxyUrl}: the client library built no proxy agent for it`);
+  return opts.agent;
+}
 
 export class KubeClient {
   readonly server: URL;
@@ -83,11 +100,11 @@ export class KubeClient {
   private async connectionOptions(): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = {};
     await this.config.applyToHTTPSOptions(opts);
-    const key = JSON.stringify([opts.ca, opts.cert, opts.key, opts.rejectUnauthorized]);
+    const proxyUrl = this.config.getCurrentCluster()?.proxyUrl;
+    const key = JSON.stringify([opts.ca, opts.cert, opts.key, opts.rejectUnauthorized, proxyUrl]);
     if (!this.agent || key !== this.agentKey) {
       this.agent?.destroy();
-      const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
-      this.agent = this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tls }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+      this.agent = proxyUrl ? proxyAgent(opts, proxyUrl) : directAgent(this.server, opts);
       this.agentKey = key;
     }
     return opts;

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { EventReason } from '../vocabulary/reasons.js';
 import { REASONS } from '../vocabulary/reasons.js';
 import { log } from '../log.js';
+import { exponentialBackoff } from '../util/backoff.js';
+import { Sleeper } from '../util/sleeper.js';
 import type { KubeClient } from './client.js';
 import { describeError, isStatus, isTransient } from './errors.js';
 import type { KubeObject } from '../vocabulary/object.js';
@@ -36,13 +38,14 @@ export interface EventSink {
 const MAX_MESSAGE = 1024;
 /** How long an Event is retried, and how many may wait at once (beyond: dropped, and logged). */
 const RETRY_FOR_MS = 5 * 60_000;
+const RETRY_BACKOFF = { baseMs: 500, maxMs: 30_000 };
 const MAX_PENDING = 256;
 
 export class EventRecorder implements EventSink {
   /** Events in flight, so shutdown and tests can wait for them. */
   private pending = new Set<Promise<unknown>>();
   private closed = false;
-  private wakers = new Set<() => void>();
+  private readonly sleeper = new Sleeper();
 
   constructor(
     private readonly client: KubeClient,
@@ -88,21 +91,9 @@ export class EventRecorder implements EventSink {
           log.warn('event write failed', { reason, object, attempts: attempt + 1, error: describeError(err) });
           return;
         }
-        await this.sleep(Math.min(30_000, 500 * 2 ** attempt));
+        await this.sleeper.sleep(exponentialBackoff(RETRY_BACKOFF, attempt));
       }
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((r) => {
-      const wake = (): void => {
-        clearTimeout(t);
-        this.wakers.delete(wake);
-        r();
-      };
-      const t = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
   }
 
   /** Waits for the Events in flight; retries still waiting are given one last try. */
@@ -113,6 +104,6 @@ export class EventRecorder implements EventSink {
   /** Stops retrying: every waiting Event gets one last attempt now. */
   close(): void {
     this.closed = true;
-    for (const w of [...this.wakers]) w();
+    this.sleeper.wakeAll();
   }
 }

@@ -9,6 +9,8 @@ import { isStatus } from '../kube/errors.js';
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { log } from '../log.js';
+import { jittered } from '../util/backoff.js';
+import { Sleeper } from '../util/sleeper.js';
 import { Leadership } from './leadership.js';
 
 export interface LeaderElectionSettings {
@@ -39,8 +41,7 @@ export class LeaderElector {
   private observed: { record: string; at: number } | undefined;
   private leading = false;
   private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleeper = new Sleeper();
 
   /** @param client a client of its own: its Lease requests must not pass the write gate */
   constructor(
@@ -108,16 +109,6 @@ export class LeaderElector {
     return true;
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((r) => {
-      this.timer = setTimeout(r, ms);
-      this.wake = () => {
-        clearTimeout(this.timer);
-        r();
-      };
-    });
-  }
-
   /** One bounded attempt: the request is abandoned after timeoutMs. Renews the permit on success. */
   private async attempt(timeoutMs: number): Promise<boolean> {
     if (timeoutMs <= 0) return false;
@@ -138,13 +129,13 @@ export class LeaderElector {
    */
   async run(onStartedLeading: () => void, onStoppedLeading: () => void): Promise<void> {
     const { retryPeriodMs, renewDeadlineMs } = this.settings;
-    while (!this.stopped && !(await this.attempt(renewDeadlineMs))) await this.sleep(retryPeriodMs * (1 + Math.random() * 0.2));
+    while (!this.stopped && !(await this.attempt(renewDeadlineMs))) await this.sleeper.sleep(jittered(retryPeriodMs, 1, 1.2));
     if (this.stopped) return;
     this.leading = true;
     log.info('leader election: acquired the lease', { lease: `${this.settings.namespace}/${this.settings.name}`, identity: this.settings.identity });
     onStartedLeading();
     while (!this.stopped) {
-      await this.sleep(Math.min(retryPeriodMs, this.leadership.remainingMs));
+      await this.sleeper.sleep(Math.min(retryPeriodMs, this.leadership.remainingMs));
       if (this.stopped) break;
       // Bounded by what is left of leadership: a hung request cannot outlive it.
       if (!(await this.attempt(this.leadership.remainingMs)) && !this.leadership.valid) {
@@ -160,7 +151,7 @@ export class LeaderElector {
   /** Stops campaigning; when leading, releases the lease so a standby takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.sleeper.wakeAll();
     // Release only a lease we still hold for sure: after the renew deadline a standby may own it.
     const wasLeading = this.leading && this.leadership.valid;
     const signal = AbortSignal.timeout(Math.max(1, Math.ceil(this.leadership.remainingMs)));

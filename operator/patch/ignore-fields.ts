@@ -4,7 +4,7 @@
 import { MAX_ANNOTATION_BYTES } from '../vocabulary/annotations.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { cloneJson } from '../util/clone-json.js';
-import { deleteAt, getAt, parsePointer, setAt } from './json-pointer.js';
+import { deleteAt, forbiddenSegment, getAt, parsePointer, setAt } from './json-pointer.js';
 
 export class InvalidIgnoreFieldsError extends Error {
   override name = 'InvalidIgnoreFieldsError';
@@ -27,7 +27,7 @@ export function parseIgnoreFields(text: string): string[][] {
     try {
       const segs = parsePointer(p);
       if (segs.length > MAX_SEGMENTS) throw new Error(`"${p.slice(0, 80)}…" has more than ${MAX_SEGMENTS} segments`);
-      if (segs.some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype')) throw new Error(`"${p}" uses a forbidden segment`);
+      if (forbiddenSegment(segs)) throw new Error(`"${p}" uses a forbidden segment`);
       return segs;
     } catch (e) {
       throw new InvalidIgnoreFieldsError(`invalid JSON Pointer: ${(e as Error).message}`);

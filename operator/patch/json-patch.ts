@@ -6,7 +6,7 @@ import jsonpatch from 'jsonpatch';
 import { cloneJson } from '../util/clone-json.js';
 import { jsonSize } from '../util/json-size.js';
 import { deepEqual } from './deep-equal.js';
-import { getAt, parsePointer } from './json-pointer.js';
+import { forbiddenSegment, getAt, parsePointer } from './json-pointer.js';
 
 export type Operation = { op: string; path: string; from?: string; value?: unknown };
 
@@ -29,7 +29,6 @@ export const MAX_RESULT_BYTES = 1536 * 1024;
 export const MAX_POINTER_SEGMENTS = 128;
 // A UTF-16 surrogate without its pair: legal in JSON text, but no Kubernetes string can hold it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function checkString(s: string): void {
   if (LONE_SURROGATE.test(s)) throw new InvalidPatchError('a string contains a lone UTF-16 surrogate (\\ud800-\\udfff without its pair), which Kubernetes cannot store');
@@ -57,7 +56,7 @@ function checkPointer(p: unknown, field: string, i: number): void {
     throw new InvalidPatchError(`operation ${i}: "${field}" ${(e as Error).message}`);
   }
   if (segs.length > MAX_POINTER_SEGMENTS) throw new InvalidPatchError(`operation ${i}: "${field}" has more than ${MAX_POINTER_SEGMENTS} segments`);
-  const bad = segs.find((s) => FORBIDDEN_KEYS.has(s));
+  const bad = forbiddenSegment(segs);
   if (bad) throw new InvalidPatchError(`operation ${i}: "${field}" uses the forbidden segment "${bad}"`);
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deleteAt, formatPointer, getAt, InvalidPointerError, parsePointer, setAt } from './json-pointer.js';
+import { deleteAt, forbiddenSegment, formatPointer, getAt, InvalidPointerError, parsePointer, setAt } from './json-pointer.js';
 
 describe('parsePointer / formatPointer', () => {
   it('parses the root and simple pointers', () => {
@@ -160,5 +160,14 @@ describe('deleteAt', () => {
     const doc = {};
     deleteAt(doc, ['toString']);
     assert.equal(typeof ({} as { toString: unknown }).toString, 'function');
+  });
+});
+
+describe('forbiddenSegment', () => {
+  it('names the first segment that reaches the prototype machinery, and nothing else', () => {
+    assert.equal(forbiddenSegment(['spec', '__proto__', 'x']), '__proto__');
+    assert.equal(forbiddenSegment(['constructor']), 'constructor');
+    assert.equal(forbiddenSegment(['a', 'prototype']), 'prototype');
+    assert.equal(forbiddenSegment(['spec', 'proto', 'constructors', '']), undefined);
   });
 });

@@ -16,6 +16,15 @@ export function parsePointer(p: string): string[] {
     });
 }
 
+// Segments that would reach an object's prototype machinery when written as a key: refused by the
+// patch validator and by ignore-fields alike.
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first segment no user pointer may use, if any. */
+export function forbiddenSegment(segments: readonly string[]): string | undefined {
+  return segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
+}
+
 export function formatPointer(segments: string[]): string {
   return segments.map((s) => '/' + s.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }

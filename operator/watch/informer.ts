@@ -8,6 +8,8 @@ import type { KubeClient, Query } from '../kube/client.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { objectKey, type GroupKind, type ObjectKey } from '../vocabulary/resource.js';
 import { log } from '../log.js';
+import { exponentialBackoff, jittered } from '../util/backoff.js';
+import { Sleeper } from '../util/sleeper.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
 
@@ -32,21 +34,22 @@ class GoneError extends Error {}
 const HEALTHY_MS = 1000;
 /** Capped low: after an outage the caches (and drift repair) come back within seconds, while a
  *  down server sees one LIST per informer every few seconds at most. */
-const MAX_BACKOFF_MS = 8000;
+const BACKOFF = { baseMs: 250, maxMs: 8000 };
 
 export class Informer<T = KubeObject> {
   private readonly store = new Map<ObjectKey, T>();
   private resourceVersion: string | undefined;
   private stopped = false;
   private abort: AbortController | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleeper = new Sleeper();
   private syncedResolve!: () => void;
   readonly synced: Promise<void> = new Promise((r) => (this.syncedResolve = r));
   private triedResolve!: () => void;
   /** Resolves after the first list, whether it filled the cache or failed (then it keeps retrying). */
   readonly tried: Promise<void> = new Promise((r) => (this.triedResolve = r));
   hasSynced = false;
-  private backoffMs = 0;
+  /** Failures in a row, for the backoff (0 after a healthy watch). */
+  private failures = 0;
 
   constructor(
     private readonly client: KubeClient,
@@ -106,7 +109,7 @@ export class Informer<T = KubeObject> {
     this.stopped = true;
     this.triedResolve();
     this.abort?.abort();
-    this.wake?.();
+    this.sleeper.wakeAll();
   }
 
   private selectors(): Query {
@@ -189,24 +192,14 @@ export class Informer<T = KubeObject> {
     });
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((r) => {
-      const t = setTimeout(r, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        r();
-      };
-    });
-  }
-
   /** The next retry delay: exponential while failures follow each other, from 250 ms again after
    *  a watch that ran for a while, and never before a server's Retry-After. (A good list alone does
    *  not count: list, watch, 410, list… would spin.) */
   private nextBackoff(err?: unknown): number {
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
+    const delay = exponentialBackoff(BACKOFF, this.failures++);
     const retryAfter = err instanceof KubeError ? (err.retryAfterMs ?? 0) : 0;
     // Jitter, so the informers of one process do not retry in lockstep.
-    return Math.max(Math.round(this.backoffMs * (0.8 + Math.random() * 0.4)), retryAfter);
+    return Math.max(jittered(delay, 0.8, 1.2), retryAfter);
   }
 
   private async run(): Promise<void> {
@@ -224,23 +217,23 @@ export class Informer<T = KubeObject> {
         watchStarted = Date.now();
         await this.watchOnce();
         // A watch that ends at once (server shutting down, proxy closing) must not spin.
-        if (Date.now() - watchStarted < HEALTHY_MS) await this.sleep(this.nextBackoff());
-        else this.backoffMs = 0;
+        if (Date.now() - watchStarted < HEALTHY_MS) await this.sleeper.sleep(this.nextBackoff());
+        else this.failures = 0;
       } catch (err) {
         this.triedResolve();
         if (this.stopped) break;
         // A watch that was healthy for a while before it broke starts the backoff over.
-        if (watchStarted && Date.now() - watchStarted >= HEALTHY_MS) this.backoffMs = 0;
+        if (watchStarted && Date.now() - watchStarted >= HEALTHY_MS) this.failures = 0;
         if (err instanceof GoneError || (err instanceof KubeError && err.status === 410) || (err as { statusCode?: number }).statusCode === 410) {
           log.info('watch expired (410 Gone); relisting', { informer: this.name });
           this.resourceVersion = undefined;
           // Expired again right after a relist: back off, or list and watch would spin.
-          if (watchStarted && Date.now() - watchStarted < HEALTHY_MS) await this.sleep(this.nextBackoff());
+          if (watchStarted && Date.now() - watchStarted < HEALTHY_MS) await this.sleeper.sleep(this.nextBackoff());
           continue;
         }
         const delay = this.nextBackoff(err);
         log.warn('list/watch failed; retrying', { informer: this.name, error: err instanceof Error ? err.message : String(err), retryInMs: delay });
-        await this.sleep(delay);
+        await this.sleeper.sleep(delay);
       }
     }
   }

@@ -1,12 +1,10 @@
 // Shared test fixtures for the rule tests: a scenario context and good objects to break.
+import { hcoObject } from '../../../operator/vocabulary/hco.js';
 import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext } from '../types.js';
 
 export const hco = (annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}, status: Record<string, unknown> = { infrastructureHighlyAvailable: true }): KubeObject => ({
-  apiVersion: 'hco.kubevirt.io/v1',
-  kind: 'HyperConverged',
-  metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', annotations: { 'platform.kubevirt.io/autopilot': 'true', ...annotations } },
-  spec,
+  ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec),
   status,
 });
 
