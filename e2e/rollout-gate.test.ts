@@ -23,14 +23,26 @@ const nopoolPath = (ns: string): string => `${MCO}/machineconfigs/90-${ns}-nopoo
 type PoolState = { updated?: boolean; updating?: boolean; degraded?: string; machines?: number; updatedMachines?: number; configuration?: string };
 
 function poolStatus(s: PoolState): Record<string, unknown> {
-  const c = (type: string, on: boolean, message = ''): Record<string, string> => ({ type, status: on ? 'True' : 'False', message, reason: '', lastTransitionTime: '2026-01-01T00:00:00Z' });
+  const c = (type: string, on: boolean, message = ''): Record<string, string> => ({
+    type,
+    status: on ? 'True' : 'False',
+    message,
+    reason: '',
+    lastTransitionTime: '2026-01-01T00:00:00Z',
+  });
   return {
     configuration: { name: s.configuration ?? 'rendered-1' },
     machineCount: s.machines ?? 10,
     updatedMachineCount: s.updatedMachines ?? s.machines ?? 10,
     readyMachineCount: s.machines ?? 10,
     degradedMachineCount: s.degraded ? 1 : 0,
-    conditions: [c('Updated', s.updated ?? false), c('Updating', s.updating ?? false), c('Degraded', Boolean(s.degraded), s.degraded ?? ''), c('NodeDegraded', Boolean(s.degraded), s.degraded ?? ''), c('RenderDegraded', false)],
+    conditions: [
+      c('Updated', s.updated ?? false),
+      c('Updating', s.updating ?? false),
+      c('Degraded', Boolean(s.degraded), s.degraded ?? ''),
+      c('NodeDegraded', Boolean(s.degraded), s.degraded ?? ''),
+      c('RenderDegraded', false),
+    ],
   };
 }
 
@@ -53,7 +65,8 @@ const exists = async (f: OperatorFixture, path: string): Promise<boolean> => (aw
 const hcoEvents = (f: OperatorFixture): Promise<EventRecord[]> => eventsFor(f.cluster.admin, 'HyperConverged', HCO_NAME, f.ns);
 const held = async (f: OperatorFixture): Promise<EventRecord[]> => (await hcoEvents(f)).filter((e) => e.reason === 'RolloutHeld');
 const report = (f: OperatorFixture, asset: string) => f.operator.reconciler.reports.get(asset);
-const allWritten = async (f: OperatorFixture): Promise<boolean> => (await Promise.all([kcPath(f.ns), mcPath(f.ns, 'a'), mcPath(f.ns, 'b')].map((p) => exists(f, p)))).every(Boolean);
+const allWritten = async (f: OperatorFixture): Promise<boolean> =>
+  (await Promise.all([kcPath(f.ns), mcPath(f.ns, 'a'), mcPath(f.ns, 'b')].map((p) => exists(f, p)))).every(Boolean);
 
 async function worldPass(f: OperatorFixture): Promise<void> {
   const passes = f.operator.reconciler.worldPasses;
@@ -83,7 +96,8 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
   after(async () => {
     for (const f of fixtures) {
       await f.stop();
-      for (const p of [poolPath(f.ns), mcPath(f.ns, 'a'), mcPath(f.ns, 'b'), kcPath(f.ns), nopoolPath(f.ns)]) await f.cluster.admin.delete(p).catch(() => undefined);
+      for (const p of [poolPath(f.ns), mcPath(f.ns, 'a'), mcPath(f.ns, 'b'), kcPath(f.ns), nopoolPath(f.ns)])
+        await f.cluster.admin.delete(p).catch(() => undefined);
     }
   });
 
@@ -133,7 +147,9 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
     await eventually('batch written', () => allWritten(f));
     // A new change (both MachineConfigs' kernel argument) while the MCO has not rendered ours yet.
     await f.cluster.admin.mergePatch(f.hcoPath, { metadata: { annotations: { 'test.rollout/karg': '2' } } }, 'admin');
-    await eventually('held: settling', () => report(f, 'mc-a')?.message.includes(`pool ${f.ns} is settling after the previous batch (rendered config rendered-1`));
+    await eventually('held: settling', () =>
+      report(f, 'mc-a')?.message.includes(`pool ${f.ns} is settling after the previous batch (rendered config rendered-1`),
+    );
     assert.equal(report(f, 'mc-b')?.status, 'held');
     const mc = await f.cluster.admin.get(mcPath(f.ns, 'a'));
     assert.deepEqual((mc.spec as { kernelArguments: string[] }).kernelArguments, ['rollout.a=1'], 'not written while settling');
@@ -143,7 +159,10 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
     await setPool(f, f.ns, { updated: true, configuration: 'rendered-2' });
     await eventually('both written in one batch', async () => {
       const [a, b] = await Promise.all([mcPath(f.ns, 'a'), mcPath(f.ns, 'b')].map((p) => f.cluster.admin.get(p)));
-      return JSON.stringify([a, b].map((o) => (o?.spec as { kernelArguments?: string[] } | undefined)?.kernelArguments)) === JSON.stringify([['rollout.a=2'], ['rollout.b=2']]);
+      return (
+        JSON.stringify([a, b].map((o) => (o?.spec as { kernelArguments?: string[] } | undefined)?.kernelArguments)) ===
+        JSON.stringify([['rollout.a=2'], ['rollout.b=2']])
+      );
     });
   });
 
@@ -164,21 +183,32 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
     await eventually('batch written', () => allWritten(f));
     await setPool(f, f.ns, { updating: true, configuration: 'rendered-2', updatedMachines: 2 });
     await eventually('the operator sees the pool Updating', () =>
-      f.operator.cache.observed<PoolProjection>('machineconfigpools').list().some((p) => p.name === f.ns && p.conditions.Updating?.status === 'True'),
+      f.operator.cache
+        .observed<PoolProjection>('machineconfigpools')
+        .list()
+        .some((p) => p.name === f.ns && p.conditions.Updating?.status === 'True'),
     );
     // A user changes the spec while the pool is Updating: the repair waits.
     await f.cluster.admin.mergePatch(mcPath(f.ns, 'a'), { spec: { kernelArguments: ['rollout.a=user'] } }, 'kubectl-edit');
     await eventually('repair held', () => report(f, 'mc-a')?.status === 'held');
     assert.match(report(f, 'mc-a')?.message ?? '', /Updating, 2\/10/);
-    const ev = await eventually('RolloutHeld on the object', async () => (await eventsFor(f.cluster.admin, 'MachineConfig', `90-${f.ns}-rollout-a`)).find((e) => e.reason === 'RolloutHeld'));
+    const ev = await eventually('RolloutHeld on the object', async () =>
+      (await eventsFor(f.cluster.admin, 'MachineConfig', `90-${f.ns}-rollout-a`)).find((e) => e.reason === 'RolloutHeld'),
+    );
     assert.match(ev.message, /held: pool/);
     assert.deepEqual(((await f.cluster.admin.get(mcPath(f.ns, 'a'))).spec as { kernelArguments: string[] }).kernelArguments, ['rollout.a=user']);
     // Our label removed from the other one: re-added at once, it reboots nothing.
     await f.cluster.admin.mergePatch(mcPath(f.ns, 'b'), { metadata: { labels: { 'platform.kubevirt.io/managed-by': null } } }, 'kubectl-edit');
-    await eventually('label re-added while Updating', async () => (await f.cluster.admin.get(mcPath(f.ns, 'b'))).metadata?.labels?.['platform.kubevirt.io/managed-by'] === 'virt-platform-operator');
+    await eventually(
+      'label re-added while Updating',
+      async () => (await f.cluster.admin.get(mcPath(f.ns, 'b'))).metadata?.labels?.['platform.kubevirt.io/managed-by'] === 'virt-platform-operator',
+    );
     // Updated again: the repair goes out.
     await setPool(f, f.ns, { updated: true, configuration: 'rendered-2' });
-    await eventually('repaired', async () => JSON.stringify(((await f.cluster.admin.get(mcPath(f.ns, 'a'))).spec as { kernelArguments: string[] }).kernelArguments) === '["rollout.a=1"]');
+    await eventually(
+      'repaired',
+      async () => JSON.stringify(((await f.cluster.admin.get(mcPath(f.ns, 'a'))).spec as { kernelArguments: string[] }).kernelArguments) === '["rollout.a=1"]',
+    );
   });
 
   it('writes nothing outside the node-disruption window, and everything once it opens (injected clock)', async () => {
@@ -204,10 +234,17 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
   it('explain shows the held changes and, per pool, the reboot preview', async () => {
     const f = await start({ updating: true, machines: 12, updatedMachines: 4 });
     const out = await explainCommand(['--kubeconfig', f.cluster.kubeconfigPath, '--namespace', f.ns, '--assets-dir', ASSETS]);
-    assert.match(out.stdout, new RegExp(`mc-a\\s+MachineConfig/90-${f.ns}-rollout-a\\s+held\\s+RolloutHeld: held: pool ${f.ns} is Updating, 4/12 nodes updated`));
+    assert.match(
+      out.stdout,
+      new RegExp(`mc-a\\s+MachineConfig/90-${f.ns}-rollout-a\\s+held\\s+RolloutHeld: held: pool ${f.ns} is Updating, 4/12 nodes updated`),
+    );
     assert.match(out.stdout, /NODE DISRUPTION/);
-    assert.match(out.stdout, new RegExp(`pool ${f.ns}: 3 pending node-disrupting changes \\(kubelet, mc-a, mc-b\\): one rollout reboots 12 nodes; held: pool ${f.ns} is Updating, 4/12 nodes updated`));
+    assert.match(
+      out.stdout,
+      new RegExp(
+        `pool ${f.ns}: 3 pending node-disrupting changes \\(kubelet, mc-a, mc-b\\): one rollout reboots 12 nodes; held: pool ${f.ns} is Updating, 4/12 nodes updated`,
+      ),
+    );
     process.stderr.write(out.stdout);
   });
 });
-

@@ -22,9 +22,7 @@ export class Families {
     deps?: FamilyDeps,
   ) {
     if (deps) for (const h of handlers) if (h.runtime) this.runtimes.set(h.name, h.runtime(deps));
-    this.byName = new Map(
-      handlers.map((h) => [h.name, { context: h.context?.bind(h), beforeApply: this.runtimes.get(h.name)?.beforeApply }]),
-    );
+    this.byName = new Map(handlers.map((h) => [h.name, { context: h.context?.bind(h), beforeApply: this.runtimes.get(h.name)?.beforeApply }]));
     this.policies = (family) => this.byName.get(family) ?? {};
   }
 
@@ -41,7 +39,13 @@ export class Families {
   }
 
   preview(evals: readonly Evaluation[], input: PreviewInput): string[] {
-    return this.handlers.flatMap((h) => h.preview?.(evals.filter((e) => e.asset.family === h.name), input) ?? []);
+    return this.handlers.flatMap(
+      (h) =>
+        h.preview?.(
+          evals.filter((e) => e.asset.family === h.name),
+          input,
+        ) ?? [],
+    );
   }
 }
 

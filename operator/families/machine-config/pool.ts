@@ -45,7 +45,7 @@ export function projectPool(o: KubeObject): PoolProjection {
     name: o.metadata?.name ?? '',
     labels: { ...(o.metadata?.labels ?? {}) },
     paused: spec.paused === true,
-    machineConfigSelector: selector && typeof selector === 'object' ? (selector as LabelSelector) : undefined,
+    machineConfigSelector: selector && typeof selector === 'object' ? selector : undefined,
     configuration: typeof configuration === 'string' && configuration ? configuration : undefined,
     conditions,
     machineCount: count(status.machineCount),
@@ -71,7 +71,9 @@ export function poolHold(p: PoolProjection): PoolHold | undefined {
     const msg = p.conditions[degraded]?.message;
     return { kind: 'degraded', reason: `pool ${p.name} is ${degraded}${msg ? `: ${msg}` : ''} (${p.degradedMachineCount}/${p.machineCount} nodes degraded)` };
   }
-  if (isTrue(p.conditions.Updating)) return { kind: 'updating', reason: `pool ${p.name} is Updating, ${p.updatedMachineCount}/${p.machineCount} nodes updated` };
-  if (!isTrue(p.conditions.Updated)) return { kind: 'not-updated', reason: `pool ${p.name} is not Updated (${p.updatedMachineCount}/${p.machineCount} nodes updated)` };
+  if (isTrue(p.conditions.Updating))
+    return { kind: 'updating', reason: `pool ${p.name} is Updating, ${p.updatedMachineCount}/${p.machineCount} nodes updated` };
+  if (!isTrue(p.conditions.Updated))
+    return { kind: 'not-updated', reason: `pool ${p.name} is not Updated (${p.updatedMachineCount}/${p.machineCount} nodes updated)` };
   return undefined;
 }

@@ -11,12 +11,25 @@ const mcp = (name: string, labels: Record<string, string>, machineConfigSelector
 const POOLS = [
   mcp('master', { 'pools.operator.machineconfiguration.openshift.io/master': '' }, { matchLabels: { [ROLE]: 'master' } }),
   mcp('worker', { 'pools.operator.machineconfiguration.openshift.io/worker': '' }, { matchLabels: { [ROLE]: 'worker' } }),
-  mcp('worker-cnv', { 'pools.operator.machineconfiguration.openshift.io/worker-cnv': '', custom: 'yes' }, { matchExpressions: [{ key: ROLE, operator: 'In', values: ['worker', 'cnv'] }] }),
+  mcp(
+    'worker-cnv',
+    { 'pools.operator.machineconfiguration.openshift.io/worker-cnv': '', custom: 'yes' },
+    { matchExpressions: [{ key: ROLE, operator: 'In', values: ['worker', 'cnv'] }] },
+  ),
   mcp('broken', {}, {}),
 ];
 const names = (obj: KubeObject): string[] => poolsOf(obj, POOLS).map((p) => p.name);
-const mc = (role: string): KubeObject => ({ apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: `90-${role}-x`, labels: { [ROLE]: role } } });
-const kc = (selector: unknown): KubeObject => ({ apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'KubeletConfig', metadata: { name: 'k' }, spec: { machineConfigPoolSelector: selector } });
+const mc = (role: string): KubeObject => ({
+  apiVersion: 'machineconfiguration.openshift.io/v1',
+  kind: 'MachineConfig',
+  metadata: { name: `90-${role}-x`, labels: { [ROLE]: role } },
+});
+const kc = (selector: unknown): KubeObject => ({
+  apiVersion: 'machineconfiguration.openshift.io/v1',
+  kind: 'KubeletConfig',
+  metadata: { name: 'k' },
+  spec: { machineConfigPoolSelector: selector },
+});
 
 describe('poolsOf: the pools an object lands on', () => {
   it('a MachineConfig lands on every pool whose machineConfigSelector selects its labels (custom pools included)', () => {

@@ -49,7 +49,9 @@ export function rebootPreview(evals: readonly Evaluation[], pools: readonly Pool
     const nodes = nodesKnown ? `reboots ${plural(p.machineCount, 'node')}` : 'reboots every node of the pool (node count unknown: give --nodes-file)';
     const held = mine.find((e) => e.outcome.status === 'held')?.outcome.message;
     const state = held ?? (poolHold(p) ? `will be held: ${poolHold(p)?.reason}` : 'pool ready');
-    lines.push(`pool ${p.name}: ${plural(mine.length, 'pending node-disrupting change')} (${mine.map((e) => e.asset.name).join(', ')}): one rollout ${nodes}; ${state}`);
+    lines.push(
+      `pool ${p.name}: ${plural(mine.length, 'pending node-disrupting change')} (${mine.map((e) => e.asset.name).join(', ')}): one rollout ${nodes}; ${state}`,
+    );
   }
   for (const e of changes) if (!landed.has(e)) lines.push(`no pool: ${e.asset.name} lands on no MachineConfigPool (reboots nothing)`);
   if (lines.length === 0) return [];

@@ -66,7 +66,12 @@ export class RolloutGate {
     const rolledOut = p.configuration !== s.configuration && !poolHold(p);
     const timedOut = now - s.since >= this.d.settleTimeoutMs;
     if (rolledOut || timedOut) {
-      if (!rolledOut) log.warn('pool did not settle after our batch within the timeout; deciding on its conditions alone', { pool: p.name, timeoutMs: this.d.settleTimeoutMs, configuration: p.configuration });
+      if (!rolledOut)
+        log.warn('pool did not settle after our batch within the timeout; deciding on its conditions alone', {
+          pool: p.name,
+          timeoutMs: this.d.settleTimeoutMs,
+          configuration: p.configuration,
+        });
       this.settling.delete(p.name);
       return undefined;
     }

@@ -17,7 +17,8 @@ const parts = fc.record({
   end: fc.integer({ min: 1, max: 1440 }),
   zone,
 });
-const text = (p: { days: number[]; start: number; end: number; zone: string }): string => `${p.days.map((d) => DAY_NAMES[d]).join(',')} ${hhmm(p.start)}-${hhmm(p.end)} ${p.zone}`;
+const text = (p: { days: number[]; start: number; end: number; zone: string }): string =>
+  `${p.days.map((d) => DAY_NAMES[d]).join(',')} ${hhmm(p.start)}-${hhmm(p.end)} ${p.zone}`;
 const valid = parts.filter((p) => p.start !== p.end);
 const time = fc.integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2035-01-01T00:00:00Z') });
 
@@ -31,7 +32,12 @@ describe('node-disruption window properties', () => {
   it('any text: a window or an error, never an exception, within bounds', () => {
     const noise = fc.oneof(
       fc.string({ maxLength: 300 }),
-      fc.array(fc.oneof(fc.constantFrom(...DAY_NAMES, '-', ',', ' ', ':', '+', '/', 'UTC', '24', '00', 'Europe/Paris', '__proto__'), fc.string({ maxLength: 4 })), { maxLength: 40 }).map((a) => a.join('')),
+      fc
+        .array(
+          fc.oneof(fc.constantFrom(...DAY_NAMES, '-', ',', ' ', ':', '+', '/', 'UTC', '24', '00', 'Europe/Paris', '__proto__'), fc.string({ maxLength: 4 })),
+          { maxLength: 40 },
+        )
+        .map((a) => a.join('')),
     );
     fc.assert(
       fc.property(noise, (t) => {

@@ -46,7 +46,19 @@ describe('node-disruption window', () => {
   });
 
   it('malformed values are refused with a message saying what is expected', () => {
-    for (const bad of ['', 'weekends', 'Sat 1:00-5:00 UTC', 'Sat 01:00-05:00', 'Sat 01:00-05:00 Mars/Olympus', 'Sat 05:00-05:00 UTC', 'Sat 01:00-25:00 UTC', 'Sat 24:00-01:00 UTC', 'Caturday 01:00-02:00 UTC', 'Sat 01:00-02:00 +15:00', 'x'.repeat(500)]) {
+    for (const bad of [
+      '',
+      'weekends',
+      'Sat 1:00-5:00 UTC',
+      'Sat 01:00-05:00',
+      'Sat 01:00-05:00 Mars/Olympus',
+      'Sat 05:00-05:00 UTC',
+      'Sat 01:00-25:00 UTC',
+      'Sat 24:00-01:00 UTC',
+      'Caturday 01:00-02:00 UTC',
+      'Sat 01:00-02:00 +15:00',
+      'x'.repeat(500),
+    ]) {
       const p = parseWindow(bad);
       assert.ok('error' in p, `${JSON.stringify(bad.slice(0, 40))} should be refused`);
       assert.match(p.error, /expected|longer than/);

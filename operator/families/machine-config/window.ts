@@ -92,7 +92,9 @@ function localClock(zone: string | number, now: number): { day: number; minute: 
     const d = new Date(now + zone * 60_000);
     return { day: (d.getUTCDay() + 6) % 7, minute: d.getUTCHours() * 60 + d.getUTCMinutes() };
   }
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(now));
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
+    new Date(now),
+  );
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   return { day: DAYS.indexOf(get('weekday').toLowerCase() as (typeof DAYS)[number]), minute: (Number(get('hour')) % 24) * 60 + Number(get('minute')) };
 }
