@@ -11,7 +11,8 @@ import { DETECTORS, type Hardware } from '../operator/catalog/hardware.js';
 import type { Topology } from '../operator/catalog/topology.js';
 import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { clusterFacts, renderContext, type ClusterFacts } from '../operator/render/context.js';
+import { clusterFacts, type ClusterFacts } from '../operator/render/context.js';
+import { familyRenderContext } from '../operator/families/registry.js';
 import { Renderer } from '../operator/render/renderer.js';
 import { crdDir, loadCrds } from '../localcluster/crds.js';
 import { repoPath } from '../scripts/repo.js';
@@ -57,7 +58,7 @@ function facts(over: Partial<Parameters<typeof clusterFacts>[0]> = {}): ClusterF
 
 function render(name: string, hco: KubeObject, f: ClusterFacts = facts()): KubeObject | undefined {
   const a = byName(name);
-  return renderer.render(a, renderContext(hco, f, a), f);
+  return renderer.render(a, familyRenderContext(hco, f, a), f);
 }
 
 const spec = (o: KubeObject | undefined): Record<string, unknown> => (o?.spec ?? {}) as Record<string, unknown>;
@@ -182,7 +183,7 @@ describe('asset templates: what they make of the HyperConverged', () => {
     // ... and says why, so the admin learns that VM pods get no swap on this release (HCO leaves swap to the autopilot).
     const a = byName('swap-enable-worker');
     const f = facts({ openshift: { version: '4.19' } });
-    assert.match(renderer.renderOutcome(a, renderContext(hcoWith({}, over), f, a), f).reason ?? '', /needs OpenShift 4\.21 or later/);
+    assert.match(renderer.renderOutcome(a, familyRenderContext(hcoWith({}, over), f, a), f).reason ?? '', /needs OpenShift 4\.21 or later/);
     const mc = render('swap-enable-worker', hcoWith({}, over));
     const config = spec(mc).config as { storage: { files: { path: string; mode: number; contents: { source: string } }[] }; systemd: { units: { name: string; contents?: string; dropins?: { contents: string }[] }[] } };
     const decode = (src: string): string => Buffer.from(src.replace(/^data:;base64,/, ''), 'base64').toString();

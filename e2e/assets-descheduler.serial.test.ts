@@ -13,7 +13,8 @@ import type { KubeClient } from '../operator/kube/client.js';
 import { projectCrd } from '../operator/vocabulary/crd-info.js';
 import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { clusterFacts, renderContext, type ClusterFacts } from '../operator/render/context.js';
+import { clusterFacts, type ClusterFacts } from '../operator/render/context.js';
+import { familyRenderContext } from '../operator/families/registry.js';
 import { Renderer } from '../operator/render/renderer.js';
 import { crdDir, installCrds, loadCrds, uninstallCrds } from '../localcluster/crds.js';
 import { testCluster } from '../envtest/harness.js';
@@ -115,7 +116,7 @@ describe(`descheduler profile per shipped KubeDescheduler CRD (from ${versionsDi
         crds: new Map([[CRD_NAME, info]]),
         objectExists: () => true,
       });
-      const obj = renderer.render(asset, renderContext(HCO, facts, asset), facts);
+      const obj = renderer.render(asset, familyRenderContext(HCO, facts, asset), facts);
       assert.ok(obj, 'rendered');
       const spec = obj.spec as { profiles: string[]; profileCustomizations: Record<string, unknown>; evictionLimits: Record<string, unknown>; mode: string };
       assert.deepEqual(spec.profiles, [want.profile], `offered: ${offered.join(', ')}`);

@@ -15,7 +15,8 @@ import { crdEstablished, projectCrd, type CrdInfo } from '../operator/vocabulary
 import { isStatus } from '../operator/kube/errors.js';
 import { pathOf, resolveResource } from '../operator/vocabulary/resource.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
-import { clusterFacts, renderContext, type ClusterFacts } from '../operator/render/context.js';
+import { clusterFacts, type ClusterFacts } from '../operator/render/context.js';
+import { familyRenderContext } from '../operator/families/registry.js';
 import { Renderer } from '../operator/render/renderer.js';
 import { crdDir } from '../localcluster/crds.js';
 import { testCluster, testNamespace } from '../envtest/harness.js';
@@ -155,7 +156,7 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
       // Every rendering is validated: with everything on, and without the feature gates (the
       // kubelet-perf KubeletConfigs step aside while the CPUManager gate is on - see its template).
       const renderings = [hco, withoutFeatureGates(hco)]
-        .map((h) => renderer.render(asset, renderContext(h, facts, asset), facts))
+        .map((h) => renderer.render(asset, familyRenderContext(h, facts, asset), facts))
         .filter((o): o is KubeObject => o !== undefined);
       assert.ok(renderings.length > 0, `${asset.name} rendered nothing although every condition holds`);
       let crdName = '';
@@ -177,7 +178,7 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
 
   it('the check has teeth: an unknown field is refused under Strict', async () => {
     const asset = catalog.assets.find((a) => a.name === 'metallb')!;
-    const obj = renderer.render(asset, renderContext(hco, facts, asset), facts)!;
+    const obj = renderer.render(asset, familyRenderContext(hco, facts, asset), facts)!;
     const r = resolveResource(obj.apiVersion!, obj.kind!, crds)!;
     const bad = { ...obj, spec: { ...(obj.spec as Record<string, unknown>), notAField: true } };
     await assert.rejects(client.apply(pathOf(r, bad), bad, { dryRun: true, strict: true }), /notAField/);

@@ -50,6 +50,7 @@ export class Operator {
       observed: (name) => this.cache.observed(name),
       now: options.now ?? Date.now,
       settleTimeoutMs: options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS,
+      nodes: () => [...this.cache.nodes.list()],
     });
     this.metrics.watchedObjects = () => this.cache.sizes();
     this.reconciler = new Reconciler({
@@ -70,8 +71,8 @@ export class Operator {
 
   /** What every asset would apply now (/debug/render): the offline end of the chain, over the live caches; writes nothing. */
   renderAll(hco: KubeObject): Promise<Evaluation[]> {
-    this.renderChain ??= buildChain({ renderer: this.renderer, cache: this.cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
-    return evaluateCatalog(this.catalog, this.renderChain, hco, this.cache.facts(), { policies: familyPolicies() });
+    this.renderChain ??= buildChain({ renderer: this.renderer, cache: this.cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies: this.families.policies }, offlineEnd());
+    return evaluateCatalog(this.catalog, this.renderChain, hco, this.cache.facts(), { policies: this.families.policies });
   }
 
   /** Fills the caches (the managed kinds' too), then starts reconciling. */

@@ -96,7 +96,7 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     let skipped = 0;
     for (const optIns of ['all', 'own'] as const) {
       const cluster = new OfflineCluster(hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds));
-      const chain = buildChain({ renderer, cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+      const chain = buildChain({ renderer, cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies }, offlineEnd());
       const evals = await evaluateCatalog({ dir: catalog.dir, assets }, chain, cluster.hco, cluster.facts, { projectHco: true, policies });
       const o = evals[evals.length - 1]!.outcome;
       const desired = renderedObject(o);

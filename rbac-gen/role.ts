@@ -1,6 +1,7 @@
 // The operator's ClusterRole, built from the kinds the assets use and the operator's fixed needs,
 // and written as stable YAML: one rule per resource, sorted by API group then resource, verbs in a
 // fixed order, each rule with a comment saying why the operator needs it.
+import { FAMILY_HANDLERS } from '../operator/families/registry.js';
 import type { CrdInfo } from '../operator/vocabulary/crd-info.js';
 import type { KindUse } from './collect.js';
 import { mapKind, mapKindByName, MappingError } from './kinds.js';
@@ -40,6 +41,10 @@ export const FIXED_NEEDS: readonly FixedNeed[] = [
   { group: 'config.openshift.io', resource: 'clusterversions', verbs: ['list', 'watch'], why: 'the OpenShift version the payload depends on (render context)' },
   { group: 'config.openshift.io', resource: 'infrastructures', verbs: ['list', 'watch'], why: 'control-plane and infrastructure topology, platform (render context)' },
   { group: 'hco.kubevirt.io', resource: 'hyperconvergeds', verbs: ['get', 'list', 'watch', 'patch'], why: 'the HyperConverged is the configuration source' },
+  // What the family handlers read but never write (their observed kinds).
+  ...FAMILY_HANDLERS.flatMap((h) =>
+    (h.observes ?? []).map((k): FixedNeed => ({ group: k.group, resource: k.plural, verbs: ['list', 'watch'], why: `the ${h.name} family reads ${k.kind}s (a projection, never written)` })),
+  ),
 ];
 
 /**

@@ -78,7 +78,7 @@ const ASSETS = repoPath('assets');
 /** The whole catalog through the operator's offline chain, for this HCO and these facts. */
 export async function renderCatalog(live: KubeObject, facts: ClusterFacts, assetsDir = ASSETS): Promise<RenderedCatalog> {
   const cluster = new OfflineCluster(live, facts);
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies: familyPolicies() }, offlineEnd());
   const evals = await evaluateCatalog(loadCatalog(assetsDir), chain, live, facts, { projectHco: true, policies: familyPolicies() });
   const out: RenderedCatalog = { hco: live, objects: [], assetOf: new Map(), skipped: new Map(), failed: [] };
   for (const e of evals) {

@@ -1,5 +1,5 @@
 // The Patched Baseline chain, assembled once and shared by every asset family:
-//   record → eligibility → render → resolve → exclusion → lookup → unmanaged → paused
+//   record → eligibility → render → resolve → family admit → exclusion → lookup → unmanaged → paused
 //   → user patch → ignore-fields → then one of three ends:
 //   apply:   drift → family gates → anti-thrashing → Server-Side Apply   (the operator)
 //   explain: drift → family gates → "would write"                        (dry-runs, never writes)
@@ -10,6 +10,7 @@ import type { Renderer } from '../render/renderer.js';
 import type { LiveCache } from '../vocabulary/live-cache.js';
 import type { ObjectKey } from '../vocabulary/resource.js';
 import type { AntiThrashing } from './anti-thrashing.js';
+import { admitStep } from './admit-step.js';
 import { applyTerminal, renderedTerminal, wouldWriteTerminal } from './apply-step.js';
 import { chain, type Chain, type ChainBuilder } from './builder.js';
 import type { ChainMetrics } from './chain-metrics.js';
@@ -37,6 +38,8 @@ export interface ChainBase {
   renderer: Renderer;
   cache: LiveCache;
   record: RecordDeps;
+  /** The families' policies (chain/family-policy.ts): admit, and the gates of the apply and explain ends. */
+  policies: FamilyPolicies;
   /** Finds objects to adopt (not offline: there is nothing to find). */
   adoption?: Adoption;
 }
@@ -54,6 +57,7 @@ export function buildChain(base: ChainBase, end: ChainEnd): Chain {
     .then(eligibilityStep())
     .then(renderStep(base.renderer))
     .then(resolveStep())
+    .then(admitStep(base.policies))
     .then(excludedStep())
     .then(lookupStep(base.cache, base.adoption))
     .then(unmanagedStep())

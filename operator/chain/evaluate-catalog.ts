@@ -5,7 +5,6 @@ import type { ClusterFacts } from '../render/context.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import type { Chain } from './builder.js';
 import { NO_FAMILY_POLICIES, type FamilyPolicies } from './family-policy.js';
-import { approximateApply } from './offline/ssa-approximation.js';
 import type { Outcome } from './outcome.js';
 import { newRun } from './run.js';
 
@@ -15,8 +14,8 @@ export interface Evaluation {
 }
 
 export interface EvaluateOptions {
-  /** Offline: later assets see the HCO as the golden config would leave it (on a cluster they
-   *  read the applied HCO back). */
+  /** Offline: later assets see the configuration source as the family that owns it says it would
+   *  be left (on a cluster they read the applied HCO back). */
   projectHco?: boolean;
   policies?: FamilyPolicies;
 }
@@ -28,8 +27,7 @@ export async function evaluateCatalog(catalog: Catalog, chain: Chain, hco: KubeO
   for (const asset of catalog.assets) {
     const outcome = await chain(newRun(asset, context, facts, policies(asset.family).context?.(context, facts)));
     out.push({ asset, outcome });
-    const desired = renderedObject(outcome);
-    if (opts.projectHco && asset.reconcileOrder === 0 && desired) context = approximateApply(hco, desired) as KubeObject;
+    if (opts.projectHco) context = policies(asset.family).sourceAfter?.(context, outcome, undefined) ?? context;
   }
   return out;
 }

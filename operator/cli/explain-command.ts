@@ -49,10 +49,10 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
     const hco = cache.hco();
     if (!hco) return { stdout: `no HyperConverged found${values.namespace ? ` in namespace ${values.namespace}` : ''}: the operator would stay idle\n`, code: 0 };
     // The families' gates judge as the operator would (held or not), with no batch behind them.
-    const families = new Families(undefined, { observed: (name) => cache.observed(name), now: Date.now, settleTimeoutMs: DEFAULT_SETTLE_TIMEOUT_MS });
+    const families = new Families(undefined, { observed: (name) => cache.observed(name), now: Date.now, settleTimeoutMs: DEFAULT_SETTLE_TIMEOUT_MS, nodes: () => [...cache.nodes.list()] });
     const policies = families.policies;
     const chain = buildChain(
-      { renderer: new Renderer(assetsDir), cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, adoption: adoptionByGet(client) },
+      { renderer: new Renderer(assetsDir), cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies, adoption: adoptionByGet(client) },
       explainEnd({ client, memo: new DriftMemo(), policies }),
     );
     // Reads are reads: the managed kinds are watched (and their caches filled) before evaluating;

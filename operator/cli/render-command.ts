@@ -66,8 +66,8 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
   const cluster = new OfflineCluster(hco, offlineFacts({ nodes, crds, openshiftVersion: version }));
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
   const families = new Families();
+  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies: families.policies }, offlineEnd());
   const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: families.policies });
   return { stdout: output(evals, values.output, () => families.preview(evals, { facts: cluster.facts })), code: 0 };
 }

@@ -71,7 +71,7 @@ export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {
     const memo = new DriftMemo();
     this.chain = buildChain(
-      { renderer: o.renderer, cache: o.cache, record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics }, adoption: adoptionByGet(o.client) },
+      { renderer: o.renderer, cache: o.cache, record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics }, policies: o.families.policies, adoption: adoptionByGet(o.client) },
       applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.families.policies, metrics: o.metrics }),
     );
     this.tombstones = loadTombstones(o.catalog.dir);
@@ -209,8 +209,8 @@ export class Reconciler {
       const o = await this.runAsset(asset, hco);
       this.schedule(asset, o);
       outcomes.push(o);
-      // The HCO is the configuration source: read it back after its own asset.
-      if (asset.reconcileOrder === 0) hco = this.o.cache.hco() ?? hco;
+      // The configuration source as the family that owns it says (the HCO family reads it back).
+      hco = this.o.families.policies(asset.family).sourceAfter?.(hco, o, () => this.o.cache.hco()) ?? hco;
     }
     return hco;
   }

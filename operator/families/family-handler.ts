@@ -2,6 +2,7 @@
 // chain at named points (render context, a gate before apply — chain/family-policy.ts), with
 // optional pass hooks and a preview under the status table. One folder per family under
 // families/, one line in registry.ts.
+import type { NodeProjection } from '../catalog/hardware.js';
 import type { Evaluation } from '../chain/evaluate-catalog.js';
 import type { FamilyPolicy } from '../chain/family-policy.js';
 import type { ClusterFacts } from '../render/context.js';
@@ -15,6 +16,8 @@ export interface FamilyDeps {
   now(): number;
   /** How long a MachineConfigPool may settle after a batch before its conditions alone decide. */
   settleTimeoutMs: number;
+  /** The cluster's Nodes, as compact projections. */
+  nodes(): readonly NodeProjection[];
 }
 
 /** A family's policy on a cluster: the chain's extension points, and hooks around each pass. */
@@ -37,8 +40,10 @@ export interface FamilyHandler {
   readonly kinds: readonly GroupKind[];
   /** Kinds it reads but never writes (watched as projections while their CRD is installed). */
   readonly observes?: readonly ObservedKind[];
-  /** Extra render context ({{family.x}} in the family's templates). */
-  context?(hco: KubeObject, facts: ClusterFacts): Readonly<Record<string, unknown>>;
+  /** The family's policy at the chain's named points that need nothing but the run (chain/family-policy.ts). */
+  context?: FamilyPolicy['context'];
+  admit?: FamilyPolicy['admit'];
+  sourceAfter?: FamilyPolicy['sourceAfter'];
   /** Problems with the family's own HCO annotations (said once on the HCO with the others). */
   hcoAnnotationProblems?(hco: KubeObject): string[];
   /** The family's policy on a cluster, one per operator (or explain run). */

@@ -2,13 +2,19 @@
 // shared steps only). Adding a family = one folder under families/ and one line here.
 import type { Evaluation } from '../chain/evaluate-catalog.js';
 import type { FamilyPolicies, FamilyPolicy } from '../chain/family-policy.js';
+import type { Asset } from '../catalog/catalog.js';
+import { renderContext, type ClusterFacts, type RenderContext } from '../render/context.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import type { GroupKind } from '../vocabulary/resource.js';
 import type { ObservedKind } from '../watch/observed-kinds.js';
 import type { FamilyDeps, FamilyHandler, FamilyRuntime, PreviewInput } from './family-handler.js';
+import { deschedulerFamily } from './descheduler/handler.js';
+import { hcoFamily } from './hco/handler.js';
 import { machineConfigFamily } from './machine-config/handler.js';
+import { operatorsFamily } from './operators/handler.js';
+import { remediationFamily } from './remediation/handler.js';
 
-export const FAMILY_HANDLERS: readonly FamilyHandler[] = [machineConfigFamily];
+export const FAMILY_HANDLERS: readonly FamilyHandler[] = [hcoFamily, machineConfigFamily, remediationFamily, operatorsFamily, deschedulerFamily];
 
 /** The families as one object: their policies for the chain, and their hooks for the controller. */
 export class Families {
@@ -22,7 +28,7 @@ export class Families {
     deps?: FamilyDeps,
   ) {
     if (deps) for (const h of handlers) if (h.runtime) this.runtimes.set(h.name, h.runtime(deps));
-    this.byName = new Map(handlers.map((h) => [h.name, { context: h.context?.bind(h), beforeApply: this.runtimes.get(h.name)?.beforeApply }]));
+    this.byName = new Map(handlers.map((h) => [h.name, { context: h.context, admit: h.admit, sourceAfter: h.sourceAfter, beforeApply: this.runtimes.get(h.name)?.beforeApply }]));
     this.policies = (family) => this.byName.get(family) ?? {};
   }
 
@@ -59,4 +65,9 @@ export function familyKinds(handlers: readonly FamilyHandler[] = FAMILY_HANDLERS
 
 export function familyObserved(handlers: readonly FamilyHandler[] = FAMILY_HANDLERS): ObservedKind[] {
   return handlers.flatMap((h) => h.observes ?? []);
+}
+
+/** The render context of an asset with what its family adds (tests and tools rendering one template). */
+export function familyRenderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset): RenderContext {
+  return renderContext(hco, facts, asset, familyPolicies()(asset.family).context?.(hco, facts));
 }

@@ -3,6 +3,7 @@
 // (a small projection), gate each node-disrupting write on the pools it lands on and on the HCO's
 // node-disruption window, batch a pool's pending changes into one pass (one rollout), and preview
 // per pool what would reboot.
+import { deschedulerInstalled } from '../descheduler/handler.js';
 import type { FamilyHandler } from '../family-handler.js';
 import type { ObservedKind } from '../../watch/observed-kinds.js';
 import { projectPool, type PoolProjection } from './pool.js';
@@ -25,6 +26,8 @@ export const machineConfigFamily: FamilyHandler = {
   name: 'machine-config',
   kinds: [],
   observes: [POOLS],
+  // The PSI kernel argument only once the descheduler that reads it is installed (psi.yaml.hbs).
+  context: (_hco, facts) => ({ deschedulerInstalled: deschedulerInstalled(facts) }),
   hcoAnnotationProblems: (hco) => {
     const problem = windowProblem(hco);
     return problem ? [problem] : [];
