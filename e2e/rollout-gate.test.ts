@@ -150,7 +150,7 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
     await eventually('held: settling', () =>
       report(f, 'mc-a')?.message.includes(`pool ${f.ns} is settling after the previous batch (rendered config rendered-1`),
     );
-    assert.equal(report(f, 'mc-b')?.status, 'held');
+    await eventually('mc-b held too (later in the same pass)', () => report(f, 'mc-b')?.status === 'held');
     const mc = await f.cluster.admin.get(mcPath(f.ns, 'a'));
     assert.deepEqual((mc.spec as { kernelArguments: string[] }).kernelArguments, ['rollout.a=1'], 'not written while settling');
     // The MCO renders and rolls out our batch: Updating, then Updated on rendered-2.
