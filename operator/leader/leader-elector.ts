@@ -27,6 +27,12 @@ interface LeaseSpec {
 
 type Lease = KubeObject & { spec?: LeaseSpec };
 
+/** What leader election reports: who leads, and every renewal (each a GET and a PUT of the Lease). */
+export interface LeaderMetrics {
+  leading(lease: string, leader: boolean): void;
+  renewed(lease: string): void;
+}
+
 /** Kubernetes MicroTime: RFC 3339 with microseconds. */
 const microTime = (d = new Date()): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
@@ -36,6 +42,7 @@ export class LeaderElector {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  metrics: LeaderMetrics | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -125,9 +132,12 @@ export class LeaderElector {
    */
   async run(onStartedLeading: () => void, onStoppedLeading: () => void): Promise<void> {
     const { retryPeriodMs, renewDeadlineMs } = this.settings;
+    const lease = `${this.settings.namespace}/${this.settings.name}`;
+    this.metrics?.leading(lease, false);
     while (!this.stopped && !(await this.attempt())) await this.sleep(retryPeriodMs * (1 + Math.random() * 0.2));
     if (this.stopped) return;
     this.leading = true;
+    this.metrics?.leading(lease, true);
     log.info('leader election: acquired the lease', { lease: `${this.settings.namespace}/${this.settings.name}`, identity: this.settings.identity });
     onStartedLeading();
     let lastRenew = this.now();
@@ -136,8 +146,10 @@ export class LeaderElector {
       if (this.stopped) break;
       if (await this.attempt()) {
         lastRenew = this.now();
+        this.metrics?.renewed(lease);
       } else if (this.now() - lastRenew > renewDeadlineMs) {
         this.leading = false;
+        this.metrics?.leading(lease, false);
         log.error('leader election: lost the lease (could not renew within the renew deadline)', { identity: this.settings.identity });
         onStoppedLeading();
         return;
@@ -151,6 +163,7 @@ export class LeaderElector {
     this.wake?.();
     if (!this.leading) return;
     this.leading = false;
+    this.metrics?.leading(`${this.settings.namespace}/${this.settings.name}`, false);
     try {
       const current = await this.client.getOrUndefined<Lease>(this.path);
       if (current?.spec?.holderIdentity !== this.settings.identity) return;

@@ -31,6 +31,8 @@ const refKey = (r: Pick<ResourceRef, 'group' | 'version' | 'plural'>): string =>
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty watches all namespaces. */
   hcoNamespace?: string;
+  /** The operator's own namespace (render facts). */
+  operatorNamespace?: string;
   onChange?: (c: Change) => void;
 }
 
@@ -139,6 +141,7 @@ export class ClusterCache implements LiveCache {
       ...this.factsMemo,
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
+      operatorNamespace: this.opts.operatorNamespace,
     };
   }
 
