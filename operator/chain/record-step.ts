@@ -29,13 +29,24 @@ export class Transitions {
 
 const HCO_LEVEL = new Set(['CRDMissing', 'RenderFailed']);
 
+/** Who a 403 is about when the operator itself sends the request. */
+export const OPERATOR_FORBIDDEN_HINT = "the operator's ServiceAccount lacks this permission: its ClusterRole virt-platform-operator (npm run rbac-gen) must grant it";
+
 /** An error thrown by a step becomes an outcome: a conflict (stale cache) is retried quietly,
  *  anything else is ApplyFailed with the server's message. */
-function failure(err: unknown): Outcome {
+function failure(err: unknown, forbiddenHint: string): Outcome {
   if (err instanceof KubeError && err.status === 409) return { status: 'failed', message: `conflict: ${err.message}; retrying`, requeueAfterMs: 500 };
-  const hint = err instanceof KubeError && err.status === 403 ? ' (the operator\'s ClusterRole lacks this permission)' : '';
+  const hint = err instanceof KubeError && err.status === 403 ? ` (${forbiddenHint})` : '';
   return { status: 'failed', reason: 'ApplyFailed', message: `${describeError(err)}${hint}` };
 }
+
+/** kind/namespace/name of the object an outcome is about, as log fields. */
+function objectFields(run: AssetRun, o: Outcome): { kind?: string; namespace?: string; name?: string } {
+  const obj = o.applied ?? run.live ?? run.desired;
+  return { kind: obj?.kind ?? run.asset.component, namespace: obj?.metadata?.namespace, name: obj?.metadata?.name };
+}
+
+const WRITE_VERB: Partial<Record<string, string>> = { AssetApplied: 'applied', DriftCorrected: 'corrected' };
 
 function target(run: AssetRun, o: Outcome): InvolvedObject {
   if (o.reason && HCO_LEVEL.has(o.reason)) return involvedOf(run.hco);
@@ -45,14 +56,19 @@ function target(run: AssetRun, o: Outcome): InvolvedObject {
 
 export function recordStep(deps: ChainDeps, transitions: Transitions): Step {
   return async (run, next) => {
-    const o = await next().catch(failure);
+    const o = await next().catch((e: unknown) => failure(e, deps.forbiddenHint ?? OPERATOR_FORBIDDEN_HINT));
     const key = run.asset.name;
     const wrote = o.status === 'created' || o.status === 'updated';
     const signature = `${o.status}|${o.reason ?? ''}|${o.message}`;
     const before = transitions.previous(key);
     const changed = transitions.changed(key, signature);
     if (changed && (o.status === 'failed' || o.status === 'refused' || o.status === 'paused')) {
-      log.warn('asset not applied', { asset: run.asset.name, status: o.status, reason: o.reason, message: o.message });
+      log.warn('asset not applied', { asset: run.asset.name, ...objectFields(run, o), status: o.status, reason: o.reason, detail: o.message });
+    }
+    if (wrote) {
+      // Every write is a line: created, adopted or corrected, and which object.
+      const verb = o.status === 'created' ? 'created' : (WRITE_VERB[o.reason ?? ''] ?? 'updated');
+      log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, { asset: run.asset.name, ...objectFields(run, o), drift: o.drift });
     }
     if (changed || wrote) {
       if (before?.startsWith('skipped|CRDMissing|') && o.reason !== 'CRDMissing') {

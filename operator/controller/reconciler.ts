@@ -170,7 +170,7 @@ export class Reconciler {
     if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');
     if (this.transitions.changed('hco-annotations', message) && message) {
-      log.warn('invalid HyperConverged annotation', { message });
+      log.warn('invalid HyperConverged annotation', { kind: hco.kind, namespace: hco.metadata?.namespace, name: hco.metadata?.name, detail: message });
       this.o.events.emit(involvedOf(hco), 'InvalidAnnotation', message);
     }
   }
@@ -197,7 +197,8 @@ export class Reconciler {
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
     const state = bad.length ? `pending:${bad.length}` : `converged:${applied}`;
-    if (this.transitions.changed('world', state) && !bad.length && parseActivation(hco)) {
+    // Nothing applied (an allowlist naming no asset, nothing eligible) is no success to report.
+    if (this.transitions.changed('world', state) && !bad.length && applied > 0 && parseActivation(hco)) {
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);
     }
     this.worldPasses++;
