@@ -121,7 +121,13 @@ export class OperatorMetrics implements ChainMetrics, QueueMetrics, LeaderMetric
   private readonly state = new Map<string, { status: string; customizations: string[]; failure?: string }>();
 
   constructor(defaultMetrics = true) {
-    if (defaultMetrics) client.collectDefaultMetrics({ register: this.registry });
+    if (defaultMetrics) {
+      client.collectDefaultMetrics({ register: this.registry });
+      // prom-client also exports these counts as gauges named *_total, which the Prometheus naming
+      // rules forbid (promtool check metrics); the same values stay as nodejs_active_handles,
+      // nodejs_active_requests and nodejs_active_resources.
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+    }
     this.buildInfo.set({ version: VERSION, nodejs_version: process.version }, 1);
   }
 
