@@ -46,7 +46,8 @@ export function parseFamilies(text: string): Family[] {
     }
     m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? /.exec(line);
     if (!m) continue;
-    const base = [...fams.keys()].find((n) => m![1] === n || (m![1]!.startsWith(n + '_') && /_(bucket|sum|count)$/.test(m![1]!))) ?? m[1]!;
+    const sample = m[1]!;
+    const base = [...fams.keys()].find((n) => sample === n || (sample.startsWith(n + '_') && /_(bucket|sum|count)$/.test(sample))) ?? sample;
     for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)) if (l[1] !== 'le' && l[1] !== 'quantile') fam(base).labels.add(l[1]!);
   }
   return [...fams.values()];
