@@ -35,7 +35,7 @@ import {
 const MANIFESTS = repoPath('manifests');
 const POD_NAME = 'virt-platform-operator-5d8f9c7b6-e2e01';
 
-type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
+type Rule = { apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[]; resourceNames?: string[]; verbs: string[] };
 type Probe = { httpGet: { path: string; port: string } };
 interface PodSpec {
   serviceAccountName: string;
@@ -117,7 +117,7 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     const generated = yaml.load(readFileSync(join(MANIFESTS, 'rbac', 'role.yaml'), 'utf8')) as { rules: Rule[] };
     assert.deepEqual(role.rules, generated.rules, 'the ClusterRole is rbac-gen\'s, untouched by kustomize');
     for (const d of docs.filter((x) => x.kind === 'ClusterRole' || x.kind === 'Role')) {
-      for (const r of (d as unknown as { rules: Rule[] }).rules) assert.ok(![...r.apiGroups, ...r.resources, ...r.verbs].includes('*'), `no wildcard in ${d.kind}: ${JSON.stringify(r)}`);
+      for (const r of (d as unknown as { rules: Rule[] }).rules) assert.ok(![...(r.apiGroups ?? []), ...(r.resources ?? []), ...(r.nonResourceURLs ?? []), ...r.verbs].includes('*'), `no wildcard in ${d.kind}: ${JSON.stringify(r)}`);
     }
     const dep = docs.find((d) => d.kind === 'Deployment') as KubeObject & { spec: { template: { spec: PodSpec } } };
     const pod = dep.spec.template.spec;
@@ -220,7 +220,7 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
    */
   const installWithout = async (verb: string, group: string, resource: string, name?: string): Promise<string> => {
     const role = yaml.load(readFileSync(join(MANIFESTS, 'rbac', 'role.yaml'), 'utf8')) as KubeObject & { rules: Rule[] };
-    const rule = role.rules.find((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+    const rule = role.rules.find((r) => (r.apiGroups ?? []).includes(group) && (r.resources ?? []).includes(resource) && r.verbs.includes(verb));
     assert.ok(rule, `the generated role grants ${verb} on ${resource}`);
     rule.verbs = rule.verbs.filter((v) => v !== verb);
     // A rule needs a verb: one that had only this one goes altogether.
