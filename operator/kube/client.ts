@@ -24,6 +24,13 @@ export type RequestObserver = (verb: string, path: string) => void;
 
 export const FIELD_MANAGER = 'virt-platform-operator';
 
+/** Sets client-node's (private) watch inactivity timeout; fails loudly if a new client-node renamed it. */
+function setInactivityTimeout(watch: Watch, ms: number): void {
+  const w = watch as unknown as { requestTimeoutMs?: number };
+  if (typeof w.requestTimeoutMs !== 'number') throw new Error('@kubernetes/client-node Watch has no requestTimeoutMs any more: revisit KubeClient.watch');
+  w.requestTimeoutMs = ms;
+}
+
 const VERBS: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' };
 
 export class KubeClient {
@@ -184,7 +191,13 @@ export class KubeClient {
    */
   async watch(path: string, query: Query, onEvent: (type: string, obj: KubeObject) => void, done: (err: unknown) => void): Promise<AbortController> {
     for (const o of this.observers) o('watch', path);
-    return new Watch(this.config).watch(path, query, (type, obj) => onEvent(type, obj as KubeObject), done);
+    const watch = new Watch(this.config);
+    // client-node 2.x ends a watch after 30 s without data (an inactivity timeout), but an idle
+    // watch is quiet for minutes, and every such end would cost a new request at steady state.
+    // The server closes the watch at timeoutSeconds anyway: wait that long plus a margin, so only
+    // a dead connection trips it.
+    setInactivityTimeout(watch, ((Number(query.timeoutSeconds) || 600) + 30) * 1000);
+    return watch.watch(path, query, (type, obj) => onEvent(type, obj as KubeObject), done);
   }
 
   close(): void {
