@@ -6,7 +6,6 @@
 // is rotated by the service CA is picked up without a restart.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface KeyPair {
   key: string;
@@ -23,6 +22,8 @@ function fingerprint(dir: string): string | undefined {
 
 /** A self-signed serving certificate for these DNS names (and 127.0.0.1), valid for a year. */
 export async function selfSigned(dnsNames: string[]): Promise<KeyPair> {
+  // Loaded only when needed (~20 MB of X.509 code): a pod with the service CA's certificate never is.
+  const { generate } = await import('selfsigned');
   const now = new Date();
   const pems = await generate([{ name: 'commonName', value: dnsNames[0] ?? 'localhost' }], {
     keyType: 'ec',
