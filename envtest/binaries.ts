@@ -21,14 +21,14 @@ export const goModulesDir = [resolve(here, 'go'), resolve(here, '../../envtest/g
   existsSync(join(d, 'kube', 'go.mod')),
 ) ?? resolve(here, 'go');
 
-interface GoTarget {
+export interface GoTarget {
   module: string; // folder under envtest/go
   label: string;
   packages: string[];
   ldflags: string[];
   tags?: string[];
-  /** The output file, for a single package built under another name than its folder's. */
-  outputName?: string;
+  /** Output file name, for a single-package target (else the packages' own names). */
+  output?: string;
 }
 
 function pinnedVersion(modFile: string, modulePath: string): string {
@@ -58,7 +58,7 @@ function targets(k8s: string): GoTarget[] {
       // reports v0.0.0 and kubectl warns about version skew.
       ldflags: ['-s', '-w', `-X ${v}.gitVersion=${k8s}`, `-X ${v}.gitMajor=${major}`, `-X ${v}.gitMinor=${minor}`],
     },
-    { module: 'etcd', label: 'etcd', packages: ['.'], ldflags: ['-s', '-w'], outputName: 'etcd' },
+    { module: 'etcd', label: 'etcd', packages: ['.'], ldflags: ['-s', '-w'], output: 'etcd' },
   ];
 }
 
@@ -86,12 +86,13 @@ function complete(b: Binaries): boolean {
   return [b.kubeApiserver, b.etcd, b.kubectl].every((p) => existsSync(p));
 }
 
-type Progress = (line: string) => void;
+export type Progress = (line: string) => void;
 
-async function goBuild(t: GoTarget, outDir: string, progress: Progress): Promise<void> {
+/** Builds a target's packages into outDir (a single-package target may name its output file). */
+export async function goBuild(t: GoTarget, outDir: string, progress: Progress): Promise<void> {
   const cwd = join(goModulesDir, t.module);
   const tags = t.tags?.length ? [`-tags=${t.tags.join(',')}`] : [];
-  const out = t.outputName ? join(outDir, t.outputName) : outDir;
+  const out = t.output ? join(outDir, t.output) : outDir;
   const args = ['build', '-v', '-trimpath', ...tags, `-ldflags=${t.ldflags.join(' ')}`, '-o', out, ...t.packages];
   const started = Date.now();
   let compiled = 0;
@@ -202,7 +203,7 @@ export async function ensureGoTool(tool: GoTool, progress: Progress = (l) => pro
   mkdirSync(tmp, { recursive: true });
   try {
     await goBuild(
-      { module: tool.name, label: tool.label, packages: [tool.package], ldflags: tool.ldflags?.(version) ?? ['-s', '-w'], tags: tool.tags, outputName: tool.name },
+      { module: tool.name, label: tool.label, packages: [tool.package], ldflags: tool.ldflags?.(version) ?? ['-s', '-w'], tags: tool.tags, output: tool.name },
       tmp,
       progress,
     );

@@ -109,13 +109,7 @@ describe('pin list', () => {
 
   it('pins exactly the CRD files in ../shared/crds', { skip: !real && 'no ../shared/crds' }, async () => {
     const shared = (await listFiles(sharedDir)).filter((f) => f.endsWith('.yaml'));
-    // Files the pin list names as unpinned, each with its reason (no verifiable upstream).
-    const doc = yaml.load(await readFile(defaultPinsFile(), 'utf8')) as { unpinned?: { dest: string; why: string }[] };
-    const unpinned = (doc.unpinned ?? []).map((u) => {
-      assert.ok(u.why, `unpinned ${u.dest} says why`);
-      return u.dest;
-    });
-    assert.deepEqual([...pins.map((p) => p.dest), ...unpinned].sort(), shared);
+    assert.deepEqual(pins.map((p) => p.dest).sort(), shared);
   });
 
   it('rejects a bad pin file with a one-line message naming it', async () => {

@@ -2,7 +2,8 @@
 // a transition); anything else makes one only when it differs from the last outcome seen for the
 // object, so a steady state — in sync, or skipped for the same reason — is silent.
 import { ANNOTATIONS, annotationsOf } from '../annotations.js';
-import { KubeError, describeError } from '../kube/errors.js';
+import { UnencodableError } from '../kube/apply-body.js';
+import { KubeError, describeError, isAbandoned, isTransient } from '../kube/errors.js';
 import { involvedOf, type InvolvedObject } from '../kube/events.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
@@ -35,7 +36,15 @@ export const OPERATOR_FORBIDDEN_HINT = "the operator's ServiceAccount lacks this
 /** An error thrown by a step becomes an outcome: a conflict (stale cache) is retried quietly,
  *  anything else is ApplyFailed with the server's message. */
 function failure(err: unknown, forbiddenHint: string): Outcome {
+  // Nothing a retry could change: refused once, like an invalid annotation.
+  if (err instanceof UnencodableError) return { status: 'refused', reason: 'RenderFailed', message: `nothing written: ${err.message}` };
   if (err instanceof KubeError && err.status === 409) return { status: 'failed', message: `conflict: ${err.message}; retrying`, requeueAfterMs: 500 };
+  if (isAbandoned(err)) return { status: 'failed', message: `abandoned: ${describeError(err)}` };
+  // The server or the network is busy or away: retried quietly with backoff (or after the
+  // server's Retry-After), one constant message so a flapping error is one transition, not many.
+  if (isTransient(err)) {
+    return { status: 'failed', message: 'the API server is unavailable or busy; retrying', requeueAfterMs: err instanceof KubeError ? err.retryAfterMs : undefined };
+  }
   const hint = err instanceof KubeError && err.status === 403 ? ` (${forbiddenHint})` : '';
   return { status: 'failed', reason: 'ApplyFailed', message: `${describeError(err)}${hint}` };
 }
@@ -56,14 +65,25 @@ function target(run: AssetRun, o: Outcome): InvolvedObject {
 
 export function recordStep(deps: ChainDeps, transitions: Transitions): Step {
   return async (run, next) => {
-    const o = await next().catch((e: unknown) => failure(e, deps.forbiddenHint ?? OPERATOR_FORBIDDEN_HINT));
+    let lastError: unknown;
+    const o = await next().catch((err: unknown) => {
+      lastError = err;
+      return failure(err, deps.forbiddenHint ?? OPERATOR_FORBIDDEN_HINT);
+    });
     const key = run.asset.name;
     const wrote = o.status === 'created' || o.status === 'updated';
     const signature = `${o.status}|${o.reason ?? ''}|${o.message}`;
     const before = transitions.previous(key);
     const changed = transitions.changed(key, signature);
     if (changed && (o.status === 'failed' || o.status === 'refused' || o.status === 'paused')) {
-      log.warn('asset not applied', { asset: run.asset.name, ...objectFields(run, o), status: o.status, reason: o.reason, detail: o.message });
+      log.warn('asset not applied', {
+        asset: run.asset.name,
+        ...objectFields(run, o),
+        status: o.status,
+        reason: o.reason,
+        detail: o.message,
+        error: o.status === 'failed' && lastError ? describeError(lastError) : undefined,
+      });
     }
     if (wrote) {
       // Every write is a line: created, adopted or corrected, and which object.

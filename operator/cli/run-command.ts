@@ -22,7 +22,8 @@ import { parseFlags, UsageError } from './usage-error.js';
 export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
 
   --kubeconfig FILE                  (default: in-cluster, else $KUBECONFIG or ~/.kube/config)
-  --namespace NS                     namespace of the HyperConverged CR (default: any namespace)
+  --namespace NS                     namespace of the HyperConverged CR, named kubevirt-hyperconverged
+                                     (default: openshift-cnv, else kubevirt-hyperconverged)
   --metrics-bind-address ADDR        Prometheus /metrics (default :8443; "0" disables)
   --metrics-secure BOOL              serve /metrics over HTTPS to scrapers authenticated by a TokenReview and
                                      authorized by a SubjectAccessReview (get /metrics) (default true;
@@ -160,8 +161,13 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
     resyncMs: flags.resyncMs,
     metrics,
   });
-  const elector = flags.leaderElect ? new LeaderElector(client, flags.leaderElection) : undefined;
-  if (elector) elector.metrics = metrics;
+  // The elector has a client of its own (its Lease requests pass no write gate); the operator's
+  // client writes only while leadership is certain (see leader/leadership.ts).
+  const elector = flags.leaderElect ? new LeaderElector(new KubeClient(client.config, 'virt-platform-operator-leader-election'), flags.leaderElection) : undefined;
+  if (elector) {
+    elector.metrics = metrics;
+    client.setWriteGate(elector.leadership);
+  }
   let started = false;
 
   const health = new HttpEndpoint('health', {
@@ -206,7 +212,7 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   const startOperator = (): void => {
     started = true;
     operator.start().then(
-      () => log.info('caches synced; reconciling', { assets: operator.catalog.assets.length, namespace: flags.namespace || '(any)' }),
+      () => log.info('caches synced; reconciling', { assets: operator.catalog.assets.length, hyperconverged: operator.cache.describeHcoLocation() }),
       (err: unknown) => {
         log.error('operator failed to start', { error: (err as Error).message });
         void shutdown(1);
