@@ -132,6 +132,35 @@ describe('secure metrics: TLS, TokenReview, SubjectAccessReview', () => {
     assert.equal((await scrape(port, ca, 'x'.repeat(20_000))).status, 431);
   });
 
+  it('a standby replica (leader election, Lease held by another) still reviews scrapers: 200 for metrics-reader', async () => {
+    // Its writes are gated on leadership; the reviews of scrapers are not writes and must not be.
+    await cluster.admin.create(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'virt-platform-operator-leader' },
+      spec: { holderIdentity: 'another-replica', leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace(/Z$/, '000Z') },
+    });
+    const [metrics, health] = (await freePorts(2)) as [number, number];
+    const standby = new OperatorProcess([
+      '--kubeconfig', cluster.kubeconfigPath,
+      '--namespace', ns,
+      '--leader-elect', '--leader-election-namespace', ns,
+      '--metrics-bind-address', `127.0.0.1:${metrics}`,
+      '--metrics-cert-dir', join(work, 'metrics-tls'),
+      '--health-probe-bind-address', `127.0.0.1:${health}`,
+      '--debug-bind-address', '0',
+    ]);
+    try {
+      await standby.waitForLog(/campaigning/, 30_000);
+      const r = await scrape(metrics, ca, tokens.reader);
+      assert.equal(r.status, 200, r.body);
+      assert.match(r.body, new RegExp(`^virt_platform_leader_election_status\\{lease="${ns}/virt-platform-operator-leader"\\} 0$`, 'm'));
+      assert.equal((await scrape(metrics, ca, tokens.nobody)).status, 403);
+    } finally {
+      await standby.stop();
+    }
+  });
+
   it('reviews are cached: repeated scrapes with the same token send no request', async () => {
     const before = counter((await scrape(port, ca, tokens.reader)).body, /^virt_platform_api_requests_total\{verb="create"\} (\d+)/);
     for (let i = 0; i < 5; i++) assert.equal((await scrape(port, ca, tokens.reader)).status, 200);

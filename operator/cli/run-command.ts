@@ -161,9 +161,10 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
     resyncMs: flags.resyncMs,
     metrics,
   });
-  // The elector has a client of its own (its Lease requests pass no write gate); the operator's
-  // client writes only while leadership is certain (see leader/leadership.ts).
-  const elector = flags.leaderElect ? new LeaderElector(new KubeClient(client.config, 'virt-platform-operator-leader-election'), flags.leaderElection) : undefined;
+  // The elector has a client of its own (its Lease requests pass no write gate, and are counted
+  // like every other request); the operator's client writes only while leadership is certain
+  // (see leader/leadership.ts).
+  const elector = flags.leaderElect ? new LeaderElector(client.ungated('virt-platform-operator-leader-election'), flags.leaderElection) : undefined;
   if (elector) {
     elector.metrics = metrics;
     client.setWriteGate(elector.leadership);
@@ -179,7 +180,7 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   const metricsEndpoint = new HttpEndpoint(
     'metrics',
     { '/metrics': async () => ({ status: 200, body: await metrics.text(), type: metrics.registry.contentType }) },
-    flags.metricsSecure ? { tls: new ServingCertificate(flags.metricsCertDir, [service, `${service}.cluster.local`, 'localhost']), auth: new MetricsAuth(client) } : {},
+    flags.metricsSecure ? { tls: new ServingCertificate(flags.metricsCertDir, [service, `${service}.cluster.local`, 'localhost']), auth: new MetricsAuth(client.ungated('virt-platform-operator-metrics-auth')) } : {},
   );
   const debugEndpoint = new HttpEndpoint('debug', {
     '/debug/explain': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),

@@ -52,7 +52,7 @@ export class KubeClient {
   readonly server: URL;
   private agent: http.Agent | undefined;
   private agentKey = '';
-  private readonly observers: RequestObserver[] = [];
+  private observers: RequestObserver[] = [];
   private gate: WriteGate | undefined;
 
   /** @param userAgent also the default field manager of non-apply writes */
@@ -85,6 +85,17 @@ export class KubeClient {
   /** Every later non-GET request must pass the gate (leader election). */
   setWriteGate(gate: WriteGate | undefined): void {
     this.gate = gate;
+  }
+
+  /**
+   * A client on the same kubeconfig whose requests pass no write gate, for requests that are not
+   * the leader's writes (the Lease itself, reviews of /metrics scrapers, which a standby sends
+   * too). It shares this client's request observers, so every request stays counted.
+   */
+  ungated(userAgent: string): KubeClient {
+    const c = new KubeClient(this.config, userAgent);
+    c.observers = this.observers;
+    return c;
   }
 
   private async connectionOptions(): Promise<https.RequestOptions> {
