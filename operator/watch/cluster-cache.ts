@@ -48,6 +48,8 @@ interface Watched {
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
+  /** The operator's own namespace (render facts). */
+  operatorNamespace?: string;
   onChange?: (c: Change) => void;
 }
 
@@ -259,6 +261,7 @@ export class ClusterCache implements LiveCache {
       openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
+      operatorNamespace: this.opts.operatorNamespace,
     });
   }
 
