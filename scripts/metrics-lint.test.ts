@@ -43,7 +43,7 @@ describe('metrics lint', () => {
       assert.ok(own.some((f) => f.name === name), `${name} is exported`);
     }
     assert.deepEqual(kubevirtProblems(families), []);
-    assert.deepEqual(own.find((f) => f.name === 'virt_platform_asset_failures')?.labels, new Set(['asset', 'reason']));
+    assert.deepEqual(own.find((f) => f.name === 'virt_platform_asset_failing')?.labels, new Set(['asset', 'reason']));
   });
 
   it('both linters catch bad names (so the checks above can fail)', async () => {

@@ -46,8 +46,8 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     registers: [this.registry],
   });
   private readonly failing = new client.Gauge({
-    name: 'virt_platform_asset_failures',
-    help: 'Assets whose last reconcile failed or whose user annotation was refused (1)',
+    name: 'virt_platform_asset_failing',
+    help: 'Whether an asset is failing now: 1 while its last reconcile failed or its user annotation was refused (no series otherwise)',
     labelNames: ['asset', 'reason'],
     registers: [this.registry],
   });
