@@ -5,7 +5,8 @@ import yaml from 'js-yaml';
 import { loadCrds } from '../kube/crd-files.js';
 import { projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
 import type { KubeObject } from '../vocabulary/object.js';
-import { projectNode, type NodeProjection } from '../catalog/hardware.js';
+import type { NodeProjection } from '../vocabulary/node.js';
+import { projectNode } from '../watch/node-projection.js';
 import { UsageError } from './usage-error.js';
 
 function readYamlDocs(file: string, what: string): unknown[] {

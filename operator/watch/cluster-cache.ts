@@ -4,7 +4,9 @@
 // catalog declares (watch), and only while their CRD is installed; the HCO's informer (the whole
 // collection, in its namespace) when its CRD is installed. It answers the chain's live lookups
 // and the render context's facts from memory, and tells the controller what changed.
-import { detectHardware, projectNode, sameProjection, type Hardware, type NodeProjection } from '../catalog/hardware.js';
+import { detectHardware, type Hardware } from '../catalog/hardware.js';
+import type { NodeProjection } from '../vocabulary/node.js';
+import { projectNode, sameProjection } from './node-projection.js';
 import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import type { KubeClient } from '../kube/client.js';
