@@ -18,7 +18,7 @@ export interface Asset {
   name: string;
   /** Template path relative to the assets folder. */
   path: string;
-  /** The kind the template produces (`component` in metadata.yaml). */
+  /** The kind the template produces. */
   kind: string;
   reconcileOrder: number;
   install: 'always' | 'opt-in';
@@ -97,7 +97,8 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   if (!e || typeof e !== 'object') throw new CatalogError(`${file}: assets[${i}] must be a mapping`);
   const r = e as Raw;
   const where = `${file}: asset ${typeof r.name === 'string' ? `"${r.name}"` : `#${i}`}`;
-  const known = new Set(['name', 'path', 'component', 'reconcile_order', 'install', 'group', 'gate_crd', 'template_params', 'conditions', 'description', 'disrupts', 'admin_provides']);
+  const known = new Set(['name', 'path', 'kind', 'reconcile_order', 'install', 'group', 'gate_crd', 'template_params', 'conditions', 'description', 'disrupts', 'admin_provides']);
+  if ('component' in r) throw new CatalogError(`${where}: the field "component" is now "kind" (the kind the template produces)`);
   const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length) throw new CatalogError(`${where}: unknown field(s) ${unknown.join(', ')}`);
   const name = str(r, 'name', where)!;
@@ -119,7 +120,7 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   return {
     name,
     path,
-    kind: str(r, 'component', where)!,
+    kind: str(r, 'kind', where)!,
     reconcileOrder: order,
     install,
     family: path.split('/')[0]!,
