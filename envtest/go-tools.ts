@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, goBuild, pinnedVersion, type Progress } from '../localcluster/binaries.js';
+import { cacheRoot, goBuild, pinnedVersion, type GoTarget, type Progress } from '../localcluster/binaries.js';
 import { sourceDir } from '../localcluster/source-dir.js';
 
 const goModulesDir = sourceDir(import.meta.url, 'go');
@@ -40,12 +40,35 @@ export const GO_TOOLS = {
   },
 } as const satisfies Record<string, GoTool>;
 
-/** The cache folder of a tool: its pinned version plus a hash of its module (go.mod, go.sum, sources). */
-export function toolCacheDir(tool: GoTool): string {
-  const dir = join(goModulesDir, tool.name);
+/** A Go module's folder under envtest/go. */
+export const goModuleDir = (name: string): string => join(goModulesDir, name);
+
+/** A short hash of a module's go.mod, go.sum and sources: any change rebuilds its tool. */
+export function moduleHash(dir: string): string {
   const h = createHash('sha256');
   for (const f of readdirSync(dir).filter((f) => /^go\.(mod|sum)$|\.go$/.test(f)).sort()) h.update(f).update(readFileSync(join(dir, f)));
-  return join(cacheRoot(), `${tool.name}-${pinnedVersion(join(dir, 'go.mod'), tool.versionOf)}_${h.digest('hex').slice(0, 12)}`);
+  return h.digest('hex').slice(0, 12);
+}
+
+/** Builds a target into the cache folder dir: into a private folder first, renamed into place when complete. */
+export async function buildInto(dir: string, target: GoTarget, progress: Progress): Promise<void> {
+  const tmp = `${dir}.partial-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    await goBuild(target, tmp, progress);
+    if (!existsSync(join(dir, target.output ?? ''))) {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The cache folder of a tool: its pinned version plus a hash of its module. */
+export function toolCacheDir(tool: GoTool): string {
+  const dir = goModuleDir(tool.name);
+  return join(cacheRoot(), `${tool.name}-${pinnedVersion(join(dir, 'go.mod'), tool.versionOf)}_${moduleHash(dir)}`);
 }
 
 /** The path of a Go test tool, built once (several minutes cold) and cached like the control plane. */
@@ -55,20 +78,7 @@ export async function ensureGoTool(tool: GoTool, progress: Progress = (l) => pro
   if (existsSync(bin)) return bin;
   const version = pinnedVersion(join(goModulesDir, tool.name, 'go.mod'), tool.versionOf);
   progress(`Building ${tool.label} (${tool.versionOf} ${version}) from Go modules, once per machine; cached in ${dir}.`);
-  const tmp = `${dir}.partial-${process.pid}`;
-  mkdirSync(tmp, { recursive: true });
-  try {
-    await goBuild(
-      { moduleDir: join(goModulesDir, tool.name), label: tool.label, packages: [tool.package], ldflags: tool.ldflags?.(version) ?? ['-s', '-w'], tags: tool.tags, output: tool.name },
-      tmp,
-      progress,
-    );
-    if (!existsSync(bin)) {
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(tmp, dir);
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  const target = { moduleDir: goModuleDir(tool.name), label: tool.label, packages: [tool.package], ldflags: tool.ldflags?.(version) ?? ['-s', '-w'], tags: tool.tags, output: tool.name };
+  await buildInto(dir, target, progress);
   return bin;
 }
