@@ -4,8 +4,8 @@
 // source so any change rebuilds it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, type Progress } from '../localcluster/binaries.js';
-import { buildInto, goModuleDir, moduleHash } from './go-tools.js';
+import { buildInto, cacheRoot, type Progress } from '../localcluster/binaries.js';
+import { goModuleDir, moduleHash } from './go-tools.js';
 
 const MODULE = 'consumers';
 const BINARY = 'consumers-validator';
@@ -20,6 +20,6 @@ export async function ensureConsumersValidator(progress: Progress = (l) => proce
   if (existsSync(bin)) return bin;
   const dir = join(bin, '..');
   progress(`Building the consumer validator (Ignition, kubelet, MCO rules) from Go modules once; cached in ${dir}.`);
-  await buildInto(dir, { moduleDir: goModuleDir(MODULE), label: 'the consumer validator', packages: ['.'], ldflags: ['-s', '-w'], output: BINARY }, progress);
+  await buildInto(dir, [{ moduleDir: goModuleDir(MODULE), label: 'the consumer validator', packages: ['.'], ldflags: ['-s', '-w'], output: BINARY }], () => existsSync(bin), progress);
   return bin;
 }

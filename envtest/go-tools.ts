@@ -1,9 +1,9 @@
 // Go test tools (promtool, the OLM bundle validator): each a module under envtest/go, built once
 // with the local cluster's Go build (localcluster/binaries.ts) into a cache folder of its own.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, goBuild, pinnedVersion, type GoTarget, type Progress } from '../localcluster/binaries.js';
+import { buildInto, cacheRoot, pinnedVersion, type Progress } from '../localcluster/binaries.js';
 import { sourceDir } from '../localcluster/source-dir.js';
 
 const goModulesDir = sourceDir(import.meta.url, 'go');
@@ -50,21 +50,6 @@ export function moduleHash(dir: string): string {
   return h.digest('hex').slice(0, 12);
 }
 
-/** Builds a target into the cache folder dir: into a private folder first, renamed into place when complete. */
-export async function buildInto(dir: string, target: GoTarget, progress: Progress): Promise<void> {
-  const tmp = `${dir}.partial-${process.pid}`;
-  mkdirSync(tmp, { recursive: true });
-  try {
-    await goBuild(target, tmp, progress);
-    if (!existsSync(join(dir, target.output ?? ''))) {
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(tmp, dir);
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
 /** The cache folder of a tool: its pinned version plus a hash of its module. */
 export function toolCacheDir(tool: GoTool): string {
   const dir = goModuleDir(tool.name);
@@ -79,6 +64,6 @@ export async function ensureGoTool(tool: GoTool, progress: Progress = (l) => pro
   const version = pinnedVersion(join(goModulesDir, tool.name, 'go.mod'), tool.versionOf);
   progress(`Building ${tool.label} (${tool.versionOf} ${version}) from Go modules, once per machine; cached in ${dir}.`);
   const target = { moduleDir: goModuleDir(tool.name), label: tool.label, packages: [tool.package], ldflags: tool.ldflags?.(version) ?? ['-s', '-w'], tags: tool.tags, output: tool.name };
-  await buildInto(dir, target, progress);
+  await buildInto(dir, [target], () => existsSync(bin), progress);
   return bin;
 }

@@ -136,16 +136,24 @@ export async function ensureBinaries(progress: Progress = (l) => process.stderr.
     `Building the local control plane (kube-apiserver + kubectl ${kubernetes}, etcd ${etcd}) from Go modules.\n` +
       `This happens once per machine and takes several minutes; the result is cached in ${dir}.`,
   );
+  await buildInto(dir, targets(kubernetes), () => complete(inDir(dir)), progress);
+  return inDir(dir);
+}
+
+/**
+ * Builds targets into the cache folder dir: into a private folder first, renamed into place when
+ * complete (unless another process completed it meanwhile), so an interrupted build leaves nothing.
+ */
+export async function buildInto(dir: string, targets: readonly GoTarget[], complete: () => boolean, progress: Progress): Promise<void> {
   const tmp = `${dir}.partial-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   try {
-    for (const t of targets(kubernetes)) await goBuild(t, tmp, progress);
-    if (!complete(inDir(dir))) {
+    for (const t of targets) await goBuild(t, tmp, progress);
+    if (!complete()) {
       rmSync(dir, { recursive: true, force: true });
       renameSync(tmp, dir);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  return inDir(dir);
 }
