@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { DETECTORS, type Detector } from './hardware.js';
 import { TOPOLOGY_FACTS, type TopologyFact } from './topology.js';
+import { HCO_KIND } from '../vocabulary/hco.js';
 
 export type Condition =
   | { type: 'annotation'; key: string; value: string }
@@ -151,10 +152,10 @@ export function loadCatalog(dir: string): Catalog {
     if (seen.has(a.name)) throw new CatalogError(`${file}: duplicate asset name "${a.name}"`);
     seen.add(a.name);
   }
-  const hco = assets.filter((a) => a.kind === 'HyperConverged');
+  const hco = assets.filter((a) => a.kind === HCO_KIND);
   for (const a of hco) if (a.reconcileOrder !== 0) throw new CatalogError(`${file}: asset "${a.name}": the HyperConverged asset must have reconcile_order 0`);
   for (const a of assets) {
-    if (a.reconcileOrder === 0 && a.kind !== 'HyperConverged') throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
+    if (a.reconcileOrder === 0 && a.kind !== HCO_KIND) throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
   }
   assets.sort((a, b) => a.reconcileOrder - b.reconcileOrder || a.name.localeCompare(b.name));
   return { dir, assets };
