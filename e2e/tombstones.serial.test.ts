@@ -59,7 +59,7 @@ describe('tombstones (real operator core, temp catalog)', () => {
     mkdirSync(join(dir, 'tombstones'));
     writeFileSync(
       join(dir, 'metadata.yaml'),
-      yaml.dump({ assets: [{ name: 'settings', path: 'operators/settings.yaml.hbs', component: 'ConfigMap', reconcile_order: 10, description: 'A harmless asset.' }] }),
+      yaml.dump({ assets: [{ name: 'settings', path: 'operators/settings.yaml.hbs', kind: 'ConfigMap', reconcile_order: 10, description: 'A harmless asset.' }] }),
     );
     writeFileSync(join(dir, 'operators', 'settings.yaml.hbs'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: platform-settings\n  namespace: {{namespace}}\ndata:\n  a: "1"\n');
     copyFileSync(repoPath('assets', 'tombstones', `${OLD_MC}.yaml`), join(dir, 'tombstones', `${OLD_MC}.yaml`));

@@ -22,6 +22,7 @@ const controlPlaneModules = sourceDir(import.meta.url, 'go');
 export interface GoTarget {
   /** The Go module's folder. */
   moduleDir: string;
+  tags?: string[];
   label: string;
   packages: string[];
   ldflags: string[];
@@ -29,7 +30,7 @@ export interface GoTarget {
   output?: string;
 }
 
-function pinnedVersion(modFile: string, modulePath: string): string {
+export function pinnedVersion(modFile: string, modulePath: string): string {
   const m = new RegExp(`^\\s*(?:require\\s+)?${modulePath.replace(/[./]/g, '\\$&')}\\s+(v\\S+)`, 'm').exec(
     readFileSync(modFile, 'utf8'),
   );
@@ -89,7 +90,9 @@ export type Progress = (line: string) => void;
 /** Builds a target's packages into outDir (a single-package target may name its output file). */
 export async function goBuild(t: GoTarget, outDir: string, progress: Progress): Promise<void> {
   const cwd = t.moduleDir;
-  const args = ['build', '-v', '-trimpath', `-ldflags=${t.ldflags.join(' ')}`, '-o', t.output ? join(outDir, t.output) : outDir, ...t.packages];
+  const tags = t.tags?.length ? [`-tags=${t.tags.join(',')}`] : [];
+  const out = t.output ? join(outDir, t.output) : outDir;
+  const args = ['build', '-v', '-trimpath', ...tags, `-ldflags=${t.ldflags.join(' ')}`, '-o', out, ...t.packages];
   const started = Date.now();
   let compiled = 0;
   let stderrTail: string[] = [];
@@ -133,16 +136,24 @@ export async function ensureBinaries(progress: Progress = (l) => process.stderr.
     `Building the local control plane (kube-apiserver + kubectl ${kubernetes}, etcd ${etcd}) from Go modules.\n` +
       `This happens once per machine and takes several minutes; the result is cached in ${dir}.`,
   );
+  await buildInto(dir, targets(kubernetes), () => complete(inDir(dir)), progress);
+  return inDir(dir);
+}
+
+/**
+ * Builds targets into the cache folder dir: into a private folder first, renamed into place when
+ * complete (unless another process completed it meanwhile), so an interrupted build leaves nothing.
+ */
+export async function buildInto(dir: string, targets: readonly GoTarget[], complete: () => boolean, progress: Progress): Promise<void> {
   const tmp = `${dir}.partial-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   try {
-    for (const t of targets(kubernetes)) await goBuild(t, tmp, progress);
-    if (!complete(inDir(dir))) {
+    for (const t of targets) await goBuild(t, tmp, progress);
+    if (!complete()) {
       rmSync(dir, { recursive: true, force: true });
       renameSync(tmp, dir);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  return inDir(dir);
 }

@@ -19,6 +19,8 @@ export interface OperatorOptions {
   assetsDir: string;
   /** Namespace of the HyperConverged CR; empty or undefined: any namespace. */
   hcoNamespace?: string;
+  /** The operator's own namespace (its monitoring assets go there). */
+  operatorNamespace?: string;
   throttle?: Partial<ThrottleSettings>;
   resyncMs?: number;
   metrics?: OperatorMetrics;
@@ -45,7 +47,7 @@ export class Operator {
     this.metrics = options.metrics ?? new OperatorMetrics(false);
     options.client.onRequest((verb) => this.metrics.apiRequests.inc({ verb }));
     this.events = new EventRecorder(options.client);
-    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, onChange: (c) => this.reconciler.onChange(c), observe: familyObserved() });
+    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, operatorNamespace: options.operatorNamespace, onChange: (c) => this.reconciler.onChange(c), observe: familyObserved() });
     this.families = new Families(undefined, {
       observed: (name) => this.cache.observed(name),
       now: options.now ?? Date.now,
@@ -65,6 +67,8 @@ export class Operator {
       familyKinds: familyKinds(),
       resyncMs: options.resyncMs,
     });
+    this.reconciler.queue.metrics = this.metrics;
+    this.metrics.queueDepth = () => this.reconciler.queue.length;
   }
 
   private renderChain: Chain | undefined;

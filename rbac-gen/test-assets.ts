@@ -8,15 +8,15 @@ export const METADATA = `
 assets:
   - name: hco-golden
     path: hco/golden.yaml.hbs
-    component: HyperConverged
+    kind: HyperConverged
     reconcile_order: 0
   - name: settings
     path: operators/settings.yaml.hbs
-    component: ConfigMap
+    kind: ConfigMap
     reconcile_order: 10
   - name: gpu-tuning
     path: machine-config/gpu.yaml.hbs
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 20
     conditions:
       - type: hardware-detection
@@ -26,7 +26,7 @@ assets:
         value: false
   - name: cpu-manager
     path: machine-config/cpu-manager.yaml.hbs
-    component: KubeletConfig
+    kind: KubeletConfig
     reconcile_order: 20
     install: opt-in
     conditions:
@@ -34,11 +34,11 @@ assets:
         gate: CPUManager
   - name: kubelet-perf
     path: machine-config/kubelet-perf.yaml.hbs
-    component: KubeletConfig
+    kind: KubeletConfig
     reconcile_order: 20
   - name: mtv
     path: operators/mtv.yaml.hbs
-    component: ForkliftController
+    kind: ForkliftController
     reconcile_order: 40
     install: opt-in
     gate_crd: forkliftcontrollers.forklift.konveyor.io
@@ -47,7 +47,7 @@ assets:
         key: platform.kubevirt.io/enable-mtv
   - name: maintenance
     path: remediation/maintenance.yaml.hbs
-    component: NodeMaintenance
+    kind: NodeMaintenance
     reconcile_order: 35
     install: opt-in
     conditions:

@@ -9,7 +9,7 @@ import ts from 'typescript';
 
 /** Bottom to top. Each entry: the layer's name and its members (folders end with "/"). */
 export const LAYERS: readonly { name: string; members: readonly string[] }[] = [
-  { name: 'util', members: ['operator/util/', 'operator/log.ts', 'operator/paths.ts'] },
+  { name: 'util', members: ['operator/util/', 'operator/log.ts', 'operator/paths.ts', 'operator/version.ts'] },
   { name: 'vocabulary', members: ['operator/vocabulary/'] },
   { name: 'patch', members: ['operator/patch/'] },
   { name: 'catalog', members: ['operator/catalog/'] },
@@ -19,7 +19,8 @@ export const LAYERS: readonly { name: string; members: readonly string[] }[] = [
   { name: 'chain', members: ['operator/chain/'] },
   { name: 'families', members: ['operator/families/'] },
   { name: 'controller', members: ['operator/controller/'] },
-  { name: 'http, leader', members: ['operator/http/', 'operator/leader/'] },
+  { name: 'leader', members: ['operator/leader/'] },
+  { name: 'http', members: ['operator/http/'] },
   { name: 'wiring', members: ['operator/operator.ts'] },
   { name: 'cli', members: ['operator/cli/'] },
   { name: 'bin', members: ['operator/bin/'] },

@@ -34,7 +34,7 @@ function catalogDir(metadata: string, templates: string[] = TEMPLATES): string {
 const HCO_ENTRY = `
   - name: hco-golden-config
     path: hco/golden-config.yaml.tpl
-    component: HyperConverged
+    kind: HyperConverged
     reconcile_order: 0
 `;
 
@@ -62,13 +62,13 @@ describe('loadCatalog: a valid catalog', () => {
 assets:
   - name: swap
     path: machine-config/swap.yaml.tpl
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
     group: node-tuning
     description: Enables swap on workers
   - name: mtv
     path: operators/mtv.yaml.tpl
-    component: ForkliftController
+    kind: ForkliftController
     reconcile_order: 20
     install: opt-in
     gate_crd: forkliftcontrollers.forklift.konveyor.io
@@ -79,7 +79,7 @@ assets:
         key: platform.kubevirt.io/enable-mtv
   - name: pci-passthrough
     path: machine-config/pci-passthrough.yaml.tpl
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
     install: opt-in
     conditions:
@@ -90,7 +90,7 @@ assets:
         detector: pciDevicesPresent
   - name: descheduler
     path: descheduler/descheduler.yaml.tpl
-    component: KubeDescheduler
+    kind: KubeDescheduler
     reconcile_order: 30
     conditions:
       - type: hco-field-unconfigured
@@ -99,7 +99,7 @@ assets:
         gate: LoadAware
   - name: nhc
     path: remediation/nhc.yaml.tpl
-    component: NodeHealthCheck
+    kind: NodeHealthCheck
     reconcile_order: 20
     conditions:
       - type: topology
@@ -176,7 +176,7 @@ ${HCO_ENTRY}`;
         withHco(`
   - name: cpu-manager
     path: machine-config/swap.yaml.tpl
-    component: KubeletConfig
+    kind: KubeletConfig
     reconcile_order: 5
     install: opt-in
     conditions:
@@ -197,7 +197,7 @@ describe('loadCatalog: refusals name the file and the asset', () => {
     withHco(`
   - name: broken
     path: machine-config/swap.yaml.tpl
-    component: MachineConfig
+    kind: MachineConfig
 ${extra}`);
 
   it('refuses an unknown condition type', () => {
@@ -233,7 +233,7 @@ ${extra}`);
       withHco(`
   - name: ghost
     path: machine-config/ghost.yaml.tpl
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
 `),
       'ghost',
@@ -246,11 +246,11 @@ ${extra}`);
       withHco(`
   - name: swap
     path: machine-config/swap.yaml.tpl
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
   - name: swap
     path: machine-config/pci-passthrough.yaml.tpl
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 11
 `),
       'swap',
@@ -281,7 +281,7 @@ ${extra}`);
       `assets:
   - name: hco-golden-config
     path: hco/golden-config.yaml.tpl
-    component: HyperConverged
+    kind: HyperConverged
     reconcile_order: 3
 `,
       'hco-golden-config',
@@ -309,12 +309,16 @@ ${extra}`);
     assertRefused(base('    reconcile_order: 10\n    gateCrd: foo.example.com\n'), 'broken', /unknown field\(s\) gateCrd/);
   });
 
+  it('names the field that replaced "component"', () => {
+    assertRefused(base('    reconcile_order: 10\n    component: MachineConfig\n'), 'broken', /the field "component" is now "kind"/);
+  });
+
   it('refuses a path that climbs out of the assets folder', () => {
     assertRefused(
       withHco(`
   - name: escape
     path: ../etc/passwd
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
 `),
       'escape',
@@ -327,7 +331,7 @@ ${extra}`);
       withHco(`
   - name: escape
     path: machine-config/../../outside.yaml
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
 `),
       'escape',
@@ -340,7 +344,7 @@ ${extra}`);
       withHco(`
   - name: escape
     path: /etc/hostname
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
 `),
       'escape',
@@ -353,7 +357,7 @@ ${extra}`);
       withHco(`
   - name: Bad_Name
     path: machine-config/swap.yaml.tpl
-    component: MachineConfig
+    kind: MachineConfig
     reconcile_order: 10
 `),
       'Bad_Name',

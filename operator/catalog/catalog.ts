@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { DETECTORS, type Detector } from './hardware.js';
 import { TOPOLOGY_FACTS, type TopologyFact } from './topology.js';
+import { HCO_KIND } from '../vocabulary/hco.js';
 
 export type Condition =
   | { type: 'annotation'; key: string; value: string }
@@ -18,7 +19,7 @@ export interface Asset {
   name: string;
   /** Template path relative to the assets folder. */
   path: string;
-  /** The kind the template produces (`component` in metadata.yaml). */
+  /** The kind the template produces. */
   kind: string;
   reconcileOrder: number;
   install: 'always' | 'opt-in';
@@ -97,7 +98,8 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   if (!e || typeof e !== 'object') throw new CatalogError(`${file}: assets[${i}] must be a mapping`);
   const r = e as Raw;
   const where = `${file}: asset ${typeof r.name === 'string' ? `"${r.name}"` : `#${i}`}`;
-  const known = new Set(['name', 'path', 'component', 'reconcile_order', 'install', 'group', 'gate_crd', 'template_params', 'conditions', 'description', 'disrupts', 'admin_provides']);
+  const known = new Set(['name', 'path', 'kind', 'reconcile_order', 'install', 'group', 'gate_crd', 'template_params', 'conditions', 'description', 'disrupts', 'admin_provides']);
+  if ('component' in r) throw new CatalogError(`${where}: the field "component" is now "kind" (the kind the template produces)`);
   const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length) throw new CatalogError(`${where}: unknown field(s) ${unknown.join(', ')}`);
   const name = str(r, 'name', where)!;
@@ -119,7 +121,7 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   return {
     name,
     path,
-    kind: str(r, 'component', where)!,
+    kind: str(r, 'kind', where)!,
     reconcileOrder: order,
     install,
     family: path.split('/')[0]!,
@@ -150,10 +152,10 @@ export function loadCatalog(dir: string): Catalog {
     if (seen.has(a.name)) throw new CatalogError(`${file}: duplicate asset name "${a.name}"`);
     seen.add(a.name);
   }
-  const hco = assets.filter((a) => a.kind === 'HyperConverged');
+  const hco = assets.filter((a) => a.kind === HCO_KIND);
   for (const a of hco) if (a.reconcileOrder !== 0) throw new CatalogError(`${file}: asset "${a.name}": the HyperConverged asset must have reconcile_order 0`);
   for (const a of assets) {
-    if (a.reconcileOrder === 0 && a.kind !== 'HyperConverged') throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
+    if (a.reconcileOrder === 0 && a.kind !== HCO_KIND) throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
   }
   assets.sort((a, b) => a.reconcileOrder - b.reconcileOrder || a.name.localeCompare(b.name));
   return { dir, assets };

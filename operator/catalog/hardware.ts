@@ -1,51 +1,15 @@
-// Hardware detection from Nodes. A Node is kept only as a compact projection (the labels and
-// capacity keys detection looks at), so memory stays small on clusters with thousands of Nodes.
+// Hardware detection from Nodes, as the watch layer projects them (watch/node-projection.ts).
+import type { NodeProjection } from '../vocabulary/node.js';
+
 export const DETECTORS = ['pciDevicesPresent', 'numaNodesPresent', 'vfioCapable', 'usbDevicesPresent', 'gpuPresent'] as const;
 export type Detector = (typeof DETECTORS)[number];
 export type Hardware = Record<Detector, boolean>;
 
-export interface NodeProjection {
-  name: string;
-  /** Only the labels that detection or topology read (see RELEVANT_LABEL). */
-  labels: Record<string, string>;
-  /** Extended-resource capacity keys (those with a "/"), e.g. nvidia.com/gpu. */
-  capacityKeys: string[];
-  unschedulable: boolean;
-  /** Keys of NoSchedule/NoExecute taints. */
-  taints: string[];
-}
-
 const NFD = 'feature.node.kubernetes.io/';
-const RELEVANT_LABEL = /^(node-role\.kubernetes\.io\/|feature\.node\.kubernetes\.io\/(pci-|usb-|memory-numa|iommu-enabled|cpu-model\.vendor_id)|nvidia\.com\/gpu\.present$|kubernetes\.io\/hostname$)/;
-// Device plugins that KubeVirt itself registers on every node; they say nothing about hardware.
-const KUBEVIRT_BUILTIN_DEVICES = new Set(['devices.kubevirt.io/kvm', 'devices.kubevirt.io/tun', 'devices.kubevirt.io/vhost-net', 'devices.kubevirt.io/vhost-vsock']);
 // Display controllers of server BMCs (ASPEED, Matrox G200 in iLO/iDRAC): on nearly every
 // bare-metal server, and not devices anyone passes through to a VM.
 const BMC_DISPLAY = /^feature\.node\.kubernetes\.io\/pci-03[0-9a-f]*_(1a03|102b)\b/;
 const GPU_RESOURCE = /^(nvidia\.com\/(gpu|mig-.*|[A-Z].*)|amd\.com\/gpu|gpu\.intel\.com\/.*)$/;
-
-interface RawNode {
-  metadata?: { name?: string; labels?: Record<string, string> };
-  spec?: { unschedulable?: boolean; taints?: { key?: string; effect?: string }[] };
-  status?: { capacity?: Record<string, unknown> };
-}
-
-export function projectNode(node: RawNode): NodeProjection {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(node.metadata?.labels ?? {})) if (RELEVANT_LABEL.test(k)) labels[k] = v;
-  return {
-    name: node.metadata?.name ?? '',
-    labels,
-    capacityKeys: Object.keys(node.status?.capacity ?? {}).filter((k) => k.includes('/') && !KUBEVIRT_BUILTIN_DEVICES.has(k)),
-    unschedulable: node.spec?.unschedulable === true,
-    taints: (node.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').map((t) => t.key ?? ''),
-  };
-}
-
-/** Whether two projections differ in anything detection reads (drives re-evaluation). */
-export function sameProjection(a: NodeProjection | undefined, b: NodeProjection | undefined): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 const truthy = (v: string | undefined): boolean => v === 'true';
 const labelMatch = (n: NodeProjection, re: RegExp): boolean => Object.entries(n.labels).some(([k, v]) => re.test(k) && !BMC_DISPLAY.test(k) && truthy(v));

@@ -1,5 +1,5 @@
 // Cluster topology facts, derived from the node projections.
-import type { NodeProjection } from './hardware.js';
+import type { NodeProjection } from '../vocabulary/node.js';
 
 export const TOPOLOGY_FACTS = ['hasSchedulableMasters', 'hasDedicatedWorkers', 'singleNode'] as const;
 export type TopologyFact = (typeof TOPOLOGY_FACTS)[number];

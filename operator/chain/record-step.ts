@@ -10,13 +10,21 @@ import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
 import type { EventReason } from '../vocabulary/reasons.js';
 import { StepFailure, type Step } from './builder.js';
 import type { ChainMetrics } from './chain-metrics.js';
-import { failure } from './failure.js';
+import { failure, OPERATOR_FORBIDDEN_HINT } from './failure.js';
 import type { OutcomeMemory } from './outcome-memory.js';
 import type { Outcome } from './outcome.js';
 import type { AssetRun } from './run.js';
 
 /** Reasons said on the HCO: they are about the configuration, not about one object. */
 const HCO_LEVEL = new Set<EventReason>(['CRDMissing', 'RenderFailed']);
+
+/** kind/namespace/name of the object an outcome is about, as log fields. */
+function objectFields(run: AssetRun, o: Outcome): { kind?: string; namespace?: string; name?: string } {
+  const obj = o.applied ?? o.subject?.live ?? o.subject?.desired;
+  return { kind: obj?.kind ?? run.asset.kind, namespace: obj?.metadata?.namespace, name: obj?.metadata?.name };
+}
+
+const WRITE_VERB: Partial<Record<string, string>> = { AssetApplied: 'applied', DriftCorrected: 'corrected' };
 
 function target(run: AssetRun, o: Outcome): InvolvedObject {
   if (o.reason && HCO_LEVEL.has(o.reason)) return involvedOf(run.hco);
@@ -29,15 +37,18 @@ export interface RecordDeps {
   events: EventSink;
   memory: OutcomeMemory;
   metrics?: ChainMetrics;
+  /** Names the identity whose permission is missing when a request is forbidden (403): the
+   *  operator's ServiceAccount by default; explain runs with the caller's own credentials. */
+  forbiddenHint?: string;
 }
 
 export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
-  const { events, memory, metrics } = deps;
+  const { events, memory, metrics, forbiddenHint = OPERATOR_FORBIDDEN_HINT } = deps;
   return async (run, next) => {
     let thrown: unknown;
     const o = await next(run).catch((e: unknown): Outcome => {
       thrown = e instanceof StepFailure ? e.cause : e;
-      return { ...failure(thrown), subject: e instanceof StepFailure ? e.subject : undefined };
+      return { ...failure(thrown, forbiddenHint), subject: e instanceof StepFailure ? e.subject : undefined };
     });
     if (o.status === 'pending') return o;
     const name = run.asset.name;
@@ -48,7 +59,19 @@ export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
     const changed = before?.signature !== signature;
     let patchHash = before?.patchHash;
     if (changed && (o.status === 'failed' || o.status === 'refused' || o.status === 'paused')) {
-      log.warn('asset not applied', { asset: name, status: o.status, reason: o.reason, message: o.message, error: o.status === 'failed' && thrown ? describeError(thrown) : undefined });
+      log.warn('asset not applied', {
+        asset: name,
+        ...objectFields(run, o),
+        status: o.status,
+        reason: o.reason,
+        detail: o.message,
+        error: o.status === 'failed' && thrown ? describeError(thrown) : undefined,
+      });
+    }
+    if (wrote) {
+      // Every write is a line: created, adopted or corrected, and which object.
+      const verb = o.status === 'created' ? 'created' : (WRITE_VERB[o.reason ?? ''] ?? 'updated');
+      log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, { asset: name, ...objectFields(run, o), drift: o.drift });
     }
     if (changed || wrote) {
       if (before?.missingCrd && o.reason !== 'CRDMissing') events.emit(involvedOf(run.hco), 'CRDDiscovered', `asset ${name}: the CRD it needs is now installed`);

@@ -5,7 +5,9 @@ import yaml from 'js-yaml';
 import { loadCrds } from '../kube/crd-files.js';
 import { projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
 import type { KubeObject } from '../vocabulary/object.js';
-import { projectNode, type NodeProjection } from '../catalog/hardware.js';
+import { HCO_KIND } from '../vocabulary/hco.js';
+import type { NodeProjection } from '../vocabulary/node.js';
+import { projectNode } from '../watch/node-projection.js';
 import { UsageError } from './usage-error.js';
 
 function readYamlDocs(file: string, what: string): unknown[] {
@@ -23,10 +25,10 @@ function readYamlDocs(file: string, what: string): unknown[] {
 }
 
 export function readHco(file: string): KubeObject {
-  const docs = readYamlDocs(file, 'HyperConverged');
+  const docs = readYamlDocs(file, HCO_KIND);
   if (docs.length !== 1) throw new UsageError(`${file}: expected exactly one HyperConverged document, found ${docs.length}`);
   const o = docs[0] as KubeObject;
-  if (!o || typeof o !== 'object' || Array.isArray(o) || o.kind !== 'HyperConverged') {
+  if (!o || typeof o !== 'object' || Array.isArray(o) || o.kind !== HCO_KIND) {
     throw new UsageError(`${file}: not a HyperConverged (kind is ${JSON.stringify((o as KubeObject | undefined)?.kind ?? null)})`);
   }
   if (o.apiVersion !== 'hco.kubevirt.io/v1') throw new UsageError(`${file}: the HyperConverged must be apiVersion hco.kubevirt.io/v1 (got ${JSON.stringify(o.apiVersion ?? null)})`);

@@ -175,7 +175,7 @@ export class Reconciler {
     if (this.memory.annotationProblems === message) return;
     this.memory.annotationProblems = message;
     if (message) {
-      log.warn('invalid HyperConverged annotation', { message });
+      log.warn('invalid HyperConverged annotation', { kind: hco.kind, namespace: hco.metadata?.namespace, name: hco.metadata?.name, detail: message });
       this.o.events.emit(involvedOf(hco), 'InvalidAnnotation', message);
     }
   }
@@ -243,8 +243,9 @@ export class Reconciler {
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending' || o.status === 'held');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
     // Once per configuration that converged: a blip and its recovery are not a new success.
+    // Nothing applied (an allowlist naming no asset, nothing eligible) is no success to report.
     const config = `${hco.metadata?.uid}/${hco.metadata?.generation}/${hashOf(annotationsOf(hco))}/${applied}`;
-    if (!bad.length && parseActivation(hco) && this.memory.converged !== config) {
+    if (!bad.length && applied > 0 && parseActivation(hco) && this.memory.converged !== config) {
       this.memory.converged = config;
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);
     }

@@ -5,6 +5,7 @@ import type { Tombstone } from '../catalog/tombstones.js';
 import type { KubeClient } from '../kube/client.js';
 import { isStatus } from '../kube/errors.js';
 import { involvedOf, type EventSink } from '../kube/events.js';
+import { log } from '../log.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
 import type { LiveCache } from '../vocabulary/live-cache.js';
@@ -37,6 +38,7 @@ export async function reapTombstones(tombstones: readonly Tombstone[], crds: Rea
       throw e;
     }
     const what = describeObject(t);
+    log.info('object deleted', { kind: t.kind, namespace: t.metadata?.namespace, name: t.metadata?.name, reason: 'tombstone' });
     events.emit(involvedOf(live), 'AssetDeleted', `deleted obsolete ${what} (tombstone)`);
     result.deleted.push(what);
   }

@@ -4,6 +4,13 @@
 // earliest. Items are told apart by their key (one function, given by the owner of the items).
 import { exponentialBackoff, type BackoffSettings } from '../util/backoff.js';
 
+/** What the queue reports (adds, retries, time waited); depth is read from `length`. */
+export interface QueueMetrics {
+  queued(): void;
+  retried(): void;
+  waited(seconds: number): void;
+}
+
 export class WorkQueue<T = string> {
   private readonly queue: string[] = [];
   private readonly items = new Map<string, T>();
@@ -12,8 +19,10 @@ export class WorkQueue<T = string> {
   private readonly dirty = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly failures = new Map<string, number>();
+  private readonly enqueuedAt = new Map<string, number>();
   private waiters: ((item: T | undefined) => void)[] = [];
   private closed = false;
+  metrics: QueueMetrics | undefined;
 
   constructor(
     private readonly backoff: BackoffSettings = { baseMs: 200, maxMs: 300_000 },
@@ -29,14 +38,17 @@ export class WorkQueue<T = string> {
       return;
     }
     if (this.queued.has(key)) return;
+    this.metrics?.queued();
     const waiter = this.waiters.shift();
     if (waiter) {
       this.processing.add(key);
+      this.metrics?.waited(0);
       waiter(item);
       return;
     }
     this.queued.add(key);
     this.queue.push(key);
+    this.enqueuedAt.set(key, performance.now());
   }
 
   addAfter(item: T, ms: number): void {
@@ -59,6 +71,7 @@ export class WorkQueue<T = string> {
     const key = this.keyOf(item);
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
+    this.metrics?.retried();
     const delay = Math.max(minMs, exponentialBackoff(this.backoff, n));
     this.addAfter(item, delay);
     return delay;
@@ -82,6 +95,9 @@ export class WorkQueue<T = string> {
     if (key !== undefined) {
       this.queued.delete(key);
       this.processing.add(key);
+      const at = this.enqueuedAt.get(key);
+      this.enqueuedAt.delete(key);
+      if (at !== undefined) this.metrics?.waited((performance.now() - at) / 1000);
       return Promise.resolve(this.items.get(key));
     }
     return new Promise((resolve) => this.waiters.push(resolve));

@@ -2,7 +2,7 @@
 // chain at named points (render context, a gate before apply — chain/family-policy.ts), with
 // optional pass hooks and a preview under the status table. One folder per family under
 // families/, one line in registry.ts.
-import type { NodeProjection } from '../catalog/hardware.js';
+import type { NodeProjection } from '../vocabulary/node.js';
 import type { Evaluation } from '../chain/evaluate-catalog.js';
 import type { FamilyPolicy } from '../chain/family-policy.js';
 import type { ClusterFacts } from '../render/context.js';

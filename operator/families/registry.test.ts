@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCatalog, type Asset } from '../catalog/catalog.js';
-import type { NodeProjection } from '../catalog/hardware.js';
+import type { NodeProjection } from '../vocabulary/node.js';
 import type { Outcome } from '../chain/outcome.js';
 import type { Addressed, Drifting } from '../chain/run.js';
 import { defaultAssetsDir } from '../paths.js';

@@ -11,10 +11,11 @@ import type { FamilyDeps, FamilyHandler, FamilyRuntime, PreviewInput } from './f
 import { deschedulerFamily } from './descheduler/handler.js';
 import { hcoFamily } from './hco/handler.js';
 import { machineConfigFamily } from './machine-config/handler.js';
+import { monitoringFamily } from './monitoring/handler.js';
 import { operatorsFamily } from './operators/handler.js';
 import { remediationFamily } from './remediation/handler.js';
 
-export const FAMILY_HANDLERS: readonly FamilyHandler[] = [hcoFamily, machineConfigFamily, remediationFamily, operatorsFamily, deschedulerFamily];
+export const FAMILY_HANDLERS: readonly FamilyHandler[] = [hcoFamily, machineConfigFamily, remediationFamily, operatorsFamily, deschedulerFamily, monitoringFamily];
 
 /** The families as one object: their policies for the chain, and their hooks for the controller. */
 export class Families {

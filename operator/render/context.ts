@@ -22,10 +22,12 @@ export interface ClusterFacts {
   resourceFor(obj: KubeObject): ResourceRef | undefined;
   /** Answers objectExists from the caches (namespaces, CRDs, managed objects). */
   objectExists(kind: string, namespace: string, name: string): boolean;
+  /** The namespace the operator runs in (its own monitoring objects go there). */
+  operatorNamespace?: string;
 }
 
 /** The facts of a cluster whose installed CRDs are known (the watch layer's caches, a CRD folder). */
-export function clusterFacts(f: Pick<ClusterFacts, 'hardware' | 'topology' | 'openshift' | 'objectExists'> & { crds: ReadonlyMap<string, CrdInfo> }): ClusterFacts {
+export function clusterFacts(f: Pick<ClusterFacts, 'hardware' | 'topology' | 'openshift' | 'objectExists' | 'operatorNamespace'> & { crds: ReadonlyMap<string, CrdInfo> }): ClusterFacts {
   const { crds, ...rest } = f;
   return {
     ...rest,
@@ -35,10 +37,14 @@ export function clusterFacts(f: Pick<ClusterFacts, 'hardware' | 'topology' | 'op
   };
 }
 
+export const DEFAULT_OPERATOR_NAMESPACE = 'virt-platform-operator';
+
 export interface RenderContext {
   hco: KubeObject;
   /** The HCO's namespace: the operator's target namespace. */
   namespace: string;
+  /** The operator's own namespace (its metrics Service, ServiceMonitor, PrometheusRule). */
+  operatorNamespace: string;
   hardware: Hardware;
   topology: Topology;
   /** {{openshift.version}}, {{openshift.controlPlaneTopology}}, {{openshift.platform}}: empty when unknown. */
@@ -53,6 +59,7 @@ export function renderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset
   return {
     hco,
     namespace: hco.metadata?.namespace ?? '',
+    operatorNamespace: facts.operatorNamespace || DEFAULT_OPERATOR_NAMESPACE,
     hardware: facts.hardware,
     topology: facts.topology,
     openshift: facts.openshift ?? {},

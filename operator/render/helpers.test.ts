@@ -245,7 +245,7 @@ describe('cluster introspection helpers', () => {
     assert.equal(truth('(hasCrd "forkliftcontrollers.forklift.konveyor.io")'), false);
   });
 
-  it('hasCrd is true for any CRD when rendering offline with assumeCrdsInstalled', () => {
+  it('hasCrd is true for any CRD when rendering offline with every catalog kind served', () => {
     const none = clusterFacts({ ...facts, crds: new Map() });
     const offline = everyKindServed(none);
     assert.equal(truth('(hasCrd "forkliftcontrollers.forklift.konveyor.io")', { facts: offline }), true);

@@ -4,7 +4,9 @@
 // catalog declares (watch), and only while their CRD is installed; the HCO's informer (the whole
 // collection, in its namespace) when its CRD is installed. It answers the chain's live lookups
 // and the render context's facts from memory, and tells the controller what changed.
-import { detectHardware, projectNode, sameProjection, type Hardware, type NodeProjection } from '../catalog/hardware.js';
+import { detectHardware, type Hardware } from '../catalog/hardware.js';
+import type { NodeProjection } from '../vocabulary/node.js';
+import { projectNode, sameProjection } from './node-projection.js';
 import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import type { KubeClient } from '../kube/client.js';
@@ -51,6 +53,8 @@ interface Watched {
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
+  /** The operator's own namespace (render facts). */
+  operatorNamespace?: string;
   onChange?: (c: Change) => void;
   /** Kinds read but not managed (the families' observed kinds), watched while their CRD is installed. */
   observe?: readonly ObservedKind[];
@@ -279,6 +283,7 @@ export class ClusterCache implements LiveCache {
       openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
+      operatorNamespace: this.opts.operatorNamespace,
     });
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeProjection } from '../../catalog/hardware.js';
+import type { NodeProjection } from '../../vocabulary/node.js';
 import { cannotRemediate, minHealthyCount } from './min-healthy.js';
 
 const worker = (name: string): NodeProjection => ({ name, labels: { 'node-role.kubernetes.io/worker': '' }, capacityKeys: [], unschedulable: false, taints: [] });

@@ -5,7 +5,7 @@
 // with roundUp, and "Skipped remediation because the number of healthy nodes ... should equal or
 // exceed"). With one node unhealthy, the others must still reach minHealthy: on 2 workers with 51%
 // (2 needed) that never holds, so the NodeHealthCheck would only ever say it skipped.
-import type { NodeProjection } from '../../catalog/hardware.js';
+import type { NodeProjection } from '../../vocabulary/node.js';
 import { selectorMatches, type LabelSelector } from '../../util/label-selector.js';
 
 /** minHealthy as a node count for `total` selected nodes; undefined when not understood. */
