@@ -6,7 +6,7 @@ import { buildChain, offlineEnd, type Chain } from './chain/chain.js';
 import { evaluateCatalog, type Evaluation } from './chain/evaluate-catalog.js';
 import { OutcomeMemory } from './chain/outcome-memory.js';
 import { Reconciler } from './controller/reconciler.js';
-import { Families, familyKinds, familyObserved, familyPolicies } from './families/registry.js';
+import { Families, familyKinds, familyObserved } from './families/registry.js';
 import type { KubeClient } from './kube/client.js';
 import { EventRecorder } from './kube/events.js';
 import { OperatorMetrics } from './http/metrics.js';

@@ -14,11 +14,11 @@ import type { Outcome } from './outcome.js';
 import type { Addressed } from './run.js';
 
 export interface FamilyPolicy {
-  context?(hco: KubeObject, facts: ClusterFacts): Readonly<Record<string, unknown>>;
-  admit?(run: Addressed): Outcome | undefined;
+  context?: (hco: KubeObject, facts: ClusterFacts) => Readonly<Record<string, unknown>>;
+  admit?: (run: Addressed) => Outcome | undefined;
   beforeApply?: ApplyGate;
   /** @param readBack on a cluster: the HCO as the cache has it now; offline: absent */
-  sourceAfter?(current: KubeObject, outcome: Outcome, readBack: (() => KubeObject | undefined) | undefined): KubeObject;
+  sourceAfter?: (current: KubeObject, outcome: Outcome, readBack: (() => KubeObject | undefined) | undefined) => KubeObject;
 }
 
 /** The policy of a family, by name. */

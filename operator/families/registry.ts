@@ -15,7 +15,14 @@ import { monitoringFamily } from './monitoring/handler.js';
 import { operatorsFamily } from './operators/handler.js';
 import { remediationFamily } from './remediation/handler.js';
 
-export const FAMILY_HANDLERS: readonly FamilyHandler[] = [hcoFamily, machineConfigFamily, remediationFamily, operatorsFamily, deschedulerFamily, monitoringFamily];
+export const FAMILY_HANDLERS: readonly FamilyHandler[] = [
+  hcoFamily,
+  machineConfigFamily,
+  remediationFamily,
+  operatorsFamily,
+  deschedulerFamily,
+  monitoringFamily,
+];
 
 /** The families as one object: their policies for the chain, and their hooks for the controller. */
 export class Families {
@@ -29,7 +36,9 @@ export class Families {
     deps?: FamilyDeps,
   ) {
     if (deps) for (const h of handlers) if (h.runtime) this.runtimes.set(h.name, h.runtime(deps));
-    this.byName = new Map(handlers.map((h) => [h.name, { context: h.context, admit: h.admit, sourceAfter: h.sourceAfter, beforeApply: this.runtimes.get(h.name)?.beforeApply }]));
+    this.byName = new Map(
+      handlers.map((h) => [h.name, { context: h.context, admit: h.admit, sourceAfter: h.sourceAfter, beforeApply: this.runtimes.get(h.name)?.beforeApply }]),
+    );
     this.policies = (family) => this.byName.get(family) ?? {};
   }
 

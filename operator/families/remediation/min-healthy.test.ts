@@ -3,8 +3,20 @@ import { describe, it } from 'node:test';
 import type { NodeProjection } from '../../vocabulary/node.js';
 import { cannotRemediate, minHealthyCount } from './min-healthy.js';
 
-const worker = (name: string): NodeProjection => ({ name, labels: { 'node-role.kubernetes.io/worker': '' }, capacityKeys: [], unschedulable: false, taints: [] });
-const master = (name: string): NodeProjection => ({ name, labels: { 'node-role.kubernetes.io/master': '' }, capacityKeys: [], unschedulable: false, taints: [] });
+const worker = (name: string): NodeProjection => ({
+  name,
+  labels: { 'node-role.kubernetes.io/worker': '' },
+  capacityKeys: [],
+  unschedulable: false,
+  taints: [],
+});
+const master = (name: string): NodeProjection => ({
+  name,
+  labels: { 'node-role.kubernetes.io/master': '' },
+  capacityKeys: [],
+  unschedulable: false,
+  taints: [],
+});
 const SPEC = { selector: { matchExpressions: [{ key: 'node-role.kubernetes.io/worker', operator: 'Exists' }] }, minHealthy: '51%' };
 
 describe('NodeHealthCheck minHealthy (medik8s getMinHealthy: percentages round up)', () => {
@@ -17,9 +29,12 @@ describe('NodeHealthCheck minHealthy (medik8s getMinHealthy: percentages round u
   });
 
   it('a pool too small for minHealthy to allow one remediation is refused with the numbers', () => {
-    assert.equal(cannotRemediate(SPEC, [worker('w-0'), worker('w-1'), master('m-0')]), 'not applicable: the NodeHealthCheck selects 2 nodes and needs 2 healthy (minHealthy 51%): with one node unhealthy it could never remediate');
+    assert.equal(
+      cannotRemediate(SPEC, [worker('w-0'), worker('w-1'), master('m-0')]),
+      'not applicable: the NodeHealthCheck selects 2 nodes and needs 2 healthy (minHealthy 51%): with one node unhealthy it could never remediate',
+    );
     assert.match(cannotRemediate(SPEC, [master('m-0')]) ?? '', /selects 0 nodes/);
     assert.equal(cannotRemediate(SPEC, [worker('w-0'), worker('w-1'), worker('w-2')]), undefined, '3 workers: one may be remediated');
-    assert.equal(cannotRemediate({ ...SPEC, minHealthy: 'x' }, []), undefined, 'a minHealthy it does not understand is the consumer\'s to refuse');
+    assert.equal(cannotRemediate({ ...SPEC, minHealthy: 'x' }, []), undefined, "a minHealthy it does not understand is the consumer's to refuse");
   });
 });
