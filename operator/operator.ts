@@ -35,6 +35,7 @@ export class Operator {
     this.events = new EventRecorder(options.client);
     this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, onChange: (c) => this.reconciler.onChange(c) });
     this.metrics.watchedObjects = () => this.cache.sizes();
+    this.metrics.nodeCapacityScans = () => ({ scans: this.cache.capacityScans, nodes: this.cache.capacityScanned });
     this.reconciler = new Reconciler({
       catalog: this.catalog,
       renderer: this.renderer,

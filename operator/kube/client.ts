@@ -2,14 +2,21 @@
 // tokens, client certs, exec plugins, in-cluster). We keep our own keep-alive agent and build
 // requests ourselves because the operator needs things the generated clients do not give it:
 // Server-Side Apply with force/dryRun/fieldValidation=Strict on any kind, a count of every
-// request by verb (steady state must be provably silent), and pagination for large lists.
+// request by verb (steady state must be provably silent), pagination for large lists, and watches
+// in the metadata-only form (an Accept header client-node's Watch cannot send).
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { StringDecoder } from 'node:string_decoder';
+// Only the KubeConfig module: the package's index also loads the whole generated API surface.
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { KubeError, type KubeStatus } from './errors.js';
 import type { KubeObject, KubeList } from './types.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
+
+/** Accept headers of the metadata-only forms the API server serves for any kind. */
+export const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+export const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export interface RequestOptions {
   query?: Query;
@@ -17,6 +24,7 @@ export interface RequestOptions {
   contentType?: string;
   /** The verb to count this request as, when the method alone does not say (list vs get). */
   verb?: string;
+  accept?: string;
 }
 
 /** Called once per request sent, so metrics and tests can count API traffic. */
@@ -29,6 +37,8 @@ const VERBS: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update
 export class KubeClient {
   readonly server: URL;
   private agent: http.Agent | undefined;
+  /** Watches hold their connection for minutes: their own pool, so they never starve requests. */
+  private watchAgent: http.Agent | undefined;
   private agentKey = '';
   private readonly observers: RequestObserver[] = [];
 
@@ -65,20 +75,33 @@ export class KubeClient {
     const key = JSON.stringify([opts.ca, opts.cert, opts.key, opts.rejectUnauthorized]);
     if (!this.agent || key !== this.agentKey) {
       this.agent?.destroy();
+      this.watchAgent?.destroy();
       const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
-      this.agent = this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tls }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+      const agent = (maxSockets: number): http.Agent => (this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets, ...tls }) : new http.Agent({ keepAlive: true, maxSockets }));
+      this.agent = agent(16);
+      this.watchAgent = agent(Infinity);
       this.agentKey = key;
     }
     return opts;
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const url = new URL(path, this.server);
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  private async headers(accept = 'application/json'): Promise<Record<string, string>> {
     const opts = await this.connectionOptions();
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
+    const headers: Record<string, string> = { Accept: accept, 'User-Agent': this.userAgent };
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    return headers;
+  }
+
+  private url(path: string, query: Query = {}): URL {
+    const url = new URL(path, this.server);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, options.query);
+    const headers = await this.headers(options.accept);
     let payload: string | undefined;
     if (options.body !== undefined) {
       payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -128,12 +151,12 @@ export class KubeClient {
   }
 
   /** Lists every page (limit/continue) so a big collection never arrives as one huge body. */
-  async listAll<T extends KubeObject = KubeObject>(path: string, query: Query = {}, pageSize = 500, onItem?: (item: T) => void): Promise<{ items: T[]; resourceVersion: string }> {
+  async listAll<T extends KubeObject = KubeObject>(path: string, query: Query = {}, pageSize = 500, onItem?: (item: T) => void, accept?: string): Promise<{ items: T[]; resourceVersion: string }> {
     const items: T[] = [];
     let cont: string | undefined;
     let resourceVersion = '';
     do {
-      const page = await this.request<KubeList<T>>('GET', path, { query: { ...query, limit: pageSize, continue: cont }, verb: 'list' });
+      const page = await this.request<KubeList<T>>('GET', path, { query: { ...query, limit: pageSize, continue: cont }, verb: 'list', accept });
       // List items come without apiVersion/kind; restore them (Events and logs need the kind).
       const kind = page.kind?.replace(/List$/, '');
       for (const item of page.items ?? []) {
@@ -179,16 +202,70 @@ export class KubeClient {
   }
 
   /**
-   * Starts a watch (client-node's Watch does the streaming and line parsing).
-   * `done` fires once, when the server closes the stream or on any error.
+   * Starts a watch: one JSON event per line, parsed as the lines arrive. `done` fires once: with
+   * nothing when the server ends the stream or the watch is aborted, with the error otherwise.
    */
-  async watch(path: string, query: Query, onEvent: (type: string, obj: KubeObject) => void, done: (err: unknown) => void): Promise<AbortController> {
+  async watch(path: string, query: Query, onEvent: (type: string, obj: KubeObject) => void, done: (err: unknown) => void, accept?: string): Promise<AbortController> {
     for (const o of this.observers) o('watch', path);
-    return new Watch(this.config).watch(path, query, (type, obj) => onEvent(type, obj as KubeObject), done);
+    const url = this.url(path, { ...query, watch: true });
+    const headers = await this.headers(accept);
+    const ac = new AbortController();
+    let finished = false;
+    const finish = (err?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      done(ac.signal.aborted ? undefined : err);
+    };
+    const transport = url.protocol === 'https:' ? https : http;
+    const req = transport.request(url, { method: 'GET', headers, agent: this.watchAgent, signal: ac.signal }, (res) => {
+      const status = res.statusCode ?? 0;
+      const decoder = new StringDecoder('utf8');
+      let buffered = '';
+      if (status !== 200) {
+        res.on('data', (c: Buffer) => (buffered += decoder.write(c)));
+        res.on('end', () => {
+          let parsed: KubeStatus | undefined;
+          try {
+            parsed = JSON.parse(buffered) as KubeStatus;
+          } catch {
+            parsed = undefined;
+          }
+          finish(new KubeError(status, 'WATCH', url.pathname, parsed, buffered));
+        });
+        res.on('close', () => finish(new KubeError(status, 'WATCH', url.pathname, undefined, buffered)));
+        return;
+      }
+      res.on('data', (c: Buffer) => {
+        buffered += decoder.write(c);
+        let start = 0;
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
+          const line = buffered.slice(start, nl);
+          start = nl + 1;
+          if (!line) continue;
+          let event: { type: string; object: KubeObject };
+          try {
+            event = JSON.parse(line) as { type: string; object: KubeObject };
+          } catch (e) {
+            req.destroy(new Error(`${url.pathname}: watch event is not JSON: ${(e as Error).message}`));
+            return;
+          }
+          onEvent(event.type, event.object);
+          if (finished) return;
+        }
+        buffered = buffered.slice(start);
+      });
+      res.on('end', () => finish());
+      res.on('close', () => finish(res.complete ? undefined : new Error(`${url.pathname}: watch connection lost`)));
+    });
+    req.on('error', finish);
+    req.end();
+    return ac;
   }
 
   close(): void {
     this.agent?.destroy();
     this.agent = undefined;
+    this.watchAgent?.destroy();
+    this.watchAgent = undefined;
   }
 }

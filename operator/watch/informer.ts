@@ -1,9 +1,11 @@
 // A list+watch cache of one collection (the reflector/informer pattern). It lists in pages, then
-// watches from the list's resourceVersion with bookmarks. A closed watch resumes from the last
-// resourceVersion; a 410 Gone relists; any other error retries with exponential backoff. It never
-// ends the process. Objects may be stored as a projection to keep memory small.
+// watches from the list's resourceVersion with bookmarks. A watch the server ended resumes at once
+// from the last resourceVersion (the server ends watches routinely, and closes those of a client
+// it finds slow); a 410 Gone relists; errors, and a watch that ends at once having delivered
+// nothing, retry with exponential backoff. It never ends the process. Objects may be stored as a
+// projection, and read in the metadata-only form, to keep memory and CPU small.
 import { KubeError } from '../kube/errors.js';
-import type { KubeClient, Query } from '../kube/client.js';
+import { METADATA_LIST, METADATA_ONLY, type KubeClient, type Query } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
 
@@ -18,6 +20,8 @@ export interface InformerOptions<T> {
   project?: (obj: KubeObject) => T;
   onEvent?: (type: InformerEvent, obj: T, old: T | undefined) => void;
   pageSize?: number;
+  /** List and watch PartialObjectMetadata (metadata only: no spec, no status). */
+  metadataOnly?: boolean;
   /** Reported to logs and metrics. */
   name?: string;
 }
@@ -89,9 +93,15 @@ export class Informer<T = KubeObject> {
 
   private async relist(): Promise<void> {
     const fresh = new Map<string, T>();
-    const { resourceVersion } = await this.client.listAll(this.opts.path, this.selectors(), this.opts.pageSize ?? 500, (item) => {
-      fresh.set(keyOf(item), this.project(item));
-    });
+    const { resourceVersion } = await this.client.listAll(
+      this.opts.path,
+      this.selectors(),
+      this.opts.pageSize ?? 500,
+      (item) => {
+        fresh.set(keyOf(item), this.project(item));
+      },
+      this.opts.metadataOnly ? METADATA_LIST : undefined,
+    );
     const previous = new Map(this.store);
     this.store.clear();
     for (const [k, v] of fresh) this.store.set(k, v);
@@ -104,8 +114,10 @@ export class Informer<T = KubeObject> {
     for (const [k, old] of previous) if (!fresh.has(k)) this.opts.onEvent?.('delete', old, old);
   }
 
-  private watchOnce(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /** Resolves with the number of events (bookmarks included) the watch delivered. */
+  private watchOnce(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      let events = 0;
       let gone = false;
       const onEvent = (type: string, obj: KubeObject): void => {
         if (type === 'ERROR') {
@@ -115,6 +127,7 @@ export class Informer<T = KubeObject> {
           this.abort?.abort();
           return;
         }
+        events++;
         const rv = obj.metadata?.resourceVersion;
         if (rv) this.resourceVersion = rv;
         if (type === 'BOOKMARK') return;
@@ -132,7 +145,7 @@ export class Informer<T = KubeObject> {
       const done = (err: unknown): void => {
         if (gone) reject(new GoneError('410 Gone'));
         else if (err && !this.stopped && !(err instanceof Error && err.name === 'AbortError')) reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
-        else resolve();
+        else resolve(events);
       };
       this.client
         .watch(
@@ -146,6 +159,7 @@ export class Informer<T = KubeObject> {
           },
           onEvent,
           done,
+          this.opts.metadataOnly ? METADATA_ONLY : undefined,
         )
         .then((ac) => {
           this.abort = ac;
@@ -175,12 +189,18 @@ export class Informer<T = KubeObject> {
           }
         }
         const started = Date.now();
-        await this.watchOnce();
-        // A watch that ends at once (server shutting down, proxy closing) must not spin.
-        if (Date.now() - started < 1000) {
+        const events = await this.watchOnce();
+        if (this.stopped) break;
+        // A watch that ends at once having delivered nothing (server shutting down, a proxy
+        // closing) must not spin; one that made progress resumes at once from where it was.
+        if (events === 0 && Date.now() - started < 1000) {
           this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 250);
+          log.info('watch ended at once without events; retrying', { informer: this.name, retryInMs: this.backoffMs });
           await this.sleep(this.backoffMs);
-        } else this.backoffMs = 0;
+        } else {
+          this.backoffMs = 0;
+          log.debug('watch ended; resuming', { informer: this.name, events, seconds: Math.round((Date.now() - started) / 1000) });
+        }
       } catch (err) {
         if (this.stopped) break;
         if (err instanceof GoneError || (err instanceof KubeError && err.status === 410) || (err as { statusCode?: number }).statusCode === 410) {
