@@ -1,10 +1,12 @@
 # virt-platform-operator image: quay.io/kubevirt/virt-platform-operator (see manifests/).
 #   docker build -t quay.io/kubevirt/virt-platform-operator:latest .
 #
-# Stage 1 compiles the TypeScript with the dev dependencies; stage 2 holds only what the operator
-# runs: production dependencies, the compiled operator (dist/operator, tests removed) and the asset
-# catalog (found at /app/assets, next to dist/). It runs as a numeric non-root user, so the
-# Deployment's runAsNonRoot can be verified, and needs no writable root filesystem.
+# Stage 1 compiles the TypeScript with the dev dependencies and bundles the operator into one file
+# (scripts/bundle.ts: the dependencies it uses, tree-shaken, and the packaged templates
+# precompiled), which cuts the cold start's CPU and the memory of loaded code; stage 2 holds only
+# that file and the asset catalog (found at /app/assets, above dist/) — no node_modules. It runs
+# as a numeric non-root user, so the Deployment's runAsNonRoot can be verified, and needs no
+# writable root filesystem.
 
 FROM docker.io/library/node:20-bookworm-slim AS build
 WORKDIR /src
@@ -16,20 +18,17 @@ COPY envtest ./envtest
 COPY e2e ./e2e
 COPY rbac-gen ./rbac-gen
 COPY scripts ./scripts
+COPY assets ./assets
 RUN npx tsc -p . \
- && find dist/operator \( -name '*.test.js' -o -name '*.test.js.map' \) -delete
+ && node dist/scripts/bundle.js
 
 FROM docker.io/library/node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # A small young generation and a heap cap keep RSS low (npm run bench measures with the same flags).
 ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=2"
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm cache clean --force \
- && rm -rf /root/.npm /tmp/*
-COPY --from=build /src/dist/operator ./dist/operator
+COPY --from=build /src/dist/bundle ./dist/bundle
 COPY assets ./assets
 USER 65532:65532
 EXPOSE 8080 8081
-ENTRYPOINT ["node", "/app/dist/operator/bin/virt-platform-operator.js"]
+ENTRYPOINT ["node", "/app/dist/bundle/virt-platform-operator.mjs"]

@@ -2,7 +2,7 @@
 // CPU time and RSS from /proc (user+sys of every thread; robust to a busy machine), the peak
 // RSS over a phase (VmHWM, reset through clear_refs), and the operator's requests from the API
 // server's audit log (not from the operator's own counters).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -86,4 +86,30 @@ export function unresponsiveWatchCloses(apiServerLog: string): string[] {
   return readFileSync(apiServerLog, 'utf8')
     .split('\n')
     .filter((l) => /Forcing .* watcher close due to unresponsiveness/.test(l));
+}
+
+/** CPU seconds per thread name (main thread, V8 workers, libuv pool...), summed by name. */
+export function cpuByThread(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** b − a per thread name, the ones that used any CPU, e.g. "node 0.05 s, V8 DefaultWorke 0.03 s". */
+export function describeThreadCpu(a: Record<string, number>, b: Record<string, number>): string {
+  return Object.entries(b)
+    .map(([k, v]) => [k, v - (a[k] ?? 0)] as const)
+    .filter(([, v]) => v > 0.0001)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+    .join(', ') || 'none';
 }

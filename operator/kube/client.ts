@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
+import { createSecureContext } from 'node:tls';
 // Only the KubeConfig module: the package's index also loads the whole generated API surface.
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { KubeError, type KubeStatus } from './errors.js';
@@ -72,11 +73,15 @@ export class KubeClient {
   private async connectionOptions(): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = {};
     await this.config.applyToHTTPSOptions(opts);
-    const key = JSON.stringify([opts.ca, opts.cert, opts.key, opts.rejectUnauthorized]);
+    // Compared as bytes: stringifying the certificates on every request was a hot spot.
+    const key = [opts.ca, opts.cert, opts.key].map((b) => (b === undefined ? '' : Buffer.isBuffer(b) ? b.toString('latin1') : String(b))).join('\0') + String(opts.rejectUnauthorized);
     if (!this.agent || key !== this.agentKey) {
       this.agent?.destroy();
       this.watchAgent?.destroy();
-      const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+      // One TLS context for every connection: building it (parsing the CA and the client key)
+      // per connection was a good part of the start-up's CPU, when the watches all connect.
+      const secureContext = this.server.protocol === 'https:' ? createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }) : undefined;
+      const tls = { secureContext, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
       const agent = (maxSockets: number): http.Agent => (this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets, ...tls }) : new http.Agent({ keepAlive: true, maxSockets }));
       this.agent = agent(16);
       this.watchAgent = agent(Infinity);

@@ -2,10 +2,13 @@
 // intel.com/sriov_netdevice, KubeVirt's permitted host devices). They live in status, which the
 // metadata-only Node watch does not carry, and parsing every full Node update (50 images each)
 // is what made Nodes expensive. So they come from a paginated list of full Nodes, kept only as
-// those keys, run when the Node watch has shown a change, and at most once per
-// max(10 s, 50 ms per Node): under constant Node churn that bounds the cost to a fraction of a
-// percent of a core (≈0.06 ms to read a Node), and with no change there is no request at all. The
-// price is latency: a new device plugin on a 5,000-Node cluster is seen within ≈4 minutes.
+// those keys, run after the Node watch has shown changes:
+//   - once changes have been quiet for a moment (a burst of changes is one scan),
+//   - but no later than `spacing` after the first change (constant churn is still scanned),
+//   - and never sooner than `spacing` after the previous scan, spacing = max(10 s, 50 ms per
+//     Node): reading a Node costs ≈0.1 ms, so scanning takes at most ≈0.2% of a core.
+// No change, no request. The price is latency: a device plugin appearing on a 5,000-Node cluster
+// is seen within ≈4 minutes (labels, NFD's included, are seen at once).
 import { extendedCapacityKeys } from '../catalog/hardware.js';
 import type { KubeClient } from '../kube/client.js';
 import { describeError } from '../kube/errors.js';
@@ -16,8 +19,8 @@ export interface CapacityScanOptions {
   minIntervalMs?: number;
   /** ...and this long per Node (default 50 ms). */
   perNodeMs?: number;
-  /** Wait after the first change, so a burst of changes is one scan (default 1 s). */
-  settleMs?: number;
+  /** Changes quiet for this long: scan now (default 2 s). */
+  quietMs?: number;
   pageSize?: number;
 }
 
@@ -25,10 +28,11 @@ export class CapacityScan {
   /** Capacity keys of the Nodes that have any (most have none). */
   private keys = new Map<string, string[]>();
   private lastScan = 0;
+  private firstChange = 0;
+  private lastChange = 0;
   private nodesSeen = 0;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private pending = false;
+  private running = false;
   private stopped = false;
   private failures = 0;
   /** Completed scans (metrics, the bench). */
@@ -38,6 +42,8 @@ export class CapacityScan {
     private readonly client: KubeClient,
     /** Called after a scan with the Nodes whose keys changed. */
     private readonly onChange: (nodes: string[]) => void,
+    /** How many Nodes there are now (the spacing grows with it). */
+    private readonly nodeCount: () => number,
     private readonly opts: CapacityScanOptions = {},
   ) {}
 
@@ -54,31 +60,21 @@ export class CapacityScan {
   /** The first scan; retried until it succeeds (facts must not be computed without it). */
   async start(): Promise<void> {
     for (;;) {
-      const scan = this.scan();
-      this.running = scan;
-      const ok = await scan;
-      this.running = undefined;
+      this.running = true;
+      const ok = await this.scan();
+      this.running = false;
       if (ok || this.stopped) break;
       await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6))));
     }
-    if (this.pending) this.nodeChanged();
+    this.arm();
   }
 
-  /** A Node changed: schedule a scan, no sooner than the spacing allows. */
+  /** A Node changed. Cheap: it only notes the time (one timer serves a whole burst). */
   nodeChanged(): void {
-    if (this.stopped) return;
-    this.pending = true;
-    if (this.timer || this.running) return;
-    const spacing = Math.max(this.opts.minIntervalMs ?? 10_000, this.nodesSeen * (this.opts.perNodeMs ?? 50));
-    const at = Math.max(Date.now() + (this.opts.settleMs ?? 1000), this.lastScan + spacing);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.scan().then(() => {
-        this.running = undefined;
-        // Changes seen while scanning (or a failed scan) need another one.
-        if (this.pending) this.nodeChanged();
-      });
-    }, at - Date.now());
+    const now = Date.now();
+    this.lastChange = now;
+    this.firstChange ||= now;
+    this.arm();
   }
 
   stop(): void {
@@ -87,31 +83,57 @@ export class CapacityScan {
     this.timer = undefined;
   }
 
-  /** One paginated list; true when it succeeded. */
+  private spacing(): number {
+    return Math.max(this.opts.minIntervalMs ?? 10_000, this.nodeCount() * (this.opts.perNodeMs ?? 50));
+  }
+
+  /** When the pending changes should be scanned. */
+  private due(): number {
+    const spacing = this.spacing();
+    const wanted = Math.min(this.lastChange + (this.opts.quietMs ?? 2000), this.firstChange + spacing);
+    return Math.max(wanted, this.lastScan + spacing);
+  }
+
+  private arm(): void {
+    if (this.stopped || this.timer || this.running || !this.firstChange) return;
+    this.timer = setTimeout(() => void this.fire(), Math.max(0, this.due() - Date.now()));
+  }
+
+  private async fire(): Promise<void> {
+    this.timer = undefined;
+    // Changes that came meanwhile move the time: wait again rather than scan mid-burst.
+    if (this.due() > Date.now() + 50) return this.arm();
+    this.running = true;
+    await this.scan();
+    this.running = false;
+    this.arm();
+  }
+
+  /** One paginated list; true when it succeeded. Changes noted while it runs need another. */
   private async scan(): Promise<boolean> {
-    this.pending = false;
+    const started = Date.now();
     const fresh = new Map<string, string[]>();
     let seen = 0;
     try {
-      await this.client.listAll('/api/v1/nodes', {}, this.opts.pageSize ?? 200, (n) => {
+      await this.client.listAll('/api/v1/nodes', {}, this.opts.pageSize ?? 100, (n) => {
         seen++;
         const keys = extendedCapacityKeys((n.status as { capacity?: Record<string, unknown> } | undefined)?.capacity);
         if (keys.length) fresh.set(n.metadata?.name ?? '', keys.sort());
       });
     } catch (err) {
       this.failures++;
-      this.pending = true;
       this.lastScan = Date.now();
       log.warn('node capacity scan failed; retrying', { error: describeError(err) });
       return false;
     }
     this.failures = 0;
     this.lastScan = Date.now();
+    if (this.firstChange <= started) this.firstChange = this.lastChange > started ? this.lastChange : 0;
     this.nodesSeen = seen;
     this.scans++;
     const changed = [...new Set([...fresh.keys(), ...this.keys.keys()])].filter((k) => fresh.get(k)?.join() !== this.keys.get(k)?.join());
     this.keys = fresh;
-    log.debug('node capacity scanned', { nodes: seen, withExtendedResources: fresh.size, changed: changed.length });
+    log.debug('node capacity scanned', { nodes: seen, withExtendedResources: fresh.size, changed: changed.length, ms: this.lastScan - started });
     if (changed.length) this.onChange(changed);
     return true;
   }

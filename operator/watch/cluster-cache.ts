@@ -19,7 +19,7 @@ import { resourcePath, type KubeObject } from '../kube/types.js';
 import type { ResourceRef } from '../kube/resources.js';
 import type { ClusterFacts } from '../render/context.js';
 import { log } from '../log.js';
-import { CapacityScan } from './capacity-scan.js';
+import { CapacityScan, type CapacityScanOptions } from './capacity-scan.js';
 import { Informer } from './informer.js';
 
 export const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
@@ -55,6 +55,7 @@ export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty watches all namespaces. */
   hcoNamespace?: string;
   onChange?: (c: Change) => void;
+  capacityScan?: CapacityScanOptions;
 }
 
 export class ClusterCache implements LiveCache {
@@ -79,6 +80,8 @@ export class ClusterCache implements LiveCache {
     this.crds = new Informer<CrdEntry>(client, {
       name: 'crds',
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      // Small pages: some CRDs weigh a megabyte, and a cluster has hundreds.
+      pageSize: 25,
       project: (o) => ({ ...projectCrd(o), established: crdEstablished(o) }),
       onEvent: (type, crd, old) => {
         const installed = type !== 'delete' && crd.established;
@@ -114,9 +117,14 @@ export class ClusterCache implements LiveCache {
           onEvent: (_type, n) => this.refreshNode(n.name),
         }),
     );
-    this.capacity = new CapacityScan(client, (names) => {
-      for (const n of names) this.refreshNode(n);
-    });
+    this.capacity = new CapacityScan(
+      client,
+      (names) => {
+        for (const n of names) this.refreshNode(n);
+      },
+      () => this.nodes.size,
+      opts.capacityScan,
+    );
     this.factsSignature = this.nodeFacts.signature();
     this.namespaces = new Informer<string>(client, {
       name: 'namespaces',
