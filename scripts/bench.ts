@@ -239,15 +239,19 @@ async function main(): Promise<void> {
     // for capacity), and its CPU has stopped moving (1 s without 20 ms).
     let seen = 0;
     let scanned = 0;
+    // (Asked only once the process is quiet: every scrape is work for the process measured.)
     for (let last = cpuSeconds(pid), i = 0; i < 900; i++) {
       await sleep(1000);
+      const now = cpuSeconds(pid);
+      const quiet = now - last < 0.02;
+      last = now;
+      if (!quiet) continue;
       const text = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
       seen = Number(/^virt_platform_watched_objects\{informer="nodes"\} (\d+)/m.exec(text)?.[1] ?? 0);
       const scanGauge = /^virt_platform_node_capacity_scanned_nodes (\d+)/m.exec(text);
       scanned = scanGauge ? Number(scanGauge[1]) : seen;
-      const now = cpuSeconds(pid);
-      if (seen >= NODES && scanned >= NODES && now - last < 0.02) break;
-      last = now;
+      if (seen >= NODES && scanned >= NODES) break;
+      last = cpuSeconds(pid);
     }
     const burstCpu = cpuSeconds(pid) - burstCpu0;
     const takenS = (Date.now() - tn) / 1000;

@@ -37,9 +37,9 @@ export function relevantLabels(labels: Record<string, string> | undefined): Reco
   return out;
 }
 
-/** Extended-resource capacity keys, without the devices KubeVirt registers everywhere. */
-export function extendedCapacityKeys(capacity: Record<string, unknown> | undefined): string[] {
-  return Object.keys(capacity ?? {}).filter((k) => k.includes('/') && !KUBEVIRT_BUILTIN_DEVICES.has(k));
+/** The extended-resource keys among capacity keys, without the devices KubeVirt registers everywhere. */
+export function extendedCapacityKeys(keys: string[]): string[] {
+  return keys.filter((k) => k.includes('/') && !KUBEVIRT_BUILTIN_DEVICES.has(k));
 }
 
 /** Keys of the taints that keep pods off (NoSchedule, NoExecute). */
@@ -51,7 +51,7 @@ export function projectNode(node: RawNode): NodeProjection {
   return {
     name: node.metadata?.name ?? '',
     labels: relevantLabels(node.metadata?.labels),
-    capacityKeys: extendedCapacityKeys(node.status?.capacity),
+    capacityKeys: extendedCapacityKeys(Object.keys(node.status?.capacity ?? {})),
     unschedulable: node.spec?.unschedulable === true,
     taints: blockingTaints(node.spec?.taints),
   };

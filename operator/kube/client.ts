@@ -11,13 +11,12 @@ import { createSecureContext } from 'node:tls';
 // Only the KubeConfig module: the package's index also loads the whole generated API surface.
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { KubeError, type KubeStatus } from './errors.js';
+import { decodeMetadataWatchEvent, WatchFrames } from './metadata-proto.js';
+import { isProtobuf } from './protobuf.js';
 import type { KubeObject, KubeList } from './types.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-/** Accept headers of the metadata-only forms the API server serves for any kind. */
-export const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
-export const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export interface RequestOptions {
   query?: Query;
@@ -105,6 +104,17 @@ export class KubeClient {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const { body } = await this.requestBytes(method, path, options);
+    const text = body.toString('utf8');
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return undefined as T;
+    }
+  }
+
+  /** The response body as bytes, with its content type (a 2xx status; a KubeError otherwise). */
+  async requestBytes(method: string, path: string, options: RequestOptions = {}): Promise<{ body: Buffer; contentType: string }> {
     const url = this.url(path, options.query);
     const headers = await this.headers(options.accept);
     let payload: string | undefined;
@@ -116,22 +126,24 @@ export class KubeClient {
     const verb = options.verb ?? VERBS[method] ?? method.toLowerCase();
     for (const o of this.observers) o(verb, url.pathname);
     const transport = url.protocol === 'https:' ? https : http;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const req = transport.request(url, { method, headers, agent: this.agent, timeout: 60_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = undefined;
+          const body = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve({ body, contentType: res.headers['content-type'] ?? '' });
+          // (A Status in protobuf, when that was asked for, is not read: the code says enough.)
+          const text = /json/.test(res.headers['content-type'] ?? 'json') ? body.toString('utf8') : '';
+          let parsed: KubeStatus | undefined;
           try {
-            parsed = text ? JSON.parse(text) : undefined;
+            parsed = text ? (JSON.parse(text) as KubeStatus) : undefined;
           } catch {
             parsed = undefined;
           }
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(parsed as T);
-          else reject(new KubeError(status, method, url.pathname, parsed as KubeStatus | undefined, text));
+          reject(new KubeError(status, method, url.pathname, parsed, text));
         });
       });
       req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: request timed out`)));
@@ -156,12 +168,12 @@ export class KubeClient {
   }
 
   /** Lists every page (limit/continue) so a big collection never arrives as one huge body. */
-  async listAll<T extends KubeObject = KubeObject>(path: string, query: Query = {}, pageSize = 500, onItem?: (item: T) => void, accept?: string): Promise<{ items: T[]; resourceVersion: string }> {
+  async listAll<T extends KubeObject = KubeObject>(path: string, query: Query = {}, pageSize = 500, onItem?: (item: T) => void): Promise<{ items: T[]; resourceVersion: string }> {
     const items: T[] = [];
     let cont: string | undefined;
     let resourceVersion = '';
     do {
-      const page = await this.request<KubeList<T>>('GET', path, { query: { ...query, limit: pageSize, continue: cont }, verb: 'list', accept });
+      const page = await this.request<KubeList<T>>('GET', path, { query: { ...query, limit: pageSize, continue: cont }, verb: 'list' });
       // List items come without apiVersion/kind; restore them (Events and logs need the kind).
       const kind = page.kind?.replace(/List$/, '');
       for (const item of page.items ?? []) {
@@ -207,8 +219,9 @@ export class KubeClient {
   }
 
   /**
-   * Starts a watch: one JSON event per line, parsed as the lines arrive. `done` fires once: with
-   * nothing when the server ends the stream or the watch is aborted, with the error otherwise.
+   * Starts a watch: one JSON event per line, parsed as the lines arrive — or, when a metadata-only
+   * watch is answered in protobuf, length-prefixed frames (metadata-proto.ts). `done` fires once:
+   * with nothing when the server ends the stream or the watch is aborted, with the error otherwise.
    */
   async watch(path: string, query: Query, onEvent: (type: string, obj: KubeObject) => void, done: (err: unknown) => void, accept?: string): Promise<AbortController> {
     for (const o of this.observers) o('watch', path);
@@ -240,25 +253,42 @@ export class KubeClient {
         res.on('close', () => finish(new KubeError(status, 'WATCH', url.pathname, undefined, buffered)));
         return;
       }
-      res.on('data', (c: Buffer) => {
-        buffered += decoder.write(c);
-        let start = 0;
-        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
-          const line = buffered.slice(start, nl);
-          start = nl + 1;
-          if (!line) continue;
-          let event: { type: string; object: KubeObject };
-          try {
-            event = JSON.parse(line) as { type: string; object: KubeObject };
-          } catch (e) {
-            req.destroy(new Error(`${url.pathname}: watch event is not JSON: ${(e as Error).message}`));
-            return;
+      if (isProtobuf(res.headers['content-type'] ?? '')) {
+        const frames = new WatchFrames();
+        res.on('data', (c: Buffer) => {
+          for (const frame of frames.push(c)) {
+            let event: { type: string; object: KubeObject };
+            try {
+              event = decodeMetadataWatchEvent(frame);
+            } catch (e) {
+              req.destroy(new Error(`${url.pathname}: watch event not understood: ${(e as Error).message}`));
+              return;
+            }
+            onEvent(event.type, event.object);
+            if (finished) return;
           }
-          onEvent(event.type, event.object);
-          if (finished) return;
-        }
-        buffered = buffered.slice(start);
-      });
+        });
+      } else {
+        res.on('data', (c: Buffer) => {
+          buffered += decoder.write(c);
+          let start = 0;
+          for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
+            const line = buffered.slice(start, nl);
+            start = nl + 1;
+            if (!line) continue;
+            let event: { type: string; object: KubeObject };
+            try {
+              event = JSON.parse(line) as { type: string; object: KubeObject };
+            } catch (e) {
+              req.destroy(new Error(`${url.pathname}: watch event is not JSON: ${(e as Error).message}`));
+              return;
+            }
+            onEvent(event.type, event.object);
+            if (finished) return;
+          }
+          buffered = buffered.slice(start);
+        });
+      }
       res.on('end', () => finish());
       res.on('close', () => finish(res.complete ? undefined : new Error(`${url.pathname}: watch connection lost`)));
     });

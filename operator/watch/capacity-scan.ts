@@ -8,9 +8,14 @@
 //   - and never sooner than `spacing` after the previous scan, spacing = max(10 s, 50 ms per
 //     Node): reading a Node costs ≈0.1 ms, so scanning takes at most ≈0.2% of a core.
 // No change, no request. The price is latency: a device plugin appearing on a 5,000-Node cluster
-// is seen within ≈4 minutes (labels, NFD's included, are seen at once).
+// is seen within ≈4 minutes (labels, NFD's included, are seen at once). The list is read in the
+// protobuf form, where the rest of a Node is skipped unread (node-capacity-proto.ts); JSON when
+// a server or proxy answers in JSON.
 import { extendedCapacityKeys } from '../catalog/hardware.js';
 import type { KubeClient } from '../kube/client.js';
+import { decodeNodeCapacityList, type NodeCapacity } from '../kube/node-capacity-proto.js';
+import { isProtobuf, PROTOBUF } from '../kube/protobuf.js';
+import type { KubeList } from '../kube/types.js';
 import { describeError } from '../kube/errors.js';
 import { log } from '../log.js';
 
@@ -109,17 +114,40 @@ export class CapacityScan {
     this.arm();
   }
 
+  /** Every Node's name and capacity keys, page by page. */
+  private async listCapacities(): Promise<NodeCapacity[]> {
+    const out: NodeCapacity[] = [];
+    let cont = '';
+    do {
+      const { body, contentType } = await this.client.requestBytes('GET', '/api/v1/nodes', {
+        query: { limit: this.opts.pageSize ?? 250, continue: cont || undefined },
+        accept: `${PROTOBUF}, application/json;q=0.5`,
+        verb: 'list',
+      });
+      if (isProtobuf(contentType)) {
+        const page = decodeNodeCapacityList(body);
+        out.push(...page.nodes);
+        cont = page.continueToken;
+      } else {
+        const page = JSON.parse(body.toString('utf8')) as KubeList<{ metadata?: { name?: string }; status?: { capacity?: Record<string, unknown> } }>;
+        for (const n of page.items) out.push({ name: n.metadata?.name ?? '', capacityKeys: Object.keys(n.status?.capacity ?? {}) });
+        cont = page.metadata?.continue ?? '';
+      }
+    } while (cont);
+    return out;
+  }
+
   /** One paginated list; true when it succeeded. Changes noted while it runs need another. */
   private async scan(): Promise<boolean> {
     const started = Date.now();
     const fresh = new Map<string, string[]>();
     let seen = 0;
     try {
-      await this.client.listAll('/api/v1/nodes', {}, this.opts.pageSize ?? 100, (n) => {
+      for (const n of await this.listCapacities()) {
         seen++;
-        const keys = extendedCapacityKeys((n.status as { capacity?: Record<string, unknown> } | undefined)?.capacity);
-        if (keys.length) fresh.set(n.metadata?.name ?? '', keys.sort());
-      });
+        const keys = extendedCapacityKeys(n.capacityKeys);
+        if (keys.length) fresh.set(n.name, keys.sort());
+      }
     } catch (err) {
       this.failures++;
       this.lastScan = Date.now();

@@ -165,7 +165,10 @@ export class ClusterCache implements LiveCache {
     if (!meta) this.nodeFacts.set(name, undefined);
     else {
       const master = this.masters.map((m) => m.get(undefined, name)).find((m) => m !== undefined);
-      this.nodeFacts.set(name, { name, labels: meta.labels, capacityKeys: this.capacity.of(name), unschedulable: master?.unschedulable ?? false, taints: master?.taints ?? [] });
+      // A master the masters' watch has not delivered yet counts as not schedulable: the two
+      // watches race, and a master seen schedulable for a moment would apply (then delete) the
+      // master pool's MachineConfigs — reboots for nothing.
+      this.nodeFacts.set(name, { name, labels: meta.labels, capacityKeys: this.capacity.of(name), unschedulable: master?.unschedulable ?? true, taints: master?.taints ?? [] });
     }
     const signature = this.nodeFacts.signature();
     if (signature !== this.factsSignature) {

@@ -5,7 +5,8 @@
 // nothing, retry with exponential backoff. It never ends the process. Objects may be stored as a
 // projection, and read in the metadata-only form, to keep memory and CPU small.
 import { KubeError } from '../kube/errors.js';
-import { METADATA_LIST, METADATA_ONLY, type KubeClient, type Query } from '../kube/client.js';
+import type { KubeClient, Query } from '../kube/client.js';
+import { listMetadata, METADATA_WATCH_ACCEPT } from '../kube/metadata-proto.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
 
@@ -20,8 +21,11 @@ export interface InformerOptions<T> {
   project?: (obj: KubeObject) => T;
   onEvent?: (type: InformerEvent, obj: T, old: T | undefined) => void;
   pageSize?: number;
-  /** List and watch PartialObjectMetadata (metadata only: no spec, no status). */
+  /** List and watch PartialObjectMetadata (metadata only: no spec, no status; in protobuf, and of
+   *  it only name, namespace, resourceVersion and labels). */
   metadataOnly?: boolean;
+  /** How long the server keeps a watch open (default 5–10 minutes, spread). */
+  watchTimeoutSeconds?: number;
   /** Reported to logs and metrics. */
   name?: string;
 }
@@ -93,15 +97,11 @@ export class Informer<T = KubeObject> {
 
   private async relist(): Promise<void> {
     const fresh = new Map<string, T>();
-    const { resourceVersion } = await this.client.listAll(
-      this.opts.path,
-      this.selectors(),
-      this.opts.pageSize ?? 500,
-      (item) => {
-        fresh.set(keyOf(item), this.project(item));
-      },
-      this.opts.metadataOnly ? METADATA_LIST : undefined,
-    );
+    const onItem = (item: KubeObject): void => void fresh.set(keyOf(item), this.project(item));
+    const pageSize = this.opts.pageSize ?? 500;
+    const { resourceVersion } = this.opts.metadataOnly
+      ? await listMetadata(this.client, this.opts.path, this.selectors(), pageSize, onItem)
+      : await this.client.listAll(this.opts.path, this.selectors(), pageSize, onItem);
     const previous = new Map(this.store);
     this.store.clear();
     for (const [k, v] of fresh) this.store.set(k, v);
@@ -155,11 +155,11 @@ export class Informer<T = KubeObject> {
             resourceVersion: this.resourceVersion,
             allowWatchBookmarks: true,
             // The server ends the watch after this long; we resume from the last resourceVersion.
-            timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+            timeoutSeconds: this.opts.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
           },
           onEvent,
           done,
-          this.opts.metadataOnly ? METADATA_ONLY : undefined,
+          this.opts.metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
         )
         .then((ac) => {
           this.abort = ac;
