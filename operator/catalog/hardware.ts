@@ -30,6 +30,9 @@ interface RawNode {
   status?: { capacity?: Record<string, unknown> };
 }
 
+/** Whether detection or topology reads a label. */
+export const isRelevantLabel = (key: string): boolean => RELEVANT_LABEL.test(key);
+
 /** Only the labels that detection or topology read. */
 export function relevantLabels(labels: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -42,8 +42,10 @@ export class NodeFacts {
   signature(): number {
     let sig = 0;
     for (let i = 0; i < BITS; i++) if (i !== DETECTORS.length && this.counts[i]! > 0) sig |= 1 << i; // the master count is no fact
-    const t = this.topology();
-    return sig | (t.hasDedicatedWorkers ? 1 << BITS : 0) | (t.singleNode ? 1 << (BITS + 1) : 0);
+    const nodes = this.bits.size;
+    if (nodes - this.counts[DETECTORS.length]! > 0) sig |= 1 << BITS; // hasDedicatedWorkers
+    if (nodes === 1) sig |= 1 << (BITS + 1); // singleNode
+    return sig;
   }
 
   get size(): number {

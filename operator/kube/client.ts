@@ -11,8 +11,7 @@ import { createSecureContext } from 'node:tls';
 // Only the KubeConfig module: the package's index also loads the whole generated API surface.
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { KubeError, type KubeStatus } from './errors.js';
-import { decodeMetadataWatchEvent, WatchFrames } from './metadata-proto.js';
-import { isProtobuf } from './protobuf.js';
+import { isProtobuf, WatchFrames } from './protobuf.js';
 import type { KubeObject, KubeList } from './types.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -219,11 +218,19 @@ export class KubeClient {
   }
 
   /**
-   * Starts a watch: one JSON event per line, parsed as the lines arrive — or, when a metadata-only
-   * watch is answered in protobuf, length-prefixed frames (metadata-proto.ts). `done` fires once:
-   * with nothing when the server ends the stream or the watch is aborted, with the error otherwise.
+   * Starts a watch: one JSON event per line, parsed as the lines arrive — or, when the caller can
+   * read protobuf (`decodeFrame`, with an `accept` that asks for it) and the server answers so,
+   * length-prefixed frames. `done` fires once: with nothing when the server ends the stream or the
+   * watch is aborted, with the error otherwise.
    */
-  async watch(path: string, query: Query, onEvent: (type: string, obj: KubeObject) => void, done: (err: unknown) => void, accept?: string): Promise<AbortController> {
+  async watch(
+    path: string,
+    query: Query,
+    onEvent: (type: string, obj: KubeObject) => void,
+    done: (err: unknown) => void,
+    opts: { accept?: string; decodeFrame?: (frame: Uint8Array) => { type: string; object: KubeObject } } = {},
+  ): Promise<AbortController> {
+    const { accept, decodeFrame } = opts;
     for (const o of this.observers) o('watch', path);
     const url = this.url(path, { ...query, watch: true });
     const headers = await this.headers(accept);
@@ -259,7 +266,8 @@ export class KubeClient {
           for (const frame of frames.push(c)) {
             let event: { type: string; object: KubeObject };
             try {
-              event = decodeMetadataWatchEvent(frame);
+              if (!decodeFrame) throw new Error('protobuf was not asked for');
+              event = decodeFrame(frame);
             } catch (e) {
               req.destroy(new Error(`${url.pathname}: watch event not understood: ${(e as Error).message}`));
               return;

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs/minimal.js';
-import { decodeMetadataList, decodeMetadataWatchEvent, WatchFrames } from './metadata-proto.js';
+import { decodeMetadataList, decodeMetadataWatchEvent } from './metadata-proto.js';
+import { WatchFrames } from './protobuf.js';
 
 type W = protobuf.Writer;
 const tag = (field: number, wireType: number): number => (field << 3) | wireType;
@@ -80,12 +81,19 @@ describe('metadata-proto', () => {
 
   it('WatchFrames cuts a stream into frames whatever the chunking', () => {
     const stream = Buffer.concat([1, 2, 3].map((i) => watchEvent('MODIFIED', partial(`n${i}`, String(i), { i: String(i) }))));
-    for (const size of [1, 3, 7, 64, stream.length]) {
+    for (const size of [1, 2, 3, 5, 7, 64, 100, stream.length]) {
       const frames = new WatchFrames();
       const names: string[] = [];
       for (let at = 0; at < stream.length; at += size) for (const f of frames.push(stream.subarray(at, at + size))) names.push(decodeMetadataWatchEvent(f).object.metadata!.name!);
       assert.deepEqual(names, ['n1', 'n2', 'n3'], `chunks of ${size}`);
     }
+  });
+
+  it('decodes only the labels the filter keeps', () => {
+    const keep = (k: string): boolean => k.startsWith('feature.node.kubernetes.io/memory');
+    const ev = decodeMetadataWatchEvent(watchEvent('ADDED', partial('n', '7', { 'feature.node.kubernetes.io/cpu-cpuid.AVX2': 'true', 'feature.node.kubernetes.io/memory-numa': 'true', zone: 'a' })).subarray(4), keep);
+    assert.deepEqual(ev.object.metadata?.labels, { 'feature.node.kubernetes.io/memory-numa': 'true' });
+    assert.equal(decodeMetadataWatchEvent(watchEvent('ADDED', partial('m', '8', { zone: 'a' })).subarray(4), keep).object.metadata?.labels, undefined);
   });
 
   it('refuses what it cannot read', () => {

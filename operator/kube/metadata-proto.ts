@@ -19,7 +19,10 @@ import type { KubeList, KubeObject, ObjectMeta } from './types.js';
 export const METADATA_WATCH_ACCEPT = `${PROTOBUF};as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1;q=0.9`;
 export const METADATA_LIST_ACCEPT = `${PROTOBUF};as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1;q=0.9`;
 
-function readObjectMeta(r: Reader, end: number): ObjectMeta {
+/** Which labels to decode (all by default): the others are skipped unread. */
+export type LabelFilter = (key: string) => boolean;
+
+function readObjectMeta(r: Reader, end: number, keep?: LabelFilter): ObjectMeta {
   const meta: ObjectMeta = {};
   eachField(r, end, (f, wt) => {
     if (wt !== BYTES) return false;
@@ -27,25 +30,37 @@ function readObjectMeta(r: Reader, end: number): ObjectMeta {
     else if (f === 3) meta.namespace = r.string();
     else if (f === 6) meta.resourceVersion = r.string();
     else if (f === 11) {
-      let key = '';
-      let value = '';
-      eachField(r, messageEnd(r), (e, ewt) => {
-        if (ewt !== BYTES || (e !== 1 && e !== 2)) return false;
-        if (e === 1) key = r.string();
-        else value = r.string();
-        return true;
-      });
-      (meta.labels ??= {})[key] = value;
+      const entry = readLabel(r, messageEnd(r), keep);
+      if (entry) (meta.labels ??= {})[entry[0]] = entry[1];
     } else return false;
     return true;
   });
   return meta;
 }
 
+/** A label map entry {key = 1, value = 2}; undefined when the filter does not keep the key (its
+ *  value is then not decoded). The API server writes the key first. */
+function readLabel(r: Reader, end: number, keep?: LabelFilter): [string, string] | undefined {
+  let key: string | undefined;
+  let value = '';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | BYTES)) {
+      key = r.string();
+      if (keep && !keep(key)) {
+        r.pos = end;
+        return undefined;
+      }
+    } else if (tag === ((2 << 3) | BYTES)) value = r.string();
+    else r.skipType(tag & 7);
+  }
+  return key === undefined || (keep && !keep(key)) ? undefined : [key, value];
+}
+
 /** A PartialObjectMetadata message (the bytes of the envelope's raw). */
-function readPartial(r: Reader, end: number): KubeObject {
+function readPartial(r: Reader, end: number, keep?: LabelFilter): KubeObject {
   const obj: KubeObject = { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata' };
-  eachField(r, end, (f, wt) => wt === BYTES && f === 1 && ((obj.metadata = readObjectMeta(r, messageEnd(r))), true));
+  eachField(r, end, (f, wt) => wt === BYTES && f === 1 && ((obj.metadata = readObjectMeta(r, messageEnd(r), keep)), true));
   return obj;
 }
 
@@ -62,14 +77,14 @@ function readStatus(r: Reader, end: number): KubeObject {
 }
 
 /** One page of a metadata-only list. */
-export function decodeMetadataList(buf: Uint8Array): { items: KubeObject[]; resourceVersion: string; continueToken: string } {
+export function decodeMetadataList(buf: Uint8Array, keep?: LabelFilter): { items: KubeObject[]; resourceVersion: string; continueToken: string } {
   const { raw: r } = openEnvelope(buf);
   const items: KubeObject[] = [];
   let resourceVersion = '';
   let continueToken = '';
   eachField(r, r.len, (f, wt) => {
     if (wt !== BYTES) return false;
-    if (f === 2) items.push(readPartial(r, messageEnd(r)));
+    if (f === 2) items.push(readPartial(r, messageEnd(r), keep));
     else if (f === 1)
       eachField(r, messageEnd(r), (m, mwt) => {
         if (mwt !== BYTES) return false;
@@ -85,7 +100,7 @@ export function decodeMetadataList(buf: Uint8Array): { items: KubeObject[]; reso
 }
 
 /** One watch event (a frame without its length prefix). */
-export function decodeMetadataWatchEvent(frame: Uint8Array): { type: string; object: KubeObject } {
+export function decodeMetadataWatchEvent(frame: Uint8Array, keep?: LabelFilter): { type: string; object: KubeObject } {
   const r = reader(frame);
   let type = '';
   let raw: Uint8Array | undefined;
@@ -98,39 +113,18 @@ export function decodeMetadataWatchEvent(frame: Uint8Array): { type: string; obj
   });
   if (!raw) throw new Error(`watch event ${type} without an object`);
   const env = openEnvelope(raw);
-  const object = env.kind === 'Status' || type === 'ERROR' ? readStatus(env.raw, env.raw.len) : readPartial(env.raw, env.raw.len);
+  const object = env.kind === 'Status' || type === 'ERROR' ? readStatus(env.raw, env.raw.len) : readPartial(env.raw, env.raw.len, keep);
   return { type, object };
 }
 
-/** Cuts a protobuf watch stream into frames, whatever the chunking. */
-export class WatchFrames {
-  private pending: Buffer = Buffer.alloc(0);
-
-  /** The complete frames the stream holds after this chunk. */
-  push(chunk: Buffer): Uint8Array[] {
-    const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    const frames: Uint8Array[] = [];
-    let at = 0;
-    while (buf.length - at >= 4) {
-      const size = buf.readUInt32BE(at);
-      if (buf.length - at - 4 < size) break;
-      frames.push(buf.subarray(at + 4, at + 4 + size));
-      at += 4 + size;
-    }
-    // Kept as a copy: the frames above are views of `buf`, and what is left must not pin it.
-    this.pending = at === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(at));
-    return frames;
-  }
-}
-
 /** Lists every page in the metadata-only form (protobuf, or JSON when that is what comes back). */
-export async function listMetadata(client: KubeClient, path: string, query: Query, pageSize: number, onItem: (item: KubeObject) => void): Promise<{ resourceVersion: string }> {
+export async function listMetadata(client: KubeClient, path: string, query: Query, pageSize: number, onItem: (item: KubeObject) => void, keep?: LabelFilter): Promise<{ resourceVersion: string }> {
   let cont = '';
   let resourceVersion = '';
   do {
     const { body, contentType } = await client.requestBytes('GET', path, { query: { ...query, limit: pageSize, continue: cont || undefined }, accept: METADATA_LIST_ACCEPT, verb: 'list' });
     if (isProtobuf(contentType)) {
-      const page = decodeMetadataList(body);
+      const page = decodeMetadataList(body, keep);
       page.items.forEach(onItem);
       cont = page.continueToken;
       resourceVersion = page.resourceVersion || resourceVersion;

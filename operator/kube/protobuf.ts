@@ -55,3 +55,45 @@ export function openEnvelope(buf: Uint8Array): { kind: string; raw: Reader } {
 }
 
 export const reader = (buf: Uint8Array): Reader => protobuf.Reader.create(buf);
+
+/** Cuts a protobuf watch stream (frames of a 4-byte big-endian length and a message) into frames,
+ *  whatever the chunking; only a frame that spans two chunks is copied. */
+export class WatchFrames {
+  private partial: Buffer | undefined;
+
+  push(chunk: Buffer): Uint8Array[] {
+    const frames: Uint8Array[] = [];
+    let at = 0;
+    if (this.partial) {
+      // Complete the frame that began in an earlier chunk: its header first, then its body.
+      let head = this.partial;
+      if (head.length < 4) {
+        const take = Math.min(4 - head.length, chunk.length);
+        head = Buffer.concat([head, chunk.subarray(0, take)]);
+        at = take;
+        if (head.length < 4) {
+          this.partial = head;
+          return frames;
+        }
+      }
+      const missing = 4 + head.readUInt32BE(0) - head.length;
+      const take = Math.min(missing, chunk.length - at);
+      head = Buffer.concat([head, chunk.subarray(at, at + take)]);
+      at += take;
+      if (take < missing) {
+        this.partial = head;
+        return frames;
+      }
+      frames.push(head.subarray(4));
+      this.partial = undefined;
+    }
+    while (chunk.length - at >= 4) {
+      const size = chunk.readUInt32BE(at);
+      if (chunk.length - at - 4 < size) break;
+      frames.push(chunk.subarray(at + 4, at + 4 + size));
+      at += 4 + size;
+    }
+    if (at < chunk.length) this.partial = Buffer.from(chunk.subarray(at));
+    return frames;
+  }
+}

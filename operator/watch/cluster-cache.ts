@@ -10,7 +10,7 @@
 // (capacity-scan.ts). The facts are counted per Node (NodeFacts), and the controller hears of
 // Nodes only when a fact changes, not on every Node event.
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
-import { blockingTaints, relevantLabels } from '../catalog/hardware.js';
+import { blockingTaints, isRelevantLabel, relevantLabels } from '../catalog/hardware.js';
 import { NodeFacts } from '../catalog/node-facts.js';
 import type { LiveCache } from '../chain/deps.js';
 import type { KubeClient } from '../kube/client.js';
@@ -96,6 +96,7 @@ export class ClusterCache implements LiveCache {
       name: 'nodes',
       path: '/api/v1/nodes',
       metadataOnly: true,
+      keepLabel: isRelevantLabel,
       project: (o) => ({ name: o.metadata?.name ?? '', labels: relevantLabels(o.metadata?.labels) }),
       onEvent: (type, n, old) => {
         // Any change of a Node may be one of its capacity (status, which this watch does not see).
@@ -164,7 +165,7 @@ export class ClusterCache implements LiveCache {
     const meta = this.nodes.get(undefined, name);
     if (!meta) this.nodeFacts.set(name, undefined);
     else {
-      const master = this.masters.map((m) => m.get(undefined, name)).find((m) => m !== undefined);
+      const master = this.masters[0]!.get(undefined, name) ?? this.masters[1]!.get(undefined, name);
       // A master the masters' watch has not delivered yet counts as not schedulable: the two
       // watches race, and a master seen schedulable for a moment would apply (then delete) the
       // master pool's MachineConfigs — reboots for nothing.

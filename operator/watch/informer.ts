@@ -6,7 +6,7 @@
 // projection, and read in the metadata-only form, to keep memory and CPU small.
 import { KubeError } from '../kube/errors.js';
 import type { KubeClient, Query } from '../kube/client.js';
-import { listMetadata, METADATA_WATCH_ACCEPT } from '../kube/metadata-proto.js';
+import { decodeMetadataWatchEvent, listMetadata, METADATA_WATCH_ACCEPT, type LabelFilter } from '../kube/metadata-proto.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
 
@@ -24,6 +24,8 @@ export interface InformerOptions<T> {
   /** List and watch PartialObjectMetadata (metadata only: no spec, no status; in protobuf, and of
    *  it only name, namespace, resourceVersion and labels). */
   metadataOnly?: boolean;
+  /** With metadataOnly: the labels to read (the others are skipped undecoded). */
+  keepLabel?: LabelFilter;
   /** How long the server keeps a watch open (default 5–10 minutes, spread). */
   watchTimeoutSeconds?: number;
   /** Reported to logs and metrics. */
@@ -100,7 +102,7 @@ export class Informer<T = KubeObject> {
     const onItem = (item: KubeObject): void => void fresh.set(keyOf(item), this.project(item));
     const pageSize = this.opts.pageSize ?? 500;
     const { resourceVersion } = this.opts.metadataOnly
-      ? await listMetadata(this.client, this.opts.path, this.selectors(), pageSize, onItem)
+      ? await listMetadata(this.client, this.opts.path, this.selectors(), pageSize, onItem, this.opts.keepLabel)
       : await this.client.listAll(this.opts.path, this.selectors(), pageSize, onItem);
     const previous = new Map(this.store);
     this.store.clear();
@@ -159,7 +161,7 @@ export class Informer<T = KubeObject> {
           },
           onEvent,
           done,
-          this.opts.metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
+          this.opts.metadataOnly ? { accept: METADATA_WATCH_ACCEPT, decodeFrame: (f) => decodeMetadataWatchEvent(f, this.opts.keepLabel) } : {},
         )
         .then((ac) => {
           this.abort = ac;
