@@ -1,11 +1,12 @@
 // The container image's runtime stage, without a container engine: the file set the Dockerfile's
 // last stage copies (read from the Dockerfile itself: the bundle npm run build makes and the
 // catalog, no node_modules) is rebuilt in a temp folder, then the ENTRYPOINT runs from there:
-// --help, and renders of the packaged assets that must equal, byte for byte, what the compiled
-// sources render. Plus static checks: the bundle needs nothing but node built-ins, and nothing
-// under dist/operator (what it is built from) imports test code or a dev dependency.
+// --help, the operator against the test cluster, and renders of the packaged assets that must
+// equal, byte for byte, what the compiled sources render. Plus static checks: the bundle needs
+// nothing but node built-ins, and nothing under dist/operator (what it is built from) imports test
+// code or a dev dependency.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import yaml from 'js-yaml';
@@ -15,6 +16,9 @@ import { after, before, describe, it } from 'node:test';
 import { repoPath, repoRoot } from '../envtest/repo.js';
 import { deploymentNodeOptions, entrypointNodeFlags } from './support/image-flags.js';
 import { NODES } from './support/install-cluster.js';
+import { eventually } from './support/operator-fixture.js';
+import { freePorts, OperatorProcess } from './support/operator-process.js';
+import { testCluster } from '../envtest/harness.js';
 
 interface Stage {
   from: string;
@@ -198,6 +202,32 @@ describe('container image runtime stage (reproduced without a container engine)'
     const y = run('render', '--hco-file', join(root, 'hco.yaml'));
     assert.equal(y.status, 0, String(y.stderr));
     assert.match(String(y.stdout), /^kind: HyperConverged$/m);
+  });
+
+  it('the ENTRYPOINT runs the operator against a real API server: ready, metrics served, Nodes watched', async () => {
+    const cluster = await testCluster();
+    const [node, ...rest] = runtime.entrypoint!;
+    const bin = rest.pop()!;
+    assert.equal(node, 'node');
+    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
+    const kubeconfig = join(root, 'kubeconfig');
+    writeFileSync(kubeconfig, cluster.kubeconfigForToken(cluster.adminToken, 'admin').exportConfig());
+    const op = new OperatorProcess(
+      ['--kubeconfig', kubeconfig, '--namespace', 'vpo-image-none', '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`],
+      { NODE_OPTIONS: deploymentNodeOptions() },
+      rest,
+      join(root, bin),
+    );
+    try {
+      await eventually('ready', async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).status === 200, 30_000);
+      const text = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
+      assert.match(text, /^virt_platform_api_requests_total\{verb="list"\} [1-9]/m);
+      assert.match(text, /^virt_platform_watched_objects\{informer="nodes"\} \d+/m);
+      assert.match(text, /^process_resident_memory_bytes [1-9]/m);
+      assert.match(text, /^nodejs_heap_size_used_bytes [1-9]/m);
+    } finally {
+      assert.equal(await op.stop(), 0, op.raw.slice(-10).join('\n'));
+    }
   });
 
   it('the bundle (templates precompiled) renders exactly what the compiled sources render', () => {

@@ -31,6 +31,9 @@ export type RequestObserver = (verb: string, path: string) => void;
 
 export const FIELD_MANAGER = 'virt-platform-operator';
 
+/** Certificate or key material as a string to compare (PEM text, a Buffer, or a list of them). */
+const pemBytes = (b: unknown): string => (Buffer.isBuffer(b) ? b.toString('latin1') : Array.isArray(b) ? b.map(pemBytes).join('\0') : typeof b === 'string' ? b : '');
+
 const VERBS: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' };
 
 export class KubeClient {
@@ -72,7 +75,7 @@ export class KubeClient {
     const opts: https.RequestOptions = {};
     await this.config.applyToHTTPSOptions(opts);
     // Compared as bytes: stringifying the certificates on every request was a hot spot.
-    const key = [opts.ca, opts.cert, opts.key].map((b) => (b === undefined ? '' : Buffer.isBuffer(b) ? b.toString('latin1') : String(b))).join('\0') + String(opts.rejectUnauthorized);
+    const key = [opts.ca, opts.cert, opts.key].map(pemBytes).join('\0') + String(opts.rejectUnauthorized);
     if (!this.agent || key !== this.agentKey) {
       this.agent?.destroy();
       this.watchAgent?.destroy();
