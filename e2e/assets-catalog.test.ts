@@ -52,7 +52,7 @@ function eligible(hco: KubeObject, hardware: Hardware, topology: Topology, crds:
 }
 
 function facts(over: Partial<ClusterFacts> = {}): ClusterFacts {
-  return { hardware: ALL_HARDWARE, topology: WORKER_ONLY, crds: CRDS, objectExists: () => true, ...over };
+  return { hardware: ALL_HARDWARE, topology: WORKER_ONLY, openshift: { version: '4.21' }, crds: CRDS, objectExists: () => true, ...over };
 }
 
 function render(name: string, hco: KubeObject, f: ClusterFacts = facts()): KubeObject | undefined {
@@ -70,7 +70,7 @@ describe('asset catalog: shape', () => {
     assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'machine-config', 'operators', 'remediation']);
     assert.deepEqual([...kinds.get('machine-config')!].sort(), ['KubeletConfig', 'MachineConfig']);
     assert.deepEqual([...kinds.get('remediation')!].sort(), ['FenceAgentsRemediationTemplate', 'NodeHealthCheck', 'NodeMaintenance']);
-    assert.deepEqual([...kinds.get('operators')!].sort(), ['AAQ', 'ForkliftController', 'MetalLB', 'UIPlugin']);
+    assert.deepEqual([...kinds.get('operators')!].sort(), ['ForkliftController', 'MetalLB', 'UIPlugin'], 'AAQ goes through the HyperConverged');
     assert.deepEqual([...kinds.get('descheduler')!], ['KubeDescheduler']);
     for (const n of ['swap-enable-worker', 'pci-passthrough-worker', 'numa-hugepages-worker', 'vfio-assign-worker', 'usb-passthrough-worker', 'kubelet-perf-worker', 'kubelet-cpu-manager-worker']) byName(n);
   });
@@ -129,7 +129,7 @@ describe('asset catalog: which assets a cluster gets', () => {
     for (const a of catalog.assets) {
       if (a.install === 'opt-in') assert.ok(!names.includes(a.name), `${a.name} is opt-in`);
     }
-    for (const n of ['hco-golden-config', 'kubelet-perf-worker', 'swap-enable-worker', 'psi-enable-worker', 'node-health-check', 'observability-ui-plugin', 'descheduler-kubevirt']) {
+    for (const n of ['hco-golden-config', 'kubelet-perf-worker', 'swap-enable-worker', 'psi-enable-worker', 'observability-ui-plugin', 'descheduler-kubevirt']) {
       assert.ok(names.includes(n), n);
     }
   });
@@ -161,17 +161,45 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.equal(kubelet(render('kubelet-perf-worker', hcoWith())).nodeStatusMaxImages, -1);
   });
 
-  it('swap: MachineConfig and kubelet settings only when memory is overcommitted, workers only', () => {
+  it('KubeletConfigs never carry swap fields, on any release (defect 1: the MCO refuses them from 4.21, and with them every setting)', () => {
+    const over = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } };
+    const gate = { featureGates: [{ name: 'CPUManager', state: 'Enabled' }] };
+    for (const version of ['4.17', '4.19', '4.21', undefined]) {
+      for (const [name, spec] of [['kubelet-perf-worker', over], ['kubelet-cpu-manager-worker', { ...over, ...gate }]] as const) {
+        const k = kubelet(render(name, hcoWith({ 'platform.kubevirt.io/kubelet-max-pods': '300' }, spec), facts({ openshift: { version } })));
+        assert.equal(k.maxPods, 300, `${name} ${version}: its own settings are there`);
+        for (const f of ['failSwapOn', 'memorySwap']) assert.ok(!(f in k), `${name} on ${version}: no ${f}`);
+      }
+    }
+  });
+
+  it('swap (defect 2): on 4.21+ a kubelet drop-in (LimitedSwap), a never-failing provisioning unit and host services out of swap; nothing before 4.21 or unknown', () => {
     const over = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } };
     const flat = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 100 } } };
     assert.equal(render('swap-enable-worker', hcoWith({}, flat)), undefined);
     assert.equal(render('swap-enable-worker', hcoWith()), undefined);
+    for (const version of ['4.17', '4.19', undefined]) assert.equal(render('swap-enable-worker', hcoWith({}, over), facts({ openshift: { version } })), undefined, `${version}`);
+    // ... and says why, so the admin learns that VM pods get no swap on this release (HCO leaves swap to the autopilot).
+    const a = byName('swap-enable-worker');
+    const f = facts({ openshift: { version: '4.19' } });
+    assert.match(renderer.renderOutcome(a, renderContext(hcoWith({}, over), f, a), f).reason ?? '', /needs OpenShift 4\.21 or later/);
     const mc = render('swap-enable-worker', hcoWith({}, over));
-    assert.match(JSON.stringify(mc), /OVERCOMMIT_PERCENT=150/);
-    assert.equal(kubelet(render('kubelet-perf-worker', hcoWith({}, over))).failSwapOn, false);
-    assert.equal(kubelet(render('kubelet-perf-worker', hcoWith({}, flat))).failSwapOn, undefined);
-    assert.equal(kubelet(render('kubelet-perf-master', hcoWith({}, over))).failSwapOn, undefined, 'swap is for workers only');
-    assert.deepEqual(kubelet(render('kubelet-cpu-manager-worker', hcoWith({}, over))).memorySwap, { swapBehavior: 'LimitedSwap' });
+    const config = spec(mc).config as { storage: { files: { path: string; mode: number; contents: { source: string } }[] }; systemd: { units: { name: string; contents?: string; dropins?: { contents: string }[] }[] } };
+    const decode = (src: string): string => Buffer.from(src.replace(/^data:;base64,/, ''), 'base64').toString();
+    const files = Object.fromEntries(config.storage.files.map((f) => [f.path, decode(f.contents.source)]));
+    assert.match(files['/etc/openshift/kubelet.conf.d/90-virt-platform-swap.conf']!, /kind: KubeletConfiguration[\s\S]*swapBehavior: LimitedSwap/);
+    assert.match(files['/usr/local/bin/virt-platform-swap']!, /^#!\/bin\/sh/);
+    const unit = config.systemd.units.find((u) => u.name === 'virt-platform-swap.service')!.contents!;
+    assert.match(unit, /WantedBy=kubelet-dependencies.target/);
+    assert.doesNotMatch(unit, /RequiredBy|Requires=/, 'a failure must never hold up the kubelet');
+    assert.match(unit, /Environment=OVERCOMMIT_PERCENT=150/);
+    assert.match(config.systemd.units.find((u) => u.name === 'system.slice')!.dropins![0]!.contents, /MemorySwapMax=0/);
+    assert.equal(render('swap-enable-worker', hcoWith({}, { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: '150; rm -rf /' } } })), undefined);
+  });
+
+  it('swap: the autopilot allowlist entry "swap-enable" (the name HCO stops wasp-agent for) selects the swap asset only', () => {
+    const hco = hcoWith({ 'platform.kubevirt.io/autopilot': 'swap-enable' }, { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } });
+    assert.deepEqual(eligible(hco, ALL_HARDWARE, WORKER_ONLY), ['swap-enable-worker']);
   });
 
   it('CPU manager: while the gate is on, the CPU manager KubeletConfig replaces kubelet-perf and repeats its settings', () => {
@@ -198,10 +226,28 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.deepEqual(
       files.map((f) => [f.path, decodeURIComponent(f.contents.source.slice('data:,'.length))]),
       [
-        ['/etc/modprobe.d/virt-platform-vfio.conf', 'options vfio-pci ids=10DE:1EB8,10de:2236,\n'],
+        ['/etc/modprobe.d/virt-platform-vfio.conf', 'options vfio-pci ids=10DE:1EB8,10de:2236\n'],
         ['/etc/modules-load.d/virt-platform-vfio-pci.conf', 'vfio-pci\n'],
       ],
     );
+  });
+
+  it('VFIO (defect 6): no device qualifies (all disabled, external or malformed), nothing rendered - never an empty ids=', () => {
+    const devices = [
+      { pciDeviceSelector: '8086:6F54', resourceName: 'intel.com/qat', externalResourceProvider: true },
+      { pciDeviceSelector: '10DE:1DB6', resourceName: 'nvidia.com/V100', disabled: true },
+      { pciDeviceSelector: 'nonsense', resourceName: 'x' },
+    ];
+    assert.equal(render('vfio-assign-worker', hcoWith({}, { virtualization: { permittedHostDevices: { pciHostDevices: devices } } })), undefined);
+    assert.equal(render('vfio-assign-worker', hcoWith({}, { virtualization: { permittedHostDevices: { pciHostDevices: [] } } })), undefined);
+  });
+
+  it('PSI: only once the Kube Descheduler Operator is installed (its CRD and namespace)', () => {
+    assert.deepEqual(spec(render('psi-enable-worker', hcoWith())).kernelArguments, ['psi=1']);
+    const noCrd = new Map(CRDS);
+    noCrd.delete('kubedeschedulers.operator.openshift.io');
+    assert.equal(render('psi-enable-worker', hcoWith(), facts({ crds: noCrd })), undefined);
+    assert.equal(render('psi-enable-master', hcoWith(), facts({ objectExists: (kind) => kind !== 'Namespace' })), undefined);
   });
 
   it('USB and NUMA: rendered only once the admin says what to pass through / how many huge pages', () => {
@@ -213,30 +259,41 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.deepEqual(spec(render('numa-hugepages-master', hcoWith({ 'platform.kubevirt.io/numa-hugepages-1gi': '64' }))).kernelArguments, ['hugepagesz=1G', 'hugepages=64']);
   });
 
-  it('node health check: SNR alone, escalating to fence agents when enabled; nothing while SNR is absent', () => {
+  it('node health check: opt-in; SNR alone, escalating to fence agents only once their template is complete; nothing while SNR is absent', () => {
+    assert.equal(byName('node-health-check').install, 'opt-in', 'it reboots nodes by itself');
+    assert.ok(!eligible(hcoWith(), ALL_HARDWARE, WORKER_ONLY).includes('node-health-check'));
+    const on = { 'platform.kubevirt.io/enable-node-remediation': 'true' };
     const snr = (o: KubeObject | undefined): unknown => (spec(o).remediationTemplate as { name?: string } | undefined)?.name;
-    assert.equal(snr(render('node-health-check', hcoWith())), 'self-node-remediation-automatic-strategy-template');
-    const esc = spec(render('node-health-check', hcoWith({ 'platform.kubevirt.io/enable-fence-agents-remediation': 'true' })));
+    assert.equal(snr(render('node-health-check', hcoWith(on))), 'self-node-remediation-automatic-strategy-template');
+    const far = { ...on, 'platform.kubevirt.io/enable-fence-agents-remediation': 'true' };
+    assert.equal(snr(render('node-health-check', hcoWith(far))), 'self-node-remediation-automatic-strategy-template', 'no node parameters: no escalation');
+    assert.equal(render('fence-agents-remediation-template', hcoWith(far)), undefined);
+    const complete = { ...far, 'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20"}}' };
+    const esc = spec(render('node-health-check', hcoWith(complete)));
     assert.equal(esc.remediationTemplate, undefined);
     assert.deepEqual(
       (esc.escalatingRemediations as { order: number; remediationTemplate: { kind: string } }[]).map((e) => [e.order, e.remediationTemplate.kind]),
       [[0, 'SelfNodeRemediationTemplate'], [1, 'FenceAgentsRemediationTemplate']],
     );
+    assert.deepEqual((spec(render('fence-agents-remediation-template', hcoWith(complete))).template as { spec: { nodeparameters: unknown } }).spec.nodeparameters, { '--ip': { 'worker-0': '192.168.111.20' } });
     const noSnr = new Map(CRDS);
     noSnr.delete('selfnoderemediationtemplates.self-node-remediation.medik8s.io');
-    assert.equal(render('node-health-check', hcoWith(), facts({ crds: noSnr })), undefined);
-    assert.equal(render('node-health-check', hcoWith(), facts({ objectExists: () => false })), undefined, 'no openshift-workload-availability namespace');
+    assert.equal(render('node-health-check', hcoWith(on), facts({ crds: noSnr })), undefined);
+    assert.equal(render('node-health-check', hcoWith(on), facts({ objectExists: () => false })), undefined, 'no openshift-workload-availability namespace');
   });
 
   it('node maintenance: only for a well-formed target node name', () => {
     assert.equal(render('node-maintenance', hcoWith()), undefined);
-    assert.equal(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': 'Worker 1' })), undefined);
+    for (const bad of ['Worker 1', 'worker..1', 'worker-.1']) assert.equal(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': bad })), undefined, bad);
     assert.equal(spec(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': 'worker-1.example.com' }))).nodeName, 'worker-1.example.com');
   });
 
-  it('AAQ: yields when the HyperConverged deploys AAQ itself', () => {
-    assert.ok(render('aaq', hcoWith()));
-    assert.equal(render('aaq', hcoWith({}, { deployment: { applicationAwareConfig: { enable: true } } })), undefined);
+  it('AAQ: platform.kubevirt.io/enable-aaq turns on the HyperConverged\'s own AAQ (no standalone AAQ asset)', () => {
+    assert.ok(!catalog.assets.some((a) => a.component === 'AAQ'));
+    const deployment = (o: KubeObject | undefined): Record<string, unknown> => spec(o).deployment as Record<string, unknown>;
+    assert.deepEqual(deployment(render('hco-golden-config', hcoWith({ 'platform.kubevirt.io/enable-aaq': 'true' }))).applicationAwareConfig, { enable: true });
+    assert.equal(deployment(render('hco-golden-config', hcoWith())).applicationAwareConfig, undefined);
+    assert.equal(deployment(render('hco-golden-config', hcoWith({ 'platform.kubevirt.io/enable-aaq': 'yes' }))).applicationAwareConfig, undefined);
   });
 
   it('descheduler: nothing when the installed CRD offers no VM-aware profile', () => {

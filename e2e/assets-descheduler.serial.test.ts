@@ -32,12 +32,16 @@ const EXPECTED: Record<string, { profile: string; customizations: Record<string,
   '4-17': { profile: 'LongLifecycle', customizations: { devEnableEvictionsInBackground: true }, nodeLimit: false },
   '4-19': {
     profile: 'DevKubeVirtRelieveAndMigrate',
-    customizations: { devEnableSoftTainter: true, devDeviationThresholds: 'AsymmetricLow', devActualUtilizationProfile: 'PrometheusCPUCombined' },
+    // No devActualUtilizationProfile: the operator's own default for its release (defect: forcing
+    // PrometheusCPUCombined dropped 4.21's CPU+memory signal); no devEnableSoftTainter (ignored).
+    customizations: { devDeviationThresholds: 'AsymmetricLow' },
     nodeLimit: false,
   },
   '4-21': {
     profile: 'KubeVirtRelieveAndMigrate',
-    customizations: { devEnableSoftTainter: true, devDeviationThresholds: 'AsymmetricLow', devActualUtilizationProfile: 'PrometheusCPUCombined' },
+    // No devActualUtilizationProfile: the operator's own default for its release (defect: forcing
+    // PrometheusCPUCombined dropped 4.21's CPU+memory signal); no devEnableSoftTainter (ignored).
+    customizations: { devDeviationThresholds: 'AsymmetricLow' },
     nodeLimit: true,
   },
 };

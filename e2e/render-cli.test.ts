@@ -45,6 +45,7 @@ describe('render CLI: bad input', () => {
     ['an unknown output format', () => ['render', '--hco-file', file('ok.yaml', hcoYaml('ns')), '--output', 'xml'], /--output must be yaml, json or status/],
     ['an unknown flag', () => ['render', '--hco-fil', 'x'], /Unknown option '--hco-fil'/],
     ['a nodes file with other kinds', () => ['render', '--hco-file', file('ok2.yaml', hcoYaml('ns')), '--nodes-file', file('n.yaml', 'kind: Pod\n')], /n\.yaml: expected Node objects/],
+    ['a malformed --openshift-version', () => ['render', '--hco-file', file('ok4.yaml', hcoYaml('ns')), '--openshift-version', '4.21.3'], /--openshift-version must be major\.minor/],
     ['a broken catalog', () => ['render', '--hco-file', file('ok3.yaml', hcoYaml('ns')), '--assets-dir', dir], /metadata\.yaml/],
   ];
   for (const [what, args, message] of cases) {
@@ -56,6 +57,24 @@ describe('render CLI: bad input', () => {
       assert.equal(r.stdout, '');
     });
   }
+});
+
+describe('render CLI: the OpenShift version', () => {
+  it('renders the 4.21 swap assets only when told the release (unknown is the conservative side)', async () => {
+    const hco = yaml.dump({
+      apiVersion: 'hco.kubevirt.io/v1',
+      kind: 'HyperConverged',
+      metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', annotations: { 'platform.kubevirt.io/autopilot': 'swap-enable' } },
+      spec: { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } },
+    });
+    const f = file('swap.yaml', hco);
+    const known = await cli(['render', '--hco-file', f, '--openshift-version', '4.21']);
+    assert.equal(known.code, 0, known.stderr);
+    assert.match(known.stdout, /# asset: swap-enable-worker\n[\s\S]*name: 90-worker-virt-platform-swap/);
+    const unknown = await cli(['render', '--hco-file', f]);
+    assert.equal(unknown.code, 0, unknown.stderr);
+    assert.doesNotMatch(unknown.stdout, /swap/);
+  });
 });
 
 describe('render CLI: output', () => {

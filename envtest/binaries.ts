@@ -21,11 +21,13 @@ export const goModulesDir = [resolve(here, 'go'), resolve(here, '../../envtest/g
   existsSync(join(d, 'kube', 'go.mod')),
 ) ?? resolve(here, 'go');
 
-interface GoTarget {
+export interface GoTarget {
   module: string; // folder under envtest/go
   label: string;
   packages: string[];
   ldflags: string[];
+  /** Output file name, for a single-package target (else the packages' own names). */
+  output?: string;
 }
 
 function pinnedVersion(modFile: string, modulePath: string): string {
@@ -55,7 +57,7 @@ function targets(k8s: string): GoTarget[] {
       // reports v0.0.0 and kubectl warns about version skew.
       ldflags: ['-s', '-w', `-X ${v}.gitVersion=${k8s}`, `-X ${v}.gitMajor=${major}`, `-X ${v}.gitMinor=${minor}`],
     },
-    { module: 'etcd', label: 'etcd', packages: ['.'], ldflags: ['-s', '-w'] },
+    { module: 'etcd', label: 'etcd', packages: ['.'], ldflags: ['-s', '-w'], output: 'etcd' },
   ];
 }
 
@@ -83,12 +85,12 @@ function complete(b: Binaries): boolean {
   return [b.kubeApiserver, b.etcd, b.kubectl].every((p) => existsSync(p));
 }
 
-type Progress = (line: string) => void;
+export type Progress = (line: string) => void;
 
-async function goBuild(t: GoTarget, outDir: string, progress: Progress): Promise<void> {
+/** Builds a target's packages into outDir (a single-package target may name its output file). */
+export async function goBuild(t: GoTarget, outDir: string, progress: Progress): Promise<void> {
   const cwd = join(goModulesDir, t.module);
-  const args = ['build', '-v', '-trimpath', `-ldflags=${t.ldflags.join(' ')}`, '-o', outDir, ...t.packages];
-  if (t.module === 'etcd') args.splice(args.indexOf('-o') + 1, 1, join(outDir, 'etcd'));
+  const args = ['build', '-v', '-trimpath', `-ldflags=${t.ldflags.join(' ')}`, '-o', t.output ? join(outDir, t.output) : outDir, ...t.packages];
   const started = Date.now();
   let compiled = 0;
   let stderrTail: string[] = [];

@@ -125,7 +125,8 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
         if (!seen.has(k)) managed.push({ apiVersion: o.desired.apiVersion, kind: o.desired.kind, by: { asset: asset.name } });
         seen.add(k);
         if (!objects.has(asset.name)) objects.set(asset.name, o.desired);
-      } else if (o.status === 'skipped' && !o.reason) {
+      } else if (o.status === 'skipped' && (!o.reason || o.reason === 'AssetSkipped')) {
+        // An empty render, possibly with the template's reason (e.g. site data the admin must give).
         skipped++;
       } else {
         errors.push(`asset ${asset.name}: ${o.status}${o.reason ? ` (${o.reason})` : ''}: ${o.message}`);

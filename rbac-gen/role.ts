@@ -37,6 +37,8 @@ export const FIXED_NEEDS: readonly FixedNeed[] = [
   { group: '', resource: 'namespaces', verbs: ['get', 'list', 'watch'], why: 'target namespaces (a missing one is a soft dependency)' },
   { group: '', resource: 'nodes', verbs: ['get', 'list', 'watch'], why: 'hardware and topology detection' },
   { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', verbs: ['get', 'list', 'watch'], why: 'soft dependencies: watches start and stop with CRDs' },
+  { group: 'config.openshift.io', resource: 'clusterversions', verbs: ['list', 'watch'], why: 'the OpenShift version the payload depends on (render context)' },
+  { group: 'config.openshift.io', resource: 'infrastructures', verbs: ['list', 'watch'], why: 'control-plane and infrastructure topology, platform (render context)' },
   { group: 'hco.kubevirt.io', resource: 'hyperconvergeds', verbs: ['get', 'list', 'watch', 'patch'], why: 'the HyperConverged is the configuration source' },
 ];
 

@@ -3,6 +3,7 @@
 // Node Feature Discovery labels, runs the operator binary, shows the assets converging, then
 // demonstrates a user patch, ignore-fields, mode: unmanaged and a drift repair, each with a
 // before/after. Runs until Ctrl-C (or exits after the demonstrations with --exit).
+import { loadCatalog } from '../operator/catalog/catalog.js';
 import type { AssetReport } from '../operator/controller/reconciler.js';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
     let lastTable = '';
     let converged: AssetReport[] = [];
     const expected = (yaml.loadAll(rendered) as KubeObject[]).filter(Boolean).length;
+    const catalogSize = loadCatalog(opts['assets-dir']).assets.length;
     for (;;) {
       const r = await reports(debug);
       const table = formatTable(rows(r));
@@ -123,7 +125,8 @@ async function main(): Promise<void> {
         lastTable = table;
       }
       const applied = r.filter((x) => ['created', 'updated', 'in-sync'].includes(x.status));
-      if (applied.length >= expected && r.every((x) => ['created', 'updated', 'in-sync', 'skipped'].includes(x.status))) {
+      // Every asset reported (a partial report list would let a late asset such as the descheduler go unseen).
+      if (r.length >= catalogSize && applied.length >= expected && r.every((x) => ['created', 'updated', 'in-sync', 'skipped'].includes(x.status))) {
         converged = r;
         break;
       }

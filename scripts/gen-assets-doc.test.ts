@@ -38,6 +38,25 @@ describe('gen-assets-doc', () => {
     assert.match(doc, /\| MachineConfig \| machineconfiguration\.openshift\.io\/v1 \| - \| `50-virt-swap-enable` \|/);
   });
 
+  it('says what each node-level asset disrupts (the pool it reboots) and what the admin provides', () => {
+    for (const a of loadCatalog(assets).assets.filter((x) => x.family === 'machine-config')) {
+      const pool = a.templateParams.role as string;
+      assert.match(a.disrupts ?? '', new RegExp(`^reboots pool ${pool}\\b`), `${a.name}: disrupts`);
+      assert.ok((a.adminProvides ?? '').length > 5, `${a.name}: admin_provides`);
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${a.name}\` |`))!;
+      assert.ok(row.includes(`| ${a.disrupts} | ${a.adminProvides} |`), `${a.name}: rendered into the summary table`);
+      assert.ok(doc.includes(`- **Disrupts:** ${a.disrupts}`), `${a.name}: rendered into its section`);
+    }
+  });
+
+  it('says for every other asset too what it disrupts and what the admin provides', () => {
+    for (const a of loadCatalog(assets).assets) {
+      assert.ok((a.disrupts ?? '').length > 3, `${a.name}: disrupts`);
+      assert.ok((a.adminProvides ?? '').length > 3, `${a.name}: admin_provides`);
+      assert.ok(doc.includes(`- **Disrupts:** ${a.disrupts}`), `${a.name}: rendered into its section`);
+    }
+  });
+
   it('is deterministic', () => {
     assert.equal(generateAssetsDoc(assets), doc);
   });

@@ -96,8 +96,8 @@ export function generateAssetsDoc(assetsDir: string): string {
     '',
   );
   out.push('## Summary', '');
-  out.push('| Asset | Family | Kind | Install | Opt-in | Conditions | Requires (CRD / operator) | Target namespace | Order |');
-  out.push('|---|---|---|---|---|---|---|---|---|');
+  out.push('| Asset | Family | Kind | Install | Opt-in | Conditions | Requires (CRD / operator) | Disrupts | Admin provides | Target namespace | Order |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|');
   const optInKeys = new Set(catalog.assets.flatMap((a) => a.conditions.flatMap((c) => (c.type === 'annotation' ? [c.key] : []))));
   for (const a of catalog.assets) {
     const conditions = a.conditions.filter((c) => !(a.install === 'opt-in' && (c.type === 'annotation' || c.type === 'feature-gate'))).map(describeCondition);
@@ -111,6 +111,8 @@ export function generateAssetsDoc(assetsDir: string): string {
         optIn(a) || '-',
         conditions.join('<br>') || '-',
         requires || '-',
+        a.disrupts ?? '-',
+        a.adminProvides ?? '-',
         targetNamespace(templates.get(a.path)!),
         String(a.reconcileOrder),
       ]
@@ -134,6 +136,8 @@ export function generateAssetsDoc(assetsDir: string): string {
       const conds = a.conditions.map(describeCondition);
       if (conds.length) rows.push(['Conditions (all must hold)', conds.join('; ')]);
       if (a.gateCrd) rows.push(['Requires', `${code(a.gateCrd)}${OPERATORS[a.gateCrd] ? ` - ${OPERATORS[a.gateCrd]}` : ''}`]);
+      if (a.disrupts) rows.push(['Disrupts', a.disrupts]);
+      if (a.adminProvides) rows.push(['Admin provides', a.adminProvides]);
       rows.push(['Target namespace', targetNamespace(templates.get(a.path)!)]);
       const reads = readAnnotations(templates.get(a.path)!, optInKeys);
       if (reads.length) rows.push(['Reads HCO annotations', reads.map(code).join(', ')]);

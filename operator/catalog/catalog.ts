@@ -31,6 +31,10 @@ export interface Asset {
   conditions: Condition[];
   /** A one-line description for docs and explain. */
   description: string;
+  /** What applying (or changing) it disrupts, e.g. "reboots pool worker"; docs only. */
+  disrupts?: string;
+  /** What the admin must provide for it to do anything (an operator, a value, hardware); docs only. */
+  adminProvides?: string;
 }
 
 export interface Catalog {
@@ -86,11 +90,14 @@ function parseCondition(c: unknown, where: string): Condition {
   }
 }
 
+/** A field only when set (assets stay comparable field by field). */
+const optional = <K extends string>(k: K, v: string | undefined): Partial<Record<K, string>> => (v === undefined ? {} : ({ [k]: v } as Record<K, string>));
+
 function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   if (!e || typeof e !== 'object') throw new CatalogError(`${file}: assets[${i}] must be a mapping`);
   const r = e as Raw;
   const where = `${file}: asset ${typeof r.name === 'string' ? `"${r.name}"` : `#${i}`}`;
-  const known = new Set(['name', 'path', 'component', 'reconcile_order', 'install', 'group', 'gate_crd', 'template_params', 'conditions', 'description']);
+  const known = new Set(['name', 'path', 'component', 'reconcile_order', 'install', 'group', 'gate_crd', 'template_params', 'conditions', 'description', 'disrupts', 'admin_provides']);
   const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length) throw new CatalogError(`${where}: unknown field(s) ${unknown.join(', ')}`);
   const name = str(r, 'name', where)!;
@@ -121,6 +128,8 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
     templateParams: params as Record<string, unknown>,
     conditions,
     description: str(r, 'description', where, false) ?? '',
+    ...optional('disrupts', str(r, 'disrupts', where, false)),
+    ...optional('adminProvides', str(r, 'admin_provides', where, false)),
   };
 }
 

@@ -1,7 +1,7 @@
 // Whether an asset is considered at all: the activation gate (`autopilot` on the HCO), then the
 // asset's conditions, then its gate CRD. Each "no" comes with the reason an admin reads in
 // explain/status output.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf, oversizeControls } from '../annotations.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Asset, Condition } from './catalog.js';
 import type { Hardware } from './hardware.js';
@@ -21,21 +21,34 @@ export interface Activation {
   names: Set<string>;
 }
 
-/** Parses the autopilot annotation: undefined when the operator must stay idle. */
+/** Parses the autopilot annotation: undefined when the operator must stay idle (also when any of
+ *  its control annotations is over the size limit: refused, not honoured). */
 export function parseActivation(hco: KubeObject): Activation | undefined {
+  if (oversizeControls(hco).length > 0) return undefined;
   const raw = annotationsOf(hco)[ANNOTATIONS.autopilot]?.trim() ?? '';
   if (!raw || raw.toLowerCase() === 'false') return undefined;
   if (raw.toLowerCase() === 'true') return { all: true, names: new Set() };
   return { all: false, names: new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) };
 }
 
+/**
+ * Allowlist names other components act on, as aliases of a catalog group. HCO stops deploying
+ * wasp-agent for an allowlist naming "swap-enable" (the Go implementation's swap asset) and expects
+ * the platform to provide swap: the same entry selects this catalog's swap group.
+ * Source: kubevirt/hyperconverged-cluster-operator controllers/handlers/wasp-agent/daemonset.go
+ * shouldDeployWaspAgent.
+ */
+export const ACTIVATION_ALIASES: Readonly<Record<string, string>> = { 'swap-enable': 'swap' };
+
 export function activates(a: Activation, asset: Asset): boolean {
-  return a.all || a.names.has(asset.name) || a.names.has(asset.family) || (asset.group !== undefined && a.names.has(asset.group));
+  const group = asset.group;
+  const byGroup = group !== undefined && (a.names.has(group) || Object.entries(ACTIVATION_ALIASES).some(([alias, g]) => g === group && a.names.has(alias)));
+  return a.all || a.names.has(asset.name) || a.names.has(asset.family) || byGroup;
 }
 
 /** Entries of an autopilot allowlist that name no asset, family or group. */
 export function unknownActivationEntries(a: Activation, assets: Asset[]): string[] {
-  const known = new Set(assets.flatMap((x) => [x.name, x.family, x.group ?? '']));
+  const known = new Set([...assets.flatMap((x) => [x.name, x.family, x.group ?? '']), ...Object.keys(ACTIVATION_ALIASES)]);
   return [...a.names].filter((n) => !known.has(n));
 }
 

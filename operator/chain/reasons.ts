@@ -16,6 +16,7 @@ export const REASONS = {
   ReconcileSucceeded: 'Normal',
   AssetDeleted: 'Normal',
   InvalidAnnotation: 'Warning',
+  HyperConvergedIgnored: 'Warning',
 } as const;
 
 export type EventReason = keyof typeof REASONS;

@@ -16,7 +16,7 @@ export interface Evaluation {
 }
 
 /** Objects merge member by member; anything else is replaced (an approximation of SSA's result). */
-function overlay(base: unknown, top: unknown): unknown {
+export function overlay(base: unknown, top: unknown): unknown {
   const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
   if (!isObj(base) || !isObj(top)) return top;
   const out: Record<string, unknown> = { ...base };

@@ -22,17 +22,20 @@ Renders every asset offline, through the same chain the operator runs.
   --nodes-file FILE   Nodes (YAML documents or a List) for hardware and topology detection;
                       without it: a cluster with dedicated workers, no special hardware
   --crds-dir DIR      CRDs to answer CRD-dependent templates; without it every kind is assumed served
+  --openshift-version X.Y  the OpenShift release to render for (e.g. 4.21); without it the version is
+                      unknown and version-dependent assets take their conservative side (no swap)
   --output FORMAT     yaml (default, kubectl-apply-able), json, or status (a table)
   --assets-dir DIR    the asset catalog (default: the packaged one)
 `;
 
-function facts(nodesFile: string | undefined, crdsDir: string | undefined): ClusterFacts {
+function facts(nodesFile: string | undefined, crdsDir: string | undefined, openshiftVersion: string | undefined): ClusterFacts {
   const crds = crdsDir ? readCrdDir(crdsDir) : undefined;
   const nodes = nodesFile ? readNodes(nodesFile) : undefined;
   const topology = nodes ? detectTopology(nodes) : { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 0, masters: 0, workers: 0 };
   return {
     hardware: detectHardware(nodes ?? []),
     topology,
+    openshift: { version: openshiftVersion },
     crds: crds ?? new Map(),
     assumeCrdsInstalled: !crds,
     objectExists: (kind, _ns, name) => (kind === 'Namespace' ? true : kind === 'CustomResourceDefinition' ? !crds || crds.has(name) : false),
@@ -53,6 +56,7 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
     'hco-file': { type: 'string' },
     'nodes-file': { type: 'string' },
     'crds-dir': { type: 'string' },
+    'openshift-version': { type: 'string' },
     output: { type: 'string', short: 'o', default: 'yaml' },
     'assets-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -61,7 +65,9 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
   if (!values['hco-file']) throw new UsageError('--hco-file is required (see render --help)');
   if (!['yaml', 'json', 'status'].includes(values.output)) throw new UsageError(`--output must be yaml, json or status (got "${values.output}")`);
   const hco = readHco(values['hco-file']);
-  const f = facts(values['nodes-file'], values['crds-dir']);
+  const version = values['openshift-version'];
+  if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--openshift-version must be major.minor, e.g. 4.21 (got "${version}")`);
+  const f = facts(values['nodes-file'], values['crds-dir'], version);
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
   const cache: LiveCache = {

@@ -2,6 +2,7 @@
 // rendering never calls the API server). The live HCO is the configuration source.
 import type { Asset } from '../catalog/catalog.js';
 import type { Hardware } from '../catalog/hardware.js';
+import type { OpenShiftFacts } from '../catalog/openshift.js';
 import type { Topology } from '../catalog/topology.js';
 import type { CrdInfo } from '../kube/crd-info.js';
 import type { KubeObject } from '../kube/types.js';
@@ -10,6 +11,8 @@ import type { KubeObject } from '../kube/types.js';
 export interface ClusterFacts {
   hardware: Hardware;
   topology: Topology;
+  /** ClusterVersion / Infrastructure facts; absent or partial when unknown (see catalog/openshift.ts). */
+  openshift?: OpenShiftFacts;
   crds: ReadonlyMap<string, CrdInfo>;
   /** Offline without CRDs: treat every kind as served (the render CLI without --crds-dir). */
   assumeCrdsInstalled?: boolean;
@@ -23,6 +26,8 @@ export interface RenderContext {
   namespace: string;
   hardware: Hardware;
   topology: Topology;
+  /** {{openshift.version}}, {{openshift.controlPlaneTopology}}, {{openshift.platform}}: empty when unknown. */
+  openshift: OpenShiftFacts;
   params: Record<string, unknown>;
   asset: { name: string; family: string };
 }
@@ -33,6 +38,7 @@ export function renderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset
     namespace: hco.metadata?.namespace ?? '',
     hardware: facts.hardware,
     topology: facts.topology,
+    openshift: facts.openshift ?? {},
     params: asset.templateParams,
     asset: { name: asset.name, family: asset.family },
   };

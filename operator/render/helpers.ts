@@ -4,8 +4,11 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import yaml from 'js-yaml';
 import { dig, featureGateEnabled } from '../catalog/eligibility.js';
+import { openshiftAtLeast } from '../catalog/openshift.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClusterFacts } from './context.js';
+import { nestedStringMap, parseJsonValue } from './json-values.js';
+import { NotApplicable } from './not-applicable.js';
 
 /** A template argument as text: scalars as themselves, anything else as JSON. */
 function text(v: unknown): string {
@@ -24,7 +27,10 @@ function enumsOf(facts: ClusterFacts, crdName: string, path: string): string[] {
   return crd.enums[crd.storageVersion]?.[String(path)] ?? [];
 }
 
-export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate> {
+/** Reads a file of the asset catalog (a node script, a config file) by its path inside the assets folder. */
+export type AssetFileReader = (path: string) => string;
+
+export function makeHelpers(facts: ClusterFacts, readAssetFile?: AssetFileReader): Record<string, HelperDelegate> {
   return {
     /** {{dig obj "a.b.c" default}} */
     dig: (obj: unknown, path: unknown, ...rest: unknown[]) => {
@@ -55,6 +61,27 @@ export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate>
         .map((l) => ' '.repeat(indent) + l)
         .join('\n');
     },
+    /**
+     * {{collect list "field" "pattern" "skipFlag" ...}}: the values of `field` of the list's entries
+     * whose value matches the pattern and whose skip flags are all unset (e.g. the permitted PCI
+     * devices KubeVirt binds). Empty when none qualifies, so {{#with}} renders nothing then.
+     */
+    collect: (list: unknown, field: unknown, pattern: unknown, ...rest: unknown[]) => {
+      if (!Array.isArray(list)) return [];
+      const re = new RegExp(String(pattern));
+      const skips = args(rest).map(String);
+      return list.flatMap((e: unknown) => {
+        if (!e || typeof e !== 'object') return [];
+        const entry = e as Record<string, unknown>;
+        const v = entry[String(field)];
+        return typeof v === 'string' && re.test(v) && !skips.some((k) => entry[k]) ? [v] : [];
+      });
+    },
+    /** {{fileDataUrl "machine-config/swap/script.sh"}}: an asset file as a base64 data URL (Ignition file contents). */
+    fileDataUrl: (path: unknown) => {
+      if (!readAssetFile) throw new Error('fileDataUrl: no asset files in this context');
+      return `data:;base64,${Buffer.from(readAssetFile(String(path))).toString('base64')}`;
+    },
     join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ',') : ''),
     /** {{#if (hasCrd "x.y.z")}} */
     hasCrd: (name: unknown) => facts.assumeCrdsInstalled === true || facts.crds.has(text(name)),
@@ -76,6 +103,20 @@ export function makeHelpers(facts: ClusterFacts): Record<string, HelperDelegate>
       if (typeof value !== 'string' && typeof value !== 'number') return false;
       return new RegExp(String(pattern)).test(String(value));
     },
+    /** {{notApplicable "why"}}: renders nothing, and explain and an AssetSkipped Event say why. */
+    notApplicable: (reason: unknown) => {
+      throw new NotApplicable(text(reason));
+    },
+    /** {{fromJson (lookup hco.metadata.annotations "...")}}: JSON annotation text as data (undefined if not JSON). */
+    fromJson: (text: unknown) => parseJsonValue(text),
+    /** {{nestedStringMap value "outerKeyRe" "innerKeyRe" "valueRe"}}: {k: {k2: "v"}} when all of it matches, else undefined. */
+    nestedStringMap: (value: unknown, outer: unknown, inner: unknown, text: unknown) => nestedStringMap(value, String(outer), String(inner), String(text)),
+    /**
+     * {{#if (openshiftAtLeast "4.21")}}: whether the cluster is known to run that OpenShift minor or
+     * newer. Unknown (not OpenShift, no ClusterVersion, mid-install) is false: templates put the
+     * behaviour of the oldest supported release on that side.
+     */
+    openshiftAtLeast: (minor: unknown) => openshiftAtLeast(facts.openshift, String(minor)),
     /** {{#if (featureGate "CPUManager")}} against the HCO in the context root. */
     featureGate: function (this: unknown, gate: unknown, options: HelperOptions) {
       const root = (options.data as { root?: { hco?: KubeObject } }).root;

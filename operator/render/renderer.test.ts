@@ -110,6 +110,15 @@ describe('Renderer.render', () => {
     assert.equal(render(assetFor('# only a comment\n---\n')), undefined);
   });
 
+  it('a template may say why it renders nothing ({{notApplicable}}); a bare empty render has no reason', () => {
+    const a = assetFor('{{#if hardware.gpuPresent}}\n' + MC + '{{else}}{{notApplicable "no GPU on any node"}}{{/if}}\n');
+    assert.deepEqual(renderer.renderOutcome(a, renderContext(hco, facts, a), facts), { reason: 'no GPU on any node' });
+    assert.equal(render(a), undefined);
+    assert.deepEqual(renderer.renderOutcome(assetFor(''), renderContext(hco, facts, a), facts), {});
+    const withGpu = { ...facts, hardware: { ...facts.hardware, gpuPresent: true } };
+    assert.equal(renderer.renderOutcome(a, renderContext(hco, withGpu, a), withGpu).object?.kind, 'MachineConfig');
+  });
+
   it('refuses two documents', () => {
     assertRenderError(assetFor(`${MC}---\n${MC}`), /produced 2 objects/);
   });

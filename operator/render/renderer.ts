@@ -11,6 +11,7 @@ import type { Asset } from '../catalog/catalog.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClusterFacts, RenderContext } from './context.js';
 import { makeHelpers } from './helpers.js';
+import { NotApplicable } from './not-applicable.js';
 import { PRECOMPILED, type Precompiled } from './precompiled.js';
 
 /** noEscape: the output is YAML, not HTML; strict off: a missing field renders empty. */
@@ -25,6 +26,7 @@ export class RenderError extends Error {
 export class Renderer {
   private readonly hbs = Handlebars.create();
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
+  private readonly files = new Map<string, string>();
 
   constructor(
     readonly assetsDir: string,
@@ -42,30 +44,53 @@ export class Renderer {
     return t;
   }
 
+  /** A file of the catalog that templates embed (node scripts, config files); read once. */
+  private readonly readAssetFile = (path: string): string => {
+    if (path.includes('..') || path.startsWith('/')) throw new Error(`asset file ${path}: must stay inside the assets folder`);
+    let text = this.files.get(path);
+    if (text === undefined) {
+      text = readFileSync(join(this.assetsDir, path), 'utf8');
+      this.files.set(path, text);
+    }
+    return text;
+  };
+
   /** The rendered text (for debugging and tests). */
   renderText(asset: Asset, ctx: RenderContext, facts: ClusterFacts): string {
     try {
-      return this.template(asset)(ctx, { helpers: makeHelpers(facts) });
+      return this.template(asset)(ctx, { helpers: makeHelpers(facts, this.readAssetFile) });
     } catch (e) {
+      if (e instanceof NotApplicable) throw e;
       throw new RenderError(`asset ${asset.name}: template ${asset.path} failed: ${(e as Error).message}`);
     }
   }
 
   /** The rendered object, or undefined when the template renders empty (not applicable). */
   render(asset: Asset, ctx: RenderContext, facts: ClusterFacts): KubeObject | undefined {
-    const text = this.renderText(asset, ctx, facts);
+    return this.renderOutcome(asset, ctx, facts).object;
+  }
+
+  /** The rendered object, or why not when the template says so ({{notApplicable "..."}}). */
+  renderOutcome(asset: Asset, ctx: RenderContext, facts: ClusterFacts): { object?: KubeObject; reason?: string } {
+    let text: string;
+    try {
+      text = this.renderText(asset, ctx, facts);
+    } catch (e) {
+      if (e instanceof NotApplicable) return { reason: e.message };
+      throw e;
+    }
     let docs: unknown[];
     try {
       docs = yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
     } catch (e) {
       throw new RenderError(`asset ${asset.name}: template ${asset.path} produced invalid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
-    if (docs.length === 0) return undefined;
+    if (docs.length === 0) return {};
     if (docs.length > 1) throw new RenderError(`asset ${asset.name}: template ${asset.path} produced ${docs.length} objects; an asset is exactly one object`);
     const obj = docs[0] as KubeObject;
     if (typeof obj !== 'object' || Array.isArray(obj)) throw new RenderError(`asset ${asset.name}: template ${asset.path} did not produce a mapping`);
     if (obj.kind !== asset.component) throw new RenderError(`asset ${asset.name}: template produced kind ${String(obj.kind)}, the catalog says ${asset.component}`);
     if (typeof obj.apiVersion !== 'string' || !obj.metadata?.name) throw new RenderError(`asset ${asset.name}: the object needs apiVersion and metadata.name`);
-    return obj;
+    return { object: obj };
   }
 }

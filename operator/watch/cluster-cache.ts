@@ -12,6 +12,7 @@
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
 import { blockingTaints, isRelevantLabel, relevantLabels } from '../catalog/hardware.js';
 import { NodeFacts } from '../catalog/node-facts.js';
+import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
 import type { LiveCache } from '../chain/deps.js';
 import type { KubeClient } from '../kube/client.js';
 import { crdEstablished, projectCrd, type CrdInfo } from '../kube/crd-info.js';
@@ -24,11 +25,23 @@ import { Informer } from './informer.js';
 
 export const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
 export const HCO_DEFAULT_NAME = 'kubevirt-hyperconverged';
+/** The version the operator reads and writes the HCO as (its storage version). */
+export const HCO_VERSION = 'v1';
+/** Where the HCO lives when --namespace is not given (OpenShift, then upstream), in this order. */
+export const HCO_DEFAULT_NAMESPACES = ['openshift-cnv', 'kubevirt-hyperconverged'];
+
+/** OpenShift's cluster-scoped singletons the render context reads, watched only while their CRD is installed. */
+const OPENSHIFT_FACT_SOURCES = {
+  clusterversion: { crd: 'clusterversions.config.openshift.io', plural: 'clusterversions', name: 'version' },
+  infrastructure: { crd: 'infrastructures.config.openshift.io', plural: 'infrastructures', name: 'cluster' },
+} as const;
+type FactSource = keyof typeof OPENSHIFT_FACT_SOURCES;
 
 export type Change =
   | { type: 'hco' }
   | { type: 'nodes' }
   | { type: 'namespaces' }
+  | { type: 'openshift' }
   | { type: 'crd'; name: string; installed: boolean }
   | { type: 'object'; resource: ResourceRef; namespace?: string; name: string; deleted: boolean };
 
@@ -52,7 +65,7 @@ interface Schedulability {
 const MASTER_SELECTORS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
 
 export interface ClusterCacheOptions {
-  /** Namespace of the HCO; empty watches all namespaces. */
+  /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
   onChange?: (c: Change) => void;
   capacityScan?: CapacityScanOptions;
@@ -68,6 +81,11 @@ export class ClusterCache implements LiveCache {
   private factsSignature: number;
   readonly namespaces: Informer<string>;
   private hcos: Informer<KubeObject> | undefined;
+  private readonly factSources = new Map<FactSource, Informer<KubeObject>>();
+  private openshiftMemo: OpenShiftFacts | undefined;
+  private emittedOpenshift: string | undefined;
+  /** The version the HCO informer reads (v1 unless the CRD does not serve it). */
+  private hcoReadVersion: string | undefined;
   private readonly managed = new Map<string, { ref: ResourceRef; informer: Informer<KubeObject> }>();
   private establishedMemo: Map<string, CrdInfo> | undefined;
   private stopped = false;
@@ -89,6 +107,7 @@ export class ClusterCache implements LiveCache {
         this.establishedMemo = undefined;
         if (!installed) this.stopKind(crd);
         if (crd.name === HCO_CRD) this.syncHcoInformer();
+        this.syncFactInformers();
         emit({ type: 'crd', name: crd.name, installed });
       },
     });
@@ -144,19 +163,29 @@ export class ClusterCache implements LiveCache {
     const capacity = this.nodes.synced.then(() => this.capacity.start()).then(() => void (this.capacitySynced = true));
     await Promise.all([...base.map((i) => i.synced), capacity]);
     this.syncHcoInformer();
-    if (this.hcos) await this.hcos.synced;
+    this.syncFactInformers();
+    await Promise.all([this.hcos?.synced, ...[...this.factSources.values()].map((i) => i.synced)]);
   }
 
   stop(): void {
     this.stopped = true;
     this.capacity.stop();
-    for (const i of [this.crds, this.nodes, ...this.masters, this.namespaces, this.hcos]) i?.stop();
+    for (const i of [this.crds, this.nodes, ...this.masters, this.namespaces, this.hcos, ...this.factSources.values()]) i?.stop();
+    this.factSources.clear();
     for (const m of this.managed.values()) m.informer.stop();
     this.managed.clear();
   }
 
   get synced(): boolean {
-    return this.crds.hasSynced && this.nodes.hasSynced && this.masters.every((m) => m.hasSynced) && this.capacitySynced && this.namespaces.hasSynced && (!this.hcos || this.hcos.hasSynced);
+    return (
+      this.crds.hasSynced &&
+      this.nodes.hasSynced &&
+      this.masters.every((m) => m.hasSynced) &&
+      this.capacitySynced &&
+      this.namespaces.hasSynced &&
+      (!this.hcos || this.hcos.hasSynced) &&
+      [...this.factSources.values()].every((i) => i.hasSynced)
+    );
   }
 
   /** Recounts one Node from what the three sources know of it; tells the controller only when a
@@ -178,28 +207,104 @@ export class ClusterCache implements LiveCache {
     }
   }
 
-  /** Starts the HCO informer when its CRD is installed, stops it when the CRD goes away. */
+  /**
+   * Starts the HCO informer when its CRD is installed, stops it when the CRD goes away. It reads
+   * v1; when the CRD does not serve v1 it still reads a served version, to be ready and to say on
+   * the HCO why the operator stays idle (hcoVersionProblem).
+   */
   private syncHcoInformer(): void {
-    const installed = this.crds.get(undefined, HCO_CRD)?.established === true;
-    if (installed && !this.hcos && !this.stopped) {
-      const ns = this.opts.hcoNamespace;
-      this.hcos = new Informer<KubeObject>(this.client, {
-        name: 'hyperconvergeds',
-        path: resourcePath({ group: 'hco.kubevirt.io', version: 'v1', plural: 'hyperconvergeds' }, ns || undefined),
-        onEvent: () => this.opts.onChange?.({ type: 'hco' }),
-      });
-      this.hcos.start();
-    } else if (!installed && this.hcos) {
+    const crd = this.crds.get(undefined, HCO_CRD);
+    const served = crd?.established ? crd.servedVersions : [];
+    const version = served.includes(HCO_VERSION) ? HCO_VERSION : served.includes(crd?.storageVersion ?? '') ? crd!.storageVersion : served[0];
+    if (this.hcos && this.hcoReadVersion !== version) {
       this.hcos.stop();
       this.hcos = undefined;
+      this.hcoReadVersion = undefined;
+    }
+    if (version && !this.hcos && !this.stopped) {
+      // Only the operator's namespace when it has one (another namespace's HCO is not even seen);
+      // every namespace otherwise. Any HCO seen but not chosen is reported (ignoredHcos).
+      this.hcos = new Informer<KubeObject>(this.client, {
+        name: 'hyperconvergeds',
+        path: resourcePath({ group: 'hco.kubevirt.io', version, plural: 'hyperconvergeds' }, this.opts.hcoNamespace || undefined),
+        onEvent: () => this.opts.onChange?.({ type: 'hco' }),
+      });
+      this.hcoReadVersion = version;
+      this.hcos.start();
     }
   }
 
-  /** The HCO: kubevirt-hyperconverged when present, else the first by namespace/name. */
+  /**
+   * Watches ClusterVersion and Infrastructure (one object each, selected by name) while their
+   * CRDs are installed; a change of the facts re-renders everything.
+   */
+  private syncFactInformers(): void {
+    for (const [key, src] of Object.entries(OPENSHIFT_FACT_SOURCES) as [FactSource, (typeof OPENSHIFT_FACT_SOURCES)[FactSource]][]) {
+      const installed = this.crds.get(undefined, src.crd)?.established === true;
+      const running = this.factSources.get(key);
+      if (installed && !running && !this.stopped) {
+        const informer = new Informer<KubeObject>(this.client, {
+          name: `${src.plural}.config.openshift.io`,
+          path: resourcePath({ group: 'config.openshift.io', version: 'v1', plural: src.plural }),
+          fieldSelector: `metadata.name=${src.name}`,
+          onEvent: () => {
+            this.openshiftMemo = undefined;
+            const now = JSON.stringify(this.openshiftFacts());
+            if (now === this.emittedOpenshift) return; // status churn that changes no fact
+            this.emittedOpenshift = now;
+            this.opts.onChange?.({ type: 'openshift' });
+          },
+        });
+        this.factSources.set(key, informer);
+        informer.start();
+      } else if (!installed && running) {
+        running.stop();
+        this.factSources.delete(key);
+        this.openshiftMemo = undefined;
+      }
+    }
+  }
+
+  /** What ClusterVersion and Infrastructure say (catalog/openshift.ts); empty where unknown. */
+  openshiftFacts(): OpenShiftFacts {
+    this.openshiftMemo ??= {
+      version: clusterVersionOf(this.factSources.get('clusterversion')?.get(undefined, OPENSHIFT_FACT_SOURCES.clusterversion.name)),
+      ...infrastructureFacts(this.factSources.get('infrastructure')?.get(undefined, OPENSHIFT_FACT_SOURCES.infrastructure.name)),
+    };
+    return this.openshiftMemo;
+  }
+
+  /** Where the HCO must be, in order of preference. */
+  private hcoNamespaces(): string[] {
+    return this.opts.hcoNamespace ? [this.opts.hcoNamespace] : HCO_DEFAULT_NAMESPACES;
+  }
+
+  /** Why no HCO can be used although the CRD is installed: it does not serve v1. */
+  hcoVersionProblem(): string | undefined {
+    if (!this.hcoReadVersion || this.hcoReadVersion === HCO_VERSION) return undefined;
+    return `the HyperConverged CRD does not serve hco.kubevirt.io/${HCO_VERSION} (served: ${this.crds.get(undefined, HCO_CRD)?.servedVersions.join(', ')}); the operator stays idle until it does`;
+  }
+
+  /** The one HCO the operator acts on: kubevirt-hyperconverged in its namespace, chosen on purpose. */
   hco(): KubeObject | undefined {
-    if (!this.hcos) return undefined;
-    const all = [...this.hcos.list()].sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
-    return all.find((h) => h.metadata?.name === HCO_DEFAULT_NAME) ?? all[0];
+    if (!this.hcos || this.hcoVersionProblem()) return undefined;
+    for (const ns of this.hcoNamespaces()) {
+      const h = this.hcos.get(ns, HCO_DEFAULT_NAME);
+      if (h) return h;
+    }
+    return undefined;
+  }
+
+  /** Every other HyperConverged visible: never acted on (reported with a Warning Event). */
+  ignoredHcos(): KubeObject[] {
+    if (!this.hcos) return [];
+    const chosen = this.hco();
+    return [...this.hcos.list()].filter((h) => h !== chosen).map((h) => ({ apiVersion: `hco.kubevirt.io/${this.hcoReadVersion}`, kind: 'HyperConverged', ...h }));
+  }
+
+  /** Where the operator looks for the HCO (for messages). */
+  describeHcoLocation(): string {
+    return this.hcoNamespaces().map((ns) => `${ns}/${HCO_DEFAULT_NAME}`).join(' or ');
   }
 
   /** Installed (Established) CRDs by name. */
@@ -214,6 +319,7 @@ export class ClusterCache implements LiveCache {
     return {
       hardware: this.nodeFacts.hardware(),
       topology: this.nodeFacts.topology(),
+      openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
     };
@@ -279,7 +385,8 @@ export class ClusterCache implements LiveCache {
   /** Objects held per informer (metrics). */
   sizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const i of [this.crds, this.nodes, ...this.masters, this.namespaces, this.hcos, ...[...this.managed.values()].map((m) => m.informer)]) if (i) out[i.name] = i.size;
+    const all = [this.crds, this.nodes, ...this.masters, this.namespaces, this.hcos, ...this.factSources.values(), ...[...this.managed.values()].map((m) => m.informer)];
+    for (const i of all) if (i) out[i.name] = i.size;
     return out;
   }
 

@@ -1,0 +1,172 @@
+// The scenario matrix: cluster shapes x HyperConverged settings (chosen so every branch of every
+// template is taken) x consumer versions (OpenShift 4.17 / 4.19 / 4.21 with the Kube Descheduler
+// CRD each ships). Each scenario is rendered by the operator's own chain (offline mode, as the
+// render CLI and /debug/render run it) and every rendered object is handed to every consumer
+// rule whose kinds include it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCatalog } from '../../operator/catalog/catalog.js';
+import { DETECTORS, type Hardware } from '../../operator/catalog/hardware.js';
+import type { Topology } from '../../operator/catalog/topology.js';
+import { buildChain } from '../../operator/chain/chain.js';
+import type { LiveCache } from '../../operator/chain/deps.js';
+import { evaluateCatalog } from '../../operator/cli/evaluate.js';
+import { loadCrds } from '../../operator/kube/crd-files.js';
+import { projectCrd, type CrdInfo } from '../../operator/kube/crd-info.js';
+import type { KubeObject } from '../../operator/kube/types.js';
+import type { ClusterFacts } from '../../operator/render/context.js';
+import { Renderer } from '../../operator/render/renderer.js';
+import { crdDir } from '../../envtest/crds.js';
+import { repoPath } from '../../envtest/repo.js';
+import type { ConsumerContext, ConsumerRules, Finding } from './types.js';
+
+export const OPENSHIFT_VERSIONS = ['4.17', '4.19', '4.21'] as const;
+
+const ALL_HARDWARE = Object.fromEntries(DETECTORS.map((d) => [d, true])) as Hardware;
+const NO_HARDWARE = Object.fromEntries(DETECTORS.map((d) => [d, false])) as Hardware;
+
+export const SHAPES: Record<string, { topology: Topology; controlPlaneTopology: string }> = {
+  standard: {
+    topology: { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 6, masters: 3, workers: 3 },
+    controlPlaneTopology: 'HighlyAvailable',
+  },
+  compact: {
+    topology: { hasSchedulableMasters: true, hasDedicatedWorkers: false, singleNode: false, nodes: 3, masters: 3, workers: 0 },
+    controlPlaneTopology: 'HighlyAvailable',
+  },
+  'single-node': {
+    topology: { hasSchedulableMasters: true, hasDedicatedWorkers: false, singleNode: true, nodes: 1, masters: 1, workers: 0 },
+    controlPlaneTopology: 'SingleReplica',
+  },
+};
+
+const OPT_INS = {
+  'platform.kubevirt.io/enable-pci-passthrough': 'true',
+  'platform.kubevirt.io/enable-fence-agents-remediation': 'true',
+  'platform.kubevirt.io/enable-node-maintenance': 'true',
+  'platform.kubevirt.io/enable-node-remediation': 'true',
+  'platform.kubevirt.io/enable-mtv': 'true',
+  'platform.kubevirt.io/enable-metallb': 'true',
+  'platform.kubevirt.io/enable-aaq': 'true',
+};
+const VALUES = {
+  'platform.kubevirt.io/kubelet-max-pods': '500',
+  'platform.kubevirt.io/numa-hugepages-1gi': '16',
+  'platform.kubevirt.io/node-maintenance-target': 'worker-0',
+};
+const PCI_DEVICES = [
+  { pciDeviceSelector: '10DE:1EB8', resourceName: 'nvidia.com/TU104GL_Tesla_T4' },
+  { pciDeviceSelector: '10de:2236', resourceName: 'nvidia.com/GA102GL_A10' },
+  { pciDeviceSelector: '8086:6F54', resourceName: 'intel.com/qat', externalResourceProvider: true },
+  { pciDeviceSelector: '10DE:1DB6', resourceName: 'nvidia.com/GV100GL_Tesla_V100', disabled: true },
+  { pciDeviceSelector: '10DE:1EB8 evil=1', resourceName: 'example.com/bad' },
+];
+const USB_DEVICES = [{ resourceName: 'kubevirt.io/storage', selectors: [{ vendor: '46f4', product: '0001' }] }];
+const CPU_MANAGER = [{ name: 'CPUManager', state: 'Enabled' }];
+const overcommit = (p: number): Record<string, unknown> => ({ higherWorkloadDensity: { memoryOvercommitPercentage: p } });
+
+/** HyperConverged settings; together they take every branch of every template. */
+export const HCO_SETTINGS: Record<string, { annotations?: Record<string, string>; spec?: Record<string, unknown>; hardware?: Hardware; descheduler?: boolean }> = {
+  minimal: {},
+  everything: {
+    annotations: { ...OPT_INS, ...VALUES },
+    spec: { featureGates: CPU_MANAGER, virtualization: { ...overcommit(150), permittedHostDevices: { pciHostDevices: PCI_DEVICES, usbHostDevices: USB_DEVICES } } },
+  },
+  'overcommit-no-cpu-manager': { annotations: VALUES, spec: { virtualization: overcommit(200) } },
+  'no-overcommit-cpu-manager': { annotations: { 'platform.kubevirt.io/kubelet-max-pods': '110' }, spec: { featureGates: CPU_MANAGER, virtualization: overcommit(100) } },
+  'pci-nothing-qualifies': {
+    annotations: OPT_INS,
+    spec: { virtualization: { permittedHostDevices: { pciHostDevices: PCI_DEVICES.filter((d) => d.disabled || d.externalResourceProvider || d.pciDeviceSelector.includes(' ')) } } },
+  },
+  'mediated-devices': {
+    annotations: OPT_INS,
+    spec: { virtualization: { permittedHostDevices: { pciHostDevices: PCI_DEVICES }, mediatedDevicesConfiguration: { mediatedDeviceTypes: ['nvidia-231'] } } },
+  },
+  'bad-annotation-values': {
+    annotations: { 'platform.kubevirt.io/kubelet-max-pods': 'lots', 'platform.kubevirt.io/numa-hugepages-1gi': '4097', 'platform.kubevirt.io/node-maintenance-target': 'Worker 1' },
+    spec: { virtualization: overcommit(99) },
+  },
+  'allowlist-swap-enable': { annotations: { 'platform.kubevirt.io/autopilot': 'swap-enable,kubelet' }, spec: { virtualization: overcommit(150) } },
+  'no-hardware-no-descheduler': { annotations: OPT_INS, spec: { virtualization: overcommit(150) }, hardware: NO_HARDWARE, descheduler: false },
+};
+
+export interface Scenario {
+  name: string;
+  openshiftVersion: string;
+  facts: ClusterFacts;
+  hco: KubeObject;
+}
+
+/** The CRDs of the folder in use, with the Kube Descheduler CRD of the given OpenShift release. */
+function crdsFor(version: string, descheduler: boolean): Map<string, CrdInfo> {
+  const base = new Map(loadCrds(crdDir()).map((c) => [c.metadata!.name!, projectCrd(c)]));
+  const file = join(crdDir(), 'descheduler-versions', `kube-descheduler-operator-${version.replace('.', '-')}.crd.yaml`);
+  if (existsSync(file)) for (const c of loadCrds(file)) base.set(c.metadata!.name!, projectCrd(c));
+  if (!descheduler) base.delete('kubedeschedulers.operator.openshift.io');
+  return base;
+}
+
+export function scenarios(): Scenario[] {
+  const out: Scenario[] = [];
+  for (const openshiftVersion of OPENSHIFT_VERSIONS) {
+    for (const [shapeName, shape] of Object.entries(SHAPES)) {
+      for (const [settingName, s] of Object.entries(HCO_SETTINGS)) {
+        const installed = s.descheduler ?? true;
+        const crds = crdsFor(openshiftVersion, installed);
+        out.push({
+          name: `${openshiftVersion}/${shapeName}/${settingName}`,
+          openshiftVersion,
+          facts: {
+            hardware: s.hardware ?? ALL_HARDWARE,
+            topology: shape.topology,
+            openshift: { version: openshiftVersion, controlPlaneTopology: shape.controlPlaneTopology, infrastructureTopology: shape.controlPlaneTopology, platform: 'BareMetal' },
+            crds,
+            objectExists: (kind, _ns, name) => (kind === 'CustomResourceDefinition' ? crds.has(name) : kind === 'Namespace' ? installed || name !== 'openshift-kube-descheduler-operator' : false),
+          },
+          hco: {
+            apiVersion: 'hco.kubevirt.io/v1',
+            kind: 'HyperConverged',
+            metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', annotations: { 'platform.kubevirt.io/autopilot': 'true', ...s.annotations } },
+            spec: s.spec ?? {},
+            // HCO reports whether the infrastructure can live-migrate at all (not on a single node).
+            status: { infrastructureHighlyAvailable: !shape.topology.singleNode },
+          },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export interface RenderedScenario extends Scenario {
+  objects: KubeObject[];
+}
+
+const ASSETS = repoPath('assets');
+
+/** Renders a scenario through the operator's chain in offline mode. */
+export async function renderScenario(s: Scenario, assetsDir = ASSETS): Promise<RenderedScenario> {
+  const cache: LiveCache = {
+    get: (r, ns, name) => (r.kind === 'HyperConverged' && name === s.hco.metadata?.name && ns === s.hco.metadata?.namespace ? s.hco : undefined),
+    upsert: () => undefined,
+  };
+  const chain = buildChain({ renderer: new Renderer(assetsDir), cache, events: { emit: () => undefined } }, undefined, 'offline');
+  const evals = await evaluateCatalog(loadCatalog(assetsDir), chain, s.hco, s.facts, true);
+  const failed = evals.filter((e) => e.outcome.status === 'failed');
+  if (failed.length) throw new Error(`${s.name}: ${failed.map((e) => `${e.asset.name}: ${e.outcome.message}`).join('; ')}`);
+  return { ...s, objects: evals.flatMap((e) => (e.outcome.status === 'rendered' && e.outcome.desired ? [e.outcome.desired] : [])) };
+}
+
+/** Every object of a scenario through every rule module that judges its kind. */
+export async function validateScenario(s: RenderedScenario, rules: readonly ConsumerRules[]): Promise<{ findings: Finding[]; validated: number }> {
+  const hco = s.objects.find((o) => o.kind === 'HyperConverged') ?? s.hco;
+  const ctx: ConsumerContext = { openshiftVersion: s.openshiftVersion, hco, objects: s.objects };
+  const findings: Finding[] = [];
+  let validated = 0;
+  for (const obj of s.objects) {
+    const mine = rules.filter((r) => r.kinds.includes(obj.kind ?? ''));
+    if (mine.length) validated++;
+    for (const r of mine) findings.push(...(await r.validate(obj, ctx)));
+  }
+  return { findings, validated };
+}
