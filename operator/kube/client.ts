@@ -271,7 +271,8 @@ export class KubeClient {
       done(ac.signal.aborted ? undefined : err);
     };
     const transport = url.protocol === 'https:' ? https : http;
-    const req = transport.request(url, { method: 'GET', headers, agent: this.watchAgent, signal: ac.signal }, (res) => {
+    const req = transport.request(url, { method: 'GET', headers, agent: this.watchAgent }, (res) => {
+      res.on('error', finish);
       const status = res.statusCode ?? 0;
       const decoder = new StringDecoder('utf8');
       let buffered = '';
@@ -330,6 +331,10 @@ export class KubeClient {
       res.on('close', () => finish(res.complete ? undefined : new Error(`${url.pathname}: watch connection lost`)));
     });
     req.on('error', finish);
+    // Not the request's `signal` option: that destroys the request with an AbortError, which is an
+    // uncaught exception when the response has already ended (a 410 ERROR event, then the end of
+    // the stream, in one chunk). Destroyed without an error, it closes quietly in every state.
+    ac.signal.addEventListener('abort', () => req.destroy(), { once: true });
     req.end();
     return ac;
   }
