@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { builtinModules } from 'node:module';
 import yaml from 'js-yaml';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,18 @@ import { NODES } from './support/install-cluster.js';
 import { eventually } from './support/operator-fixture.js';
 import { freePorts, OperatorProcess } from './support/operator-process.js';
 import { testCluster } from '../envtest/harness.js';
+
+/** GET /metrics over TLS with a bearer token; the certificate is the operator's own self-signed one. */
+function scrapeTls(port: number, token: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get({ host: '127.0.0.1', port, path: '/metrics', rejectUnauthorized: false, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+  });
+}
 
 interface Stage {
   from: string;
@@ -120,9 +133,9 @@ describe('container image runtime stage (reproduced without a container engine)'
   it('is a multi-stage build: dev dependencies, tsc and the bundle in the build stage; only the bundle and the catalog in the runtime stage', () => {
     assert.ok(stages.length >= 2);
     assert.ok(build.runs.some((r) => /npm ci\b/.test(r) && !/--omit=dev/.test(r)));
-    assert.ok(build.runs.some((r) => /tsc -p \..*node dist\/scripts\/bundle\.js/.test(r)), 'the build stage bundles (as npm run build does)');
+    assert.ok(build.runs.some((r) => /tsc -p \..*node dist\/scripts\/image-bundle\.js/.test(r)), 'the build stage bundles (as npm run build does)');
     assert.deepEqual(runtime.runs, [], 'the runtime stage installs nothing');
-    assert.deepEqual(runtime.copies.map((c) => c.src.join(' ')).sort(), ['/src/dist/bundle', 'assets'].sort());
+    assert.deepEqual(runtime.copies.map((c) => c.src.join(' ')).sort(), ['/src/dist/image', 'assets'].sort());
   });
 
   it('runs as a numeric non-root user, so runAsNonRoot can be verified', () => {
@@ -130,11 +143,11 @@ describe('container image runtime stage (reproduced without a container engine)'
   });
 
   it('ships one file of code and no node_modules, and the ENTRYPOINT is that file', () => {
-    assert.deepEqual(readdirSync(join(app, 'dist')), ['bundle']);
-    assert.deepEqual(readdirSync(join(app, 'dist', 'bundle')), ['virt-platform-operator.mjs']);
+    assert.deepEqual(readdirSync(join(app, 'dist')), ['image']);
+    assert.deepEqual(readdirSync(join(app, 'dist', 'image')), ['virt-platform-operator.mjs']);
     assert.ok(!existsSync(join(app, 'node_modules')));
     assert.equal(runtime.entrypoint?.[0], 'node');
-    assert.equal(runtime.entrypoint.at(-1), join(app, 'dist', 'bundle', 'virt-platform-operator.mjs').slice(root.length));
+    assert.equal(runtime.entrypoint.at(-1), join(app, 'dist', 'image', 'virt-platform-operator.mjs').slice(root.length));
   });
 
   it('runs with the heap flags the Deployment sets (NODE_OPTIONS), and GC flags Node accepts', () => {
@@ -146,7 +159,7 @@ describe('container image runtime stage (reproduced without a container engine)'
   });
 
   it('the bundle needs nothing but node built-ins', () => {
-    const src = readFileSync(join(app, 'dist', 'bundle', 'virt-platform-operator.mjs'), 'utf8');
+    const src = readFileSync(join(app, 'dist', 'image', 'virt-platform-operator.mjs'), 'utf8');
     const builtins = new Set(builtinModules);
     const specs = new Set<string>();
     for (const m of src.matchAll(/\bimport\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|\b(?:require|__require|import)\(\s*["']([^"']+)["']\s*\)/g)) specs.add(m[1] ?? m[2]!);
@@ -204,7 +217,7 @@ describe('container image runtime stage (reproduced without a container engine)'
     assert.match(String(y.stdout), /^kind: HyperConverged$/m);
   });
 
-  it('the ENTRYPOINT runs the operator against a real API server: ready, metrics served, Nodes watched', async () => {
+  it('the ENTRYPOINT runs the operator against a real API server: ready, metrics served over TLS to an authorized scraper, Nodes watched', async () => {
     const cluster = await testCluster();
     const [node, ...rest] = runtime.entrypoint!;
     const bin = rest.pop()!;
@@ -220,7 +233,10 @@ describe('container image runtime stage (reproduced without a container engine)'
     );
     try {
       await eventually('ready', async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).status === 200, 30_000);
-      const text = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
+      // Served as the Deployment serves it: HTTPS (a self-signed certificate, no cert dir given),
+      // the scrape authenticated and authorized against the API server.
+      const { status, text } = await scrapeTls(metrics, cluster.adminToken);
+      assert.equal(status, 200, text);
       assert.match(text, /^virt_platform_api_requests_total\{verb="list"\} [1-9]/m);
       assert.match(text, /^virt_platform_watched_objects\{informer="nodes"\} \d+/m);
       assert.match(text, /^process_resident_memory_bytes [1-9]/m);

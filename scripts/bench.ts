@@ -24,13 +24,13 @@ import type { KubeObject } from '../operator/kube/types.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { cpuSeconds, describeRequests, peakRssMb, readAudit, requestsBetween, resetPeakRss, rssMb, unresponsiveWatchCloses } from './bench-probes.js';
 import { benchNode } from './bench-node.js';
-import { BUNDLE } from './bundle.js';
+import { IMAGE_BUNDLE } from './image-bundle.js';
 
 const { values: opts } = parseArgs({
   options: {
     'assets-dir': { type: 'string', default: defaultAssetsDir() },
     // The operator's entry point: the bundled file the image runs (npm run build makes it).
-    bin: { type: 'string', default: existsSync(BUNDLE) ? BUNDLE : OPERATOR_BIN },
+    bin: { type: 'string', default: existsSync(IMAGE_BUNDLE) ? IMAGE_BUNDLE : OPERATOR_BIN },
     edits: { type: 'string', default: '60' },
     'idle-seconds': { type: 'string', default: '120' },
     nodes: { type: 'string', default: '5000' },
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
 
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const args = ['--kubeconfig', kubeconfig, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'], '--health-probe-bind-address', `127.0.0.1:${health}`,
-      '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`, '--throttle-burst', '100000', '--resync-period', opts['resync-period'], '--log-level', 'warn'];
+      '--metrics-bind-address', `127.0.0.1:${metrics}`, '--metrics-secure=false', '--debug-bind-address', `127.0.0.1:${debug}`, '--throttle-burst', '100000', '--resync-period', opts['resync-period'], '--log-level', 'warn'];
     const nodeFlags = [...opts['node-flags'].split(' '), ...opts.profile.split(' ')].filter(Boolean);
 
     // 1. Cold start.

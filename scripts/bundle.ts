@@ -1,123 +1,69 @@
-// `npm run build` (after tsc): the operator as one file, dist/bundle/virt-platform-operator.mjs,
-// which is what the image runs. Loading one pre-linked file instead of ~1,000 modules is most of
-// the cold start's CPU, and tree-shaking drops what the process never calls — above all
-// client-node's generated API surface (thousands of model classes), which its KubeConfig module
-// pulls in through the package's barrel file. Those files only declare classes, so they are
-// marked free of side effects and only what is used stays. The packaged templates are
-// precompiled into it (operator/render/precompiled.ts), so Handlebars' compiler does not run at
-// start-up.
-//
-// The image runs in the cluster: its KubeConfig is the service account's token and CA. The
-// transports client-node's KubeConfig module imports for other set-ups — node-fetch (its
-// generated clients and Watch, which the operator does not use: kube/client.ts does its own
-// requests) and the proxy agents of a kubeconfig's proxy-url (socks, HTTP) — cannot be reached
-// there, yet cost ≈7 MB of RSS and ≈40 ms of start-up CPU to load. The bundle replaces them with
-// modules that fail with a clear message if ever called. The npm package (dist/) keeps them all.
-// Likewise prom-client's index loads the push gateway, cluster aggregation, summaries and the
-// default collectors; the operator's metrics module gets only the four classes it uses.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { build } from 'esbuild';
-import Handlebars from 'handlebars';
-import { repoPath, repoRoot } from '../envtest/repo.js';
-import { COMPILE_OPTIONS, sha256 } from '../operator/render/renderer.js';
+#!/usr/bin/env node
+// `npm run bundle`: writes the OLM bundle (bundle/manifests, bundle/metadata, bundle.Dockerfile).
+// `npm run bundle -- --check`: writes nothing; exits 1 with a diff when a committed file is stale
+// (part of npm test). The ClusterServiceVersion's clusterPermissions are rbac-gen's rules, generated
+// here from the assets by rbac-gen's own code, so the bundle and manifests/rbac/role.yaml never differ.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { crdDir } from '../envtest/crds.js';
+import { repoPath } from '../envtest/repo.js';
+import { VERSION } from '../operator/version.js';
+import { unifiedDiff } from '../rbac-gen/diff.js';
+import { generateRole } from '../rbac-gen/generate.js';
+import { buildBundle, type BundleFile } from './bundle-csv.js';
 
-export const BUNDLE = repoPath('dist', 'bundle', 'virt-platform-operator.mjs');
-
-const GENERATED_API = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]gen[\\/]/;
-const PRECOMPILED_MODULE = /[\\/]operator[\\/]render[\\/]precompiled\.ts$/;
-const NOT_IN_IMAGE: Record<string, string[]> = {
-  'node-fetch': ['default', 'Headers'],
-  'socks-proxy-agent': ['SocksProxyAgent'],
-  hpagent: ['HttpProxyAgent', 'HttpsProxyAgent'],
-};
-
-/** What operator/http/metrics.ts uses of prom-client. A class missing here fails at start-up, not
- *  silently: OperatorMetrics builds every metric at once (e2e/install-image runs the bundle). */
-const PROM_CLIENT = ['Registry', 'Counter', 'Gauge', 'Histogram'];
-const PROM_CLIENT_MODULE = `${PROM_CLIENT.map((c) => `import ${c} from 'prom-client/lib/${c.toLowerCase()}.js';`).join('\n')}\nexport default { ${PROM_CLIENT.join(', ')} };\n`;
-
-/** A module whose exports throw: what the image does not need, named in the error. */
-function notInImage(pkg: string): string {
-  const fail = `() => { throw new Error(${JSON.stringify(`${pkg} is not part of the virt-platform-operator image (in-cluster configuration needs no proxy-url and no node-fetch); use the npm package for that kubeconfig`)}); }`;
-  return NOT_IN_IMAGE[pkg]!.map((name) => (name === 'default' ? `export default ${fail};` : `export const ${name} = ${fail};`)).join('\n');
+export async function generateBundle(): Promise<BundleFile[]> {
+  const role = await generateRole({ assetsDir: repoPath('assets'), crdDir: crdDir() });
+  return buildBundle({ version: VERSION, manifestsDir: repoPath('manifests'), clusterRoleYaml: role.yaml, iconSvg: readFileSync(repoPath('docs', 'images', 'icon.svg'), 'utf8') });
 }
 
-function templates(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? templates(p) : n.endsWith('.hbs') ? [p] : [];
-  });
+/** Files under bundle/ that the generator would not write (stale leftovers). */
+function strayFiles(files: BundleFile[]): string[] {
+  const want = new Set(files.map((f) => f.path));
+  const out: string[] = [];
+  for (const sub of ['bundle/manifests', 'bundle/metadata']) {
+    if (!existsSync(repoPath(sub))) continue;
+    for (const n of readdirSync(repoPath(sub))) if (!want.has(`${sub}/${n}`)) out.push(`${sub}/${n}`);
+  }
+  return out;
 }
 
-/** The module that replaces precompiled.ts: every template of the packaged catalog, by path. */
-export function precompiledModule(assetsDir = repoPath('assets')): string {
-  const entries = templates(assetsDir).map((file) => {
-    const source = readFileSync(file, 'utf8');
-    const key = relative(assetsDir, file).split(sep).join('/');
-    return `${JSON.stringify(key)}: { sha256: ${JSON.stringify(sha256(source))}, spec: ${Handlebars.precompile(source, COMPILE_OPTIONS) as unknown as string} }`;
-  });
-  return `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`;
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false } }, strict: true });
+  const files = await generateBundle();
+  if (values.check) {
+    let diff = '';
+    for (const f of files) {
+      const committed = existsSync(repoPath(f.path)) ? readFileSync(repoPath(f.path), 'utf8') : '';
+      if (committed !== f.text) diff += committed ? unifiedDiff(committed, f.text, `${f.path} (committed)`, `${f.path} (generated)`) : `${f.path} does not exist\n`;
+    }
+    for (const s of strayFiles(files)) diff += `${s} is not generated any more\n`;
+    if (diff) {
+      process.stdout.write(diff);
+      process.stderr.write('bundle: the OLM bundle is stale: run `npm run bundle` and commit the result\n');
+      return 1;
+    }
+    process.stdout.write(`bundle: ${files.length} files up to date (version ${VERSION})\n`);
+    return 0;
+  }
+  for (const s of strayFiles(files)) rmSync(repoPath(s));
+  for (const f of files) {
+    mkdirSync(dirname(join(repoPath(), f.path)), { recursive: true });
+    writeFileSync(repoPath(f.path), f.text);
+  }
+  process.stdout.write(`bundle: wrote ${files.map((f) => f.path).join(', ')}\n`);
+  return 0;
 }
 
-/** @param minify false for a profile that names lines */
-export async function bundle(outfile = BUNDLE, minify = true): Promise<void> {
-  await build({
-    entryPoints: [repoPath('operator', 'bin', 'virt-platform-operator.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // Whitespace and syntax only: identifiers keep their names, so stack traces stay readable.
-    minifyWhitespace: minify,
-    minifySyntax: minify,
-    legalComments: 'eof',
-    logLevel: 'warning',
-    // The CommonJS packages (handlebars, winston, prom-client) require node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    plugins: [
-      {
-        name: 'precompiled-templates',
-        setup(b) {
-          b.onLoad({ filter: PRECOMPILED_MODULE }, () => ({ contents: precompiledModule(), loader: 'js' }));
-        },
-      },
-      {
-        name: 'not-in-image',
-        setup(b) {
-          const filter = new RegExp(`^(${Object.keys(NOT_IN_IMAGE).join('|')})$`);
-          b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-in-image' }));
-          b.onLoad({ filter: /.*/, namespace: 'not-in-image' }, (args) => ({ contents: notInImage(args.path), loader: 'js' }));
-        },
-      },
-      {
-        name: 'prom-client-classes',
-        setup(b) {
-          b.onResolve({ filter: /^prom-client$/ }, (args) => (/[\\/]operator[\\/]/.test(args.importer) ? { path: 'prom-client', namespace: 'prom-client-classes' } : undefined));
-          b.onLoad({ filter: /.*/, namespace: 'prom-client-classes' }, () => ({ contents: PROM_CLIENT_MODULE, loader: 'js', resolveDir: repoRoot }));
-        },
-      },
-      {
-        name: 'generated-api-is-pure',
-        setup(b) {
-          b.onResolve({ filter: /^\./ }, async (args) => {
-            if (!GENERATED_API.test(args.importer) || args.pluginData === 'resolving') return undefined;
-            const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'resolving' });
-            return r.errors.length ? undefined : { path: r.path, sideEffects: false };
-          });
-          // The barrel file itself, imported from outside the folder.
-          b.onResolve({ filter: /gen[\\/]index\.js$/ }, async (args) => {
-            if (args.pluginData === 'resolving') return undefined;
-            const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'resolving' });
-            return r.errors.length || !GENERATED_API.test(r.path) ? undefined : { path: r.path, sideEffects: false };
-          });
-        },
-      },
-    ],
-  });
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await bundle();
+// Run as a program (not when a test imports generateBundle).
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`bundle: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -26,6 +26,8 @@ const OPERATORS: Record<string, string> = {
   'uiplugins.observability.openshift.io': 'Cluster Observability Operator',
   'aaqs.aaq.kubevirt.io': 'Application Aware Quota operator',
   'kubedeschedulers.operator.openshift.io': 'Kube Descheduler Operator',
+  'servicemonitors.monitoring.coreos.com': 'Prometheus Operator (OpenShift cluster monitoring)',
+  'prometheusrules.monitoring.coreos.com': 'Prometheus Operator (OpenShift cluster monitoring)',
 };
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -58,6 +60,7 @@ function targetNamespace(template: string): string {
   const m = /^ {2}namespace: *(.+)$/m.exec(template);
   if (!m) return 'cluster-scoped';
   const v = m[1]!.trim();
+  if (v.includes('operatorNamespace')) return "the operator's namespace";
   return /^[a-z0-9-]+$/.test(v) ? v : 'the HCO namespace';
 }
 

@@ -57,7 +57,7 @@ export class KubeClient {
   /** Watches hold their connection for minutes: their own pool, so they never starve requests. */
   private watchAgent: http.Agent | undefined;
   private agentKey = '';
-  private readonly observers: RequestObserver[] = [];
+  private observers: RequestObserver[] = [];
   private gate: WriteGate | undefined;
 
   /** @param userAgent also the default field manager of non-apply writes */
@@ -90,6 +90,17 @@ export class KubeClient {
   /** Every later non-GET request must pass the gate (leader election). */
   setWriteGate(gate: WriteGate | undefined): void {
     this.gate = gate;
+  }
+
+  /**
+   * A client on the same kubeconfig whose requests pass no write gate, for requests that are not
+   * the leader's writes (the Lease itself, reviews of /metrics scrapers, which a standby sends
+   * too). It shares this client's request observers, so every request stays counted.
+   */
+  ungated(userAgent: string): KubeClient {
+    const c = new KubeClient(this.config, userAgent);
+    c.observers = this.observers;
+    return c;
   }
 
   private async connectionOptions(): Promise<https.RequestOptions> {
@@ -335,6 +346,12 @@ export class KubeClient {
     // uncaught exception when the response has already ended (a 410 ERROR event, then the end of
     // the stream, in one chunk). Destroyed without an error, it closes quietly in every state.
     ac.signal.addEventListener('abort', () => req.destroy(), { once: true });
+    // A dead connection (no reset, no data) must not hold the watch forever. The server ends the
+    // watch at timeoutSeconds and sends bookmarks meanwhile: only silence well past that trips it.
+    const silentMs = ((Number(query.timeoutSeconds) || 600) + 30) * 1000;
+    req.setTimeout(silentMs, () => {
+      if (!finished) req.destroy(new Error(`${url.pathname}: watch silent for ${silentMs / 1000} s`));
+    });
     req.end();
     return ac;
   }

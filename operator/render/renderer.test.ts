@@ -172,7 +172,7 @@ describe('Renderer.render', () => {
   });
 });
 
-/** What scripts/bundle.ts embeds: the precompiler's output is the JS source of an object literal. */
+/** What scripts/image-bundle.ts embeds: the precompiler's output is the JS source of an object literal. */
 function precompiled(source: string): TemplateSpecification {
   const js = Handlebars.precompile(source, COMPILE_OPTIONS) as unknown as string;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating that source is what loading the bundle does

@@ -67,6 +67,8 @@ const MASTER_SELECTORS = ['node-role.kubernetes.io/master', 'node-role.kubernete
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
+  /** The operator's own namespace (render facts). */
+  operatorNamespace?: string;
   onChange?: (c: Change) => void;
   capacityScan?: CapacityScanOptions;
 }
@@ -322,6 +324,7 @@ export class ClusterCache implements LiveCache {
       openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
+      operatorNamespace: this.opts.operatorNamespace,
     };
   }
 
