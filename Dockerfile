@@ -4,8 +4,9 @@
 #
 # Stage 1 compiles the TypeScript with the dev dependencies and bundles the operator into one file
 # (scripts/image-bundle.ts: the dependencies it uses, tree-shaken, and the packaged templates
-# precompiled), which cuts the cold start's CPU and the memory of loaded code; stage 2 holds only
-# that file and the asset catalog (found at /app/assets, above dist/) — no node_modules. It runs
+# precompiled; what is imported on demand in chunks/ beside it), which cuts the cold start's CPU
+# and the memory of loaded code; stage 2 holds only dist/image and the asset catalog (found at
+# /app/assets, above dist/) — no node_modules. It runs
 # as a numeric non-root user, so the Deployment's runAsNonRoot can be verified, and needs no
 # writable root filesystem.
 # Node.js 24 is the active LTS (Node 20 reached end of life on 2026-04-30).

@@ -142,9 +142,10 @@ describe('container image runtime stage (reproduced without a container engine)'
     assert.match(runtime.user ?? '', /^[1-9]\d*(:[1-9]\d*)?$/);
   });
 
-  it('ships one file of code and no node_modules, and the ENTRYPOINT is that file', () => {
+  it('ships the bundle (one entry file and the chunks it loads on demand) and no node_modules, and the ENTRYPOINT is that file', () => {
     assert.deepEqual(readdirSync(join(app, 'dist')), ['image']);
-    assert.deepEqual(readdirSync(join(app, 'dist', 'image')), ['virt-platform-operator.mjs']);
+    assert.deepEqual(readdirSync(join(app, 'dist', 'image')).sort(), ['chunks', 'virt-platform-operator.mjs']);
+    assert.deepEqual(readdirSync(join(app, 'dist', 'image', 'chunks')).filter((n) => !n.endsWith('.mjs')), []);
     assert.ok(!existsSync(join(app, 'node_modules')));
     assert.equal(runtime.entrypoint?.[0], 'node');
     assert.equal(runtime.entrypoint.at(-1), join(app, 'dist', 'image', 'virt-platform-operator.mjs').slice(root.length));
@@ -158,14 +159,26 @@ describe('container image runtime stage (reproduced without a container engine)'
     assert.equal(r.status, 0, r.stderr);
   });
 
-  it('the bundle needs nothing but node built-ins', () => {
-    const src = readFileSync(join(app, 'dist', 'image', 'virt-platform-operator.mjs'), 'utf8');
+  it('the bundle needs nothing but node built-ins and its own chunks', () => {
+    const dir = join(app, 'dist', 'image');
+    const files = [join(dir, 'virt-platform-operator.mjs'), ...readdirSync(join(dir, 'chunks')).map((n) => join(dir, 'chunks', n))];
     const builtins = new Set(builtinModules);
     const specs = new Set<string>();
-    // Import statements and calls only: not the word in a string (tsyringe's error message quotes one).
-    for (const m of src.matchAll(/(?<![\w$'"`.])import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|\b(?:require|__require|import)\(\s*["']([^"']+)["']\s*\)/g)) specs.add(m[1] ?? m[2]!);
-    const outside = [...specs].filter((s) => !s.startsWith('node:') && !builtins.has(s));
+    const outside: string[] = [];
+    for (const file of files) {
+      const src = readFileSync(file, 'utf8');
+      // Import statements and calls only: not the word in a string (tsyringe's error message quotes one).
+      for (const m of src.matchAll(/(?<![\w$'"`.])import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|\b(?:require|__require|import)\(\s*["']([^"']+)["']\s*\)/g)) {
+        const spec = m[1] ?? m[2]!;
+        specs.add(spec);
+        if (spec.startsWith('.')) {
+          const target = resolve(dirname(file), spec);
+          if (!target.startsWith(dir + '/') || !existsSync(target)) outside.push(`${relative(dir, file)}: ${spec}`);
+        } else if (!spec.startsWith('node:') && !builtins.has(spec)) outside.push(`${relative(dir, file)}: ${spec}`);
+      }
+    }
     assert.deepEqual(outside, []);
+    assert.ok([...specs].some((s) => s.startsWith('./chunks/')), 'the entry file loads its chunks');
     // The scan does see the imports (a regex that matched nothing would pass vacuously).
     for (const s of ['node:module', 'fs', 'node:https']) assert.ok(specs.has(s), `saw ${s}: ${[...specs].join(' ')}`);
   });

@@ -1,4 +1,5 @@
-// `npm run build` (after tsc): the operator as one file, dist/image/virt-platform-operator.mjs,
+// `npm run build` (after tsc): the operator as one file, dist/image/virt-platform-operator.mjs (and
+// chunks/ of what it imports on demand),
 // which is what the image runs. Loading one pre-linked file instead of ~1,000 modules is most of
 // the cold start's CPU, and tree-shaking drops what the process never calls — above all
 // client-node's generated API surface (thousands of model classes), which its KubeConfig module
@@ -15,8 +16,8 @@
 // modules that fail with a clear message if ever called. The npm package (dist/) keeps them all.
 // Likewise prom-client's index loads the push gateway, cluster aggregation, summaries and the
 // default collectors; the operator's metrics module gets only the four classes it uses.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
 import { repoPath, repoRoot } from '../envtest/repo.js';
@@ -64,11 +65,19 @@ export function precompiledModule(assetsDir = repoPath('assets')): string {
   return `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`;
 }
 
-/** @param minify false for a profile that names lines */
-export async function bundle(outfile = IMAGE_BUNDLE, minify = true): Promise<void> {
+/** @param outdir gets virt-platform-operator.mjs and chunks/
+ *  @param minify false for a profile that names lines */
+export async function bundle(outdir = dirname(IMAGE_BUNDLE), minify = true): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
   await build({
     entryPoints: [repoPath('operator', 'bin', 'virt-platform-operator.ts')],
-    outfile,
+    outdir,
+    // What is imported dynamically (selfsigned's X.509 code, ≈0.7 MB, needed only without a
+    // mounted serving certificate) goes to a chunk of its own, not parsed at start-up.
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
