@@ -30,15 +30,33 @@ interface RawNode {
   status?: { capacity?: Record<string, unknown> };
 }
 
+/** Whether detection or topology reads a label. */
+export const isRelevantLabel = (key: string): boolean => RELEVANT_LABEL.test(key);
+
+/** Only the labels that detection or topology read. */
+export function relevantLabels(labels: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels ?? {})) if (RELEVANT_LABEL.test(k)) out[k] = v;
+  return out;
+}
+
+/** The extended-resource keys among capacity keys, without the devices KubeVirt registers everywhere. */
+export function extendedCapacityKeys(keys: string[]): string[] {
+  return keys.filter((k) => k.includes('/') && !KUBEVIRT_BUILTIN_DEVICES.has(k));
+}
+
+/** Keys of the taints that keep pods off (NoSchedule, NoExecute). */
+export function blockingTaints(taints: { key?: string; effect?: string }[] | undefined): string[] {
+  return (taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').map((t) => t.key ?? '');
+}
+
 export function projectNode(node: RawNode): NodeProjection {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(node.metadata?.labels ?? {})) if (RELEVANT_LABEL.test(k)) labels[k] = v;
   return {
     name: node.metadata?.name ?? '',
-    labels,
-    capacityKeys: Object.keys(node.status?.capacity ?? {}).filter((k) => k.includes('/') && !KUBEVIRT_BUILTIN_DEVICES.has(k)),
+    labels: relevantLabels(node.metadata?.labels),
+    capacityKeys: extendedCapacityKeys(Object.keys(node.status?.capacity ?? {})),
     unschedulable: node.spec?.unschedulable === true,
-    taints: (node.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').map((t) => t.key ?? ''),
+    taints: blockingTaints(node.spec?.taints),
   };
 }
 
@@ -62,6 +80,11 @@ const DETECT: Record<Detector, (n: NodeProjection) => boolean> = {
     truthy(n.labels['nvidia.com/gpu.present']) ||
     n.capacityKeys.some((k) => GPU_RESOURCE.test(k)),
 };
+
+/** The detectors one node shows. */
+export function nodeDetectors(n: NodeProjection): Detector[] {
+  return DETECTORS.filter((d) => DETECT[d](n));
+}
 
 /** Cluster-wide hardware facts: a detector holds when any node shows it. */
 export function detectHardware(nodes: Iterable<NodeProjection>): Hardware {

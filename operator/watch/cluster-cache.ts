@@ -1,11 +1,18 @@
-// The watch layer: informers for CRDs, Nodes (as compact projections), Namespaces (names), the
-// HyperConverged CR, and every managed kind (label-selected on managed-by, started when first
-// needed and only while its CRD is installed). It answers the chain's live lookups and the
-// render context's facts from memory, and tells the controller what changed.
+// The watch layer: informers for CRDs, Nodes, Namespaces (names), the HyperConverged CR, and every
+// managed kind (label-selected on managed-by, started when first needed and only while its CRD
+// is installed). It answers the chain's live lookups and the render context's facts from memory,
+// and tells the controller what changed.
+//
+// Nodes must cost almost nothing on a cluster of thousands, whose status changes all the time. So
+// all Nodes are watched as metadata only (the labels hardware detection and topology read);
+// the masters — a handful — are watched whole, for what keeps workloads off them (cordon,
+// role taints); the extended-resource capacity keys come from a rate-bounded scan
+// (capacity-scan.ts). The facts are counted per Node (NodeFacts), and the controller hears of
+// Nodes only when a fact changes, not on every Node event.
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../annotations.js';
-import { detectHardware, projectNode, sameProjection, type Hardware, type NodeProjection } from '../catalog/hardware.js';
+import { blockingTaints, isRelevantLabel, relevantLabels } from '../catalog/hardware.js';
+import { NodeFacts } from '../catalog/node-facts.js';
 import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
-import { detectTopology, type Topology } from '../catalog/topology.js';
 import type { LiveCache } from '../chain/deps.js';
 import type { KubeClient } from '../kube/client.js';
 import { crdEstablished, projectCrd, type CrdInfo } from '../kube/crd-info.js';
@@ -13,6 +20,7 @@ import { resourcePath, type KubeObject } from '../kube/types.js';
 import type { ResourceRef } from '../kube/resources.js';
 import type { ClusterFacts } from '../render/context.js';
 import { log } from '../log.js';
+import { CapacityScan, type CapacityScanOptions } from './capacity-scan.js';
 import { Informer } from './informer.js';
 
 export const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
@@ -41,17 +49,38 @@ type CrdEntry = CrdInfo & { established: boolean };
 
 const refKey = (r: Pick<ResourceRef, 'group' | 'version' | 'plural'>): string => `${r.group}/${r.version}/${r.plural}`;
 
+/** What the metadata-only Node watch keeps of a Node. */
+interface NodeLabels {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** What the master watches keep of a master. */
+interface Schedulability {
+  name: string;
+  unschedulable: boolean;
+  taints: string[];
+}
+
+const MASTER_SELECTORS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
+
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
   /** The operator's own namespace (render facts). */
   operatorNamespace?: string;
   onChange?: (c: Change) => void;
+  capacityScan?: CapacityScanOptions;
 }
 
 export class ClusterCache implements LiveCache {
   readonly crds: Informer<CrdEntry>;
-  readonly nodes: Informer<NodeProjection>;
+  readonly nodes: Informer<NodeLabels>;
+  private readonly masters: Informer<Schedulability>[];
+  private readonly capacity: CapacityScan;
+  private capacitySynced = false;
+  private readonly nodeFacts = new NodeFacts();
+  private factsSignature: number;
   readonly namespaces: Informer<string>;
   private hcos: Informer<KubeObject> | undefined;
   private readonly factSources = new Map<FactSource, Informer<KubeObject>>();
@@ -60,7 +89,6 @@ export class ClusterCache implements LiveCache {
   /** The version the HCO informer reads (v1 unless the CRD does not serve it). */
   private hcoReadVersion: string | undefined;
   private readonly managed = new Map<string, { ref: ResourceRef; informer: Informer<KubeObject> }>();
-  private factsMemo: { hardware: Hardware; topology: Topology } | undefined;
   private establishedMemo: Map<string, CrdInfo> | undefined;
   private stopped = false;
 
@@ -72,6 +100,8 @@ export class ClusterCache implements LiveCache {
     this.crds = new Informer<CrdEntry>(client, {
       name: 'crds',
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      // Small pages: some CRDs weigh a megabyte, and a cluster has hundreds.
+      pageSize: 25,
       project: (o) => ({ ...projectCrd(o), established: crdEstablished(o) }),
       onEvent: (type, crd, old) => {
         const installed = type !== 'delete' && crd.established;
@@ -83,17 +113,41 @@ export class ClusterCache implements LiveCache {
         emit({ type: 'crd', name: crd.name, installed });
       },
     });
-    this.nodes = new Informer<NodeProjection>(client, {
+    this.nodes = new Informer<NodeLabels>(client, {
       name: 'nodes',
       path: '/api/v1/nodes',
-      project: (o) => projectNode(o),
-      pageSize: 250,
+      metadataOnly: true,
+      keepLabel: isRelevantLabel,
+      project: (o) => ({ name: o.metadata?.name ?? '', labels: relevantLabels(o.metadata?.labels) }),
       onEvent: (type, n, old) => {
-        if (type === 'update' && sameProjection(old, n)) return;
-        this.factsMemo = undefined;
-        emit({ type: 'nodes' });
+        // Any change of a Node may be one of its capacity (status, which this watch does not see).
+        // (The initial list is no change: the first scan follows it.)
+        if (type !== 'delete' && this.nodes.hasSynced) this.capacity.nodeChanged();
+        if (type !== 'update' || JSON.stringify(old) !== JSON.stringify(n)) this.refreshNode(n.name);
       },
     });
+    this.masters = MASTER_SELECTORS.map(
+      (role) =>
+        new Informer<Schedulability>(client, {
+          name: `nodes-${role.split('/')[1]}`,
+          path: '/api/v1/nodes',
+          labelSelector: role,
+          project: (o) => {
+            const spec = o.spec as { unschedulable?: boolean; taints?: { key?: string; effect?: string }[] } | undefined;
+            return { name: o.metadata?.name ?? '', unschedulable: spec?.unschedulable === true, taints: blockingTaints(spec?.taints) };
+          },
+          onEvent: (_type, n) => this.refreshNode(n.name),
+        }),
+    );
+    this.capacity = new CapacityScan(
+      client,
+      (names) => {
+        for (const n of names) this.refreshNode(n);
+      },
+      () => this.nodes.size,
+      opts.capacityScan,
+    );
+    this.factsSignature = this.nodeFacts.signature();
     this.namespaces = new Informer<string>(client, {
       name: 'namespaces',
       path: '/api/v1/namespaces',
@@ -105,8 +159,11 @@ export class ClusterCache implements LiveCache {
   }
 
   async start(): Promise<void> {
-    for (const i of [this.crds, this.nodes, this.namespaces]) i.start();
-    await Promise.all([this.crds.synced, this.nodes.synced, this.namespaces.synced]);
+    const base = [this.crds, this.nodes, ...this.masters, this.namespaces];
+    for (const i of base) i.start();
+    // The first capacity scan after the Node list: a Node added since arrives as a watch event.
+    const capacity = this.nodes.synced.then(() => this.capacity.start()).then(() => void (this.capacitySynced = true));
+    await Promise.all([...base.map((i) => i.synced), capacity]);
     this.syncHcoInformer();
     this.syncFactInformers();
     await Promise.all([this.hcos?.synced, ...[...this.factSources.values()].map((i) => i.synced)]);
@@ -114,7 +171,8 @@ export class ClusterCache implements LiveCache {
 
   stop(): void {
     this.stopped = true;
-    for (const i of [this.crds, this.nodes, this.namespaces, this.hcos, ...this.factSources.values()]) i?.stop();
+    this.capacity.stop();
+    for (const i of [this.crds, this.nodes, ...this.masters, this.namespaces, this.hcos, ...this.factSources.values()]) i?.stop();
     this.factSources.clear();
     for (const m of this.managed.values()) m.informer.stop();
     this.managed.clear();
@@ -124,10 +182,31 @@ export class ClusterCache implements LiveCache {
     return (
       this.crds.hasSynced &&
       this.nodes.hasSynced &&
+      this.masters.every((m) => m.hasSynced) &&
+      this.capacitySynced &&
       this.namespaces.hasSynced &&
       (!this.hcos || this.hcos.hasSynced) &&
       [...this.factSources.values()].every((i) => i.hasSynced)
     );
+  }
+
+  /** Recounts one Node from what the three sources know of it; tells the controller only when a
+   *  fact changed. */
+  private refreshNode(name: string): void {
+    const meta = this.nodes.get(undefined, name);
+    if (!meta) this.nodeFacts.set(name, undefined);
+    else {
+      const master = this.masters[0]!.get(undefined, name) ?? this.masters[1]!.get(undefined, name);
+      // A master the masters' watch has not delivered yet counts as not schedulable: the two
+      // watches race, and a master seen schedulable for a moment would apply (then delete) the
+      // master pool's MachineConfigs — reboots for nothing.
+      this.nodeFacts.set(name, { name, labels: meta.labels, capacityKeys: this.capacity.of(name), unschedulable: master?.unschedulable ?? true, taints: master?.taints ?? [] });
+    }
+    const signature = this.nodeFacts.signature();
+    if (signature !== this.factsSignature) {
+      this.factsSignature = signature;
+      this.opts.onChange?.({ type: 'nodes' });
+    }
   }
 
   /**
@@ -239,9 +318,9 @@ export class ClusterCache implements LiveCache {
   }
 
   facts(): ClusterFacts {
-    this.factsMemo ??= { hardware: detectHardware(this.nodes.list()), topology: detectTopology(this.nodes.list()) };
     return {
-      ...this.factsMemo,
+      hardware: this.nodeFacts.hardware(),
+      topology: this.nodeFacts.topology(),
       openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
@@ -309,9 +388,19 @@ export class ClusterCache implements LiveCache {
   /** Objects held per informer (metrics). */
   sizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    const all = [this.crds, this.nodes, this.namespaces, this.hcos, ...this.factSources.values(), ...[...this.managed.values()].map((m) => m.informer)];
+    const all = [this.crds, this.nodes, ...this.masters, this.namespaces, this.hcos, ...this.factSources.values(), ...[...this.managed.values()].map((m) => m.informer)];
     for (const i of all) if (i) out[i.name] = i.size;
     return out;
+  }
+
+  /** Paginated Node lists read for capacity so far (metrics). */
+  get capacityScans(): number {
+    return this.capacity.scans;
+  }
+
+  /** Nodes the last capacity scan read. */
+  get capacityScanned(): number {
+    return this.capacity.covered;
   }
 
 }
