@@ -118,7 +118,7 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     const seen = new Set<string>();
     let skipped = 0;
     for (const optIns of ['all', 'own'] as const) {
-      const evals = await evaluateCatalog({ dir: catalog.dir, assets }, chain, hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds), true);
+      const evals = await evaluateCatalog({ ...catalog, assets }, chain, hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds), true);
       const o = evals[evals.length - 1]!.outcome;
       if (o.status === 'rendered' && o.desired?.apiVersion && o.desired.kind) {
         const k = `${o.desired.apiVersion} ${o.desired.kind}`;
