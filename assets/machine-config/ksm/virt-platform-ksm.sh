@@ -20,8 +20,8 @@ done_() { say "$*"; exit 0; }
 
 # Writes a value only when it differs (sysfs writes restart KSM's scan pass).
 put() {
-  [ -w "$KSM/$1" ] || { say "$KSM/$1 is not writable: skipped"; return 1; }
   [ "$(cat "$KSM/$1" 2>/dev/null)" = "$2" ] && return 0
+  [ -f "$KSM/$1" ] && [ -w "$KSM/$1" ] || { say "$KSM/$1 is not writable: skipped"; return 1; }
   echo "$2" > "$KSM/$1" 2>/dev/null || { say "cannot write $2 to $KSM/$1"; return 1; }
 }
 

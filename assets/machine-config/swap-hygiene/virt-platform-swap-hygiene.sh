@@ -27,18 +27,19 @@ raise() {
   cur=$(cat "$f" 2>/dev/null)
   case "$cur" in '' | *[!0-9]*) say "cannot read $1: skipped"; return 0 ;; esac
   if [ "$cur" -ge "$2" ]; then say "$1 is $cur (>= $2): kept"; return 0; fi
-  if echo "$2" > "$f" 2>/dev/null; then say "$1: $cur -> $2"; else say "cannot write $2 to $1"; fi
+  if [ -f "$f" ] && echo "$2" > "$f" 2>/dev/null; then say "$1: $cur -> $2"; else say "cannot write $2 to $1"; fi
 }
 
-# The whole disks behind a block device name (partition -> disk; device mapper -> its slaves).
+# The whole disks behind a block device (partition -> disk; device mapper -> its slaves); symlinks
+# such as /dev/mapper/<name> or /dev/disk/by-*/ are resolved first.
 disks_of() {
-  d=$(basename "$1")
+  d=$(basename "$(readlink -f "${VPS_ROOT:-}$1" 2>/dev/null || echo "$1")")
   depth=${2:-0}
   [ "$depth" -lt 8 ] || return 0
   b="$SYS/class/block/$d"
   [ -e "$b" ] || return 0
   if [ -d "$b/slaves" ] && [ -n "$(ls "$b/slaves" 2>/dev/null)" ]; then
-    for s in $(ls "$b/slaves"); do disks_of "$s" $((depth + 1)); done
+    for s in $(ls "$b/slaves"); do disks_of "/dev/$s" $((depth + 1)); done
   elif [ -e "$b/partition" ]; then
     basename "$(dirname "$(readlink -f "$b")")"
   else
@@ -69,7 +70,7 @@ devs=""
 while read -r name type _; do
   case "$name" in Filename | /dev/zram*) continue ;; esac
   if [ "$type" = partition ]; then
-    devs="$devs $(readlink -f "$name" 2>/dev/null || echo "$name")"
+    devs="$devs $name"
   else
     devs="$devs $(df -P "$name" 2>/dev/null | awk 'NR == 2 { print $1 }')"
   fi

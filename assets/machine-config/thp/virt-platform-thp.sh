@@ -19,11 +19,11 @@ PROC=${VPS_ROOT:-}/proc
 say() { echo "virt-platform-thp: $*" >&2; }
 
 put() {
-  [ -w "$1" ] || { say "$1 is not writable: skipped"; return 1; }
   # "always [madvise] never": the selected mode is the bracketed word.
   cur=$(sed -n 's/.*\[\([a-z+]*\)\].*/\1/p' "$1" 2>/dev/null)
   [ -n "$cur" ] || cur=$(cat "$1" 2>/dev/null)
   [ "$cur" = "$2" ] && return 0
+  [ -f "$1" ] && [ -w "$1" ] || { say "$1 is not writable: skipped"; return 1; }
   echo "$2" > "$1" 2>/dev/null || { say "cannot write $2 to $1"; return 1; }
 }
 

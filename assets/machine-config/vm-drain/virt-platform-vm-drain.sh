@@ -124,7 +124,7 @@ case "${1:-}" in
     uncordon_if_ours &
     if command -v systemd-inhibit >/dev/null 2>&1 && command -v gdbus >/dev/null 2>&1; then
       systemd-inhibit --what=shutdown --mode=delay --who=virt-platform-vm-drain \
-        --why="moving VMs off the node before it shuts down" "$0" wait-for-shutdown \
+        --why="moving VMs off the node before it shuts down" /bin/sh "$0" wait-for-shutdown \
         || say "could not hold a shutdown inhibitor; the drain runs when the service stops"
     else
       say "systemd-inhibit or gdbus missing; the drain runs when the service stops"
