@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { ALLOWLIST_ALIASES, ANNOTATION_ALIASES } from '../operator/catalog/aliases.js';
+import { loadGoObjects } from '../operator/controller/go-autopilot.js';
 import { loadCatalog, type Asset, type Catalog, type Condition } from '../operator/catalog/catalog.js';
 import type { KubeObject } from '../operator/kube/types.js';
 
@@ -162,7 +163,7 @@ export function generateAssetsDoc(assetsDir: string): string {
     for (const t of dead) out.push(`| ${[t.kind ?? '', t.apiVersion ?? '', t.metadata?.namespace ?? '-', code(t.metadata?.name ?? '')].map(cell).join(' | ')} |`);
     out.push('');
   }
-  out.push(...aliasTables());
+  out.push(...aliasTables(), ...goObjectsTable(assetsDir));
   return out.join('\n');
 }
 
@@ -182,6 +183,23 @@ function featureTable(catalog: Catalog): string[] {
     const on = [...f.enable.map((k) => code(`${k}: "true"`)), ...f.featureGates.map((g) => `HCO feature gate ${code(g)}`)].join(' + ') || 'on with the autopilot';
     out.push(`| ${[`**${f.title}** (${code(f.name)})`, f.maturity, on, f.requires.join(', ') || '-', f.assets.map(code).join(', '), f.description].map(cell).join(' | ')} |`);
   }
+  out.push('');
+  return out;
+}
+
+/** The Go autopilot's objects that assets here replace (assets/migration/go-autopilot.yaml). */
+function goObjectsTable(assetsDir: string): string[] {
+  const list = loadGoObjects(assetsDir);
+  if (!list.length) return [];
+  const out = ['## Go autopilot objects replaced', ''];
+  out.push(
+    'Deleted once one of their replacements is applied, and only while they carry `platform.kubevirt.io/managed-by: virt-platform-autopilot`',
+    '(never an admin\'s object, never one marked `mode: unmanaged`; if one comes back, a `MigrationBlocked` Warning says the Go autopilot still runs).',
+    '',
+    '| Kind | Name | Purpose | Replaced by |',
+    '|---|---|---|---|',
+  );
+  for (const g of list) out.push(`| ${[g.kind, code(`${g.namespace ? g.namespace + '/' : ''}${g.name}`), g.purpose, g.replacedBy.map(code).join(' or ') || 'nothing (retired by the Go autopilot itself)'].map(cell).join(' | ')} |`);
   out.push('');
   return out;
 }

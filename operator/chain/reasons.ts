@@ -16,6 +16,8 @@ export const REASONS = {
   ReconcileSucceeded: 'Normal',
   AssetDeleted: 'Normal',
   InvalidAnnotation: 'Warning',
+  MigratedFromGoAutopilot: 'Normal',
+  MigrationBlocked: 'Warning',
 } as const;
 
 export type EventReason = keyof typeof REASONS;

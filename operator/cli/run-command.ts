@@ -150,6 +150,7 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
       const list = featureStatuses(operator.catalog, operator.cache.hco(), operator.reconciler.reports.values(), (n) => crds.has(n));
       return Promise.resolve({ status: 200, body: JSON.stringify(list, null, 2) + '\n', type: 'application/json' });
     },
+    '/debug/migration': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.migration.states.values()], null, 2) + '\n', type: 'application/json' }),
     '/debug/render': async () => {
       const hco = operator.cache.hco();
       if (!hco) return { status: 200, body: '# no HyperConverged: nothing would be applied\n' };

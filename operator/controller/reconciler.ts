@@ -22,6 +22,7 @@ import type { OperatorMetrics } from '../http/metrics.js';
 import { log } from '../log.js';
 import type { Renderer } from '../render/renderer.js';
 import type { Change, ClusterCache } from '../watch/cluster-cache.js';
+import { GoAutopilotMigration, loadGoObjects } from './go-autopilot.js';
 import { loadTombstones, reapTombstones } from './tombstones.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -59,6 +60,8 @@ export class Reconciler {
   private readonly transitions = new Transitions();
   private readonly objectToAsset = new Map<string, string>();
   private readonly tombstones: KubeObject[];
+  /** Objects of the Go autopilot replaced by assets here (assets/migration/go-autopilot.yaml). */
+  readonly migration: GoAutopilotMigration;
   private resyncTimer: NodeJS.Timeout | undefined;
   private workers: Promise<void>[] = [];
   /** Completed world passes (tests and benchmarks wait on this). */
@@ -76,6 +79,7 @@ export class Reconciler {
     };
     this.chain = buildChain(deps, this.transitions);
     this.tombstones = loadTombstones(o.catalog.dir);
+    this.migration = new GoAutopilotMigration(o.client, o.events, loadGoObjects(o.catalog.dir), () => this.queue.add(WORLD));
   }
 
   /** Feeds cache changes into the queue. */
@@ -104,6 +108,7 @@ export class Reconciler {
     clearInterval(this.resyncTimer);
     this.queue.shutdown();
     await Promise.all(this.workers);
+    this.migration.stop();
   }
 
   private async work(): Promise<void> {
@@ -193,7 +198,8 @@ export class Reconciler {
       if (asset.reconcileOrder === 0) hco = this.o.cache.hco() ?? hco;
     }
     const tomb = await reapTombstones(this.tombstones, this.o.cache.establishedCrds(), this.o.cache, this.o.client, this.o.events);
-    if (tomb.pending) this.queue.addAfter(WORLD, 1000);
+    const mig = await this.migration.pass(this.o.catalog, hco, this.o.cache.establishedCrds(), this.o.catalog.assets.map((a, i) => ({ asset: a.name, outcome: outcomes[i]! })));
+    if (tomb.pending || mig.pending) this.queue.addAfter(WORLD, 1000);
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
     const state = bad.length ? `pending:${bad.length}` : `converged:${applied}`;
