@@ -111,9 +111,11 @@ export class GoAutopilotMigration {
       const key = `${t.kind}/${t.namespace ?? '*'}/${t.name}`;
       const live = w ? [...w.informer.list()].find((o) => o.metadata?.name === t.name && (!w.ref.namespaced || !t.namespace || o.metadata?.namespace === t.namespace)) : undefined;
       if (!live) {
-        this.states.set(key, { object: `${t.kind} ${t.name}`, state: this.removed.has(key) ? 'removed' : 'absent', detail: t.purpose });
+        if (this.states.get(key)?.state !== 'removed') this.states.set(key, { object: `${t.kind} ${t.name}`, state: 'absent', detail: t.purpose });
         continue;
       }
+      // Deleted in an earlier pass; the watch has not caught up yet.
+      if (this.removed.get(key) === live.metadata?.uid) continue;
       const what = describe(t.kind, live);
       if (annotationsOf(live)[ANNOTATIONS.mode] === 'unmanaged') {
         this.states.set(key, { object: what, state: 'left', detail: `${ANNOTATIONS.mode} is "unmanaged"` });
