@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- broken fixtures are built by poking into plain objects */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../operator/kube/types.js';
@@ -12,7 +13,7 @@ const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { n
 const crb = (role: string): KubeObject => ({
   apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `b-${role}` },
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'ServiceAccount', name: 'collector', namespace: 'openshift-logging' }],
-} as KubeObject);
+});
 const clf = (): KubeObject => ({
   apiVersion: 'observability.openshift.io/v1', kind: 'ClusterLogForwarder', metadata: { name: 'instance', namespace: 'openshift-logging' },
   spec: {
@@ -30,7 +31,7 @@ const clf = (): KubeObject => ({
   },
 });
 const all = (): KubeObject[] => [stack(), sa, ...['collect-application-logs', 'collect-infrastructure-logs', 'collect-audit-logs', 'logging-collector-logs-writer'].map(crb)];
-const spec = (o: KubeObject) => o.spec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const spec = (o: KubeObject) => o.spec as Record<string, any>;
 
 describe('consumer rules: logging (Loki Operator, Cluster Logging Operator)', () => {
   it('the good stack, forwarder and bindings pass', () => {
@@ -40,7 +41,7 @@ describe('consumer rules: logging (Loki Operator, Cluster Logging Operator)', ()
   });
 
   it('each broken LokiStack is found', () => {
-    const cases: [(s: Record<string, any>) => void, string][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [(s: Record<string, any>) => void, string][] = [
       [(s) => (s.size = '1x.demo'), 'size-production'],
       [(s) => (s.size = '2x.huge'), 'size'],
       [(s) => (s.storage.schemas = [{ version: 'v13', effectiveDate: '2999-01-01' }]), 'schemas'],
@@ -57,7 +58,7 @@ describe('consumer rules: logging (Loki Operator, Cluster Logging Operator)', ()
   });
 
   it('each broken forwarder is found', () => {
-    const cases: [(s: Record<string, any>) => void, string, KubeObject[]?][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [(s: Record<string, any>) => void, string, KubeObject[]?][] = [
       [(s) => s.pipelines[1].filterRefs.push('nope'), 'pipeline-refs'],
       [(s) => (s.filters[0].drop[0].test[0].field = 'level'), 'drop-filter'],
       [(s) => (s.filters[0].drop[0].test[0].matches = '(?=x)'), 'drop-filter'],
@@ -72,6 +73,6 @@ describe('consumer rules: logging (Loki Operator, Cluster Logging Operator)', ()
       const r = rulesOf(validateClusterLogForwarder(o, ctx('4.21', objects ?? all())));
       assert.ok(r.includes(rule), `${rule}: ${r.join(',')}`);
     }
-    assert.deepEqual(rulesOf(validateCollectorBinding({ ...crb('collect-audit-logs'), subjects: [{ kind: 'User', name: 'x' }] } as KubeObject, ctx('4.21', all()))), ['collector-binding']);
+    assert.deepEqual(rulesOf(validateCollectorBinding({ ...crb('collect-audit-logs'), subjects: [{ kind: 'User', name: 'x' }] }, ctx('4.21', all()))), ['collector-binding']);
   });
 });

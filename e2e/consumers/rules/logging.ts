@@ -57,7 +57,7 @@ export function validateClusterLogForwarder(obj: KubeObject, ctx: ConsumerContex
       f.check(tests.length > 0, 'drop-filter', `${CLO} internal/validations/observability/filters/validate_filters.go validateDropFilter`, `${name}: a drop filter needs at least one test`);
       for (const t of tests) {
         for (const c of isRecord(t) && Array.isArray(t.test) ? t.test.filter(isRecord) : []) {
-          const pattern = String(c.matches ?? c.notMatches ?? '');
+          const pattern = show(c.matches ?? c.notMatches ?? '');
           f.check(FIELD_PATH.test(String(c.field)), 'drop-filter', `${CLO} internal/validations/observability/filters/validate_filters.go validateFieldPath`, `${name}: field ${show(c.field)} is not a field path`);
           f.check(!(c.matches !== undefined && c.notMatches !== undefined) && !/['\n\r]/.test(pattern), 'drop-filter', `${CLO} internal/validations/observability/filters/validate_filters.go validateDropFilter`, `${name}: one of matches/notMatches, without quotes or newlines`);
           let compiles = true;
@@ -73,9 +73,9 @@ export function validateClusterLogForwarder(obj: KubeObject, ctx: ConsumerContex
     if (flt.type === 'kubeAPIAudit') {
       const a = isRecord(flt.kubeAPIAudit) ? flt.kubeAPIAudit : undefined;
       f.check(a !== undefined, 'audit-filter', `${CLO} api/observability/v1/filter_types.go (XValidation: kubeAPIAudit spec required)`, `${name}: kubeAPIAudit settings missing`);
-      const rules = Array.isArray(a?.rules) ? (a!.rules as unknown[]) : [];
+      const rules = Array.isArray(a?.rules) ? (a.rules as unknown[]) : [];
       for (const r of rules) f.check(isRecord(r) && oneOf(r.level, AUDIT_LEVELS), 'audit-filter', 'kubernetes/apiserver pkg/apis/audit/v1 PolicyRule (Level)', `${name}: rule level ${show(isRecord(r) ? r.level : r)} is not an audit level`);
-      for (const st of Array.isArray(a?.omitStages) ? (a!.omitStages as unknown[]) : []) f.check(oneOf(st, AUDIT_STAGES), 'audit-filter', 'kubernetes/apiserver pkg/apis/audit/v1 Stage', `${name}: ${show(st)} is not an audit stage`);
+      for (const st of Array.isArray(a?.omitStages) ? (a.omitStages as unknown[]) : []) f.check(oneOf(st, AUDIT_STAGES), 'audit-filter', 'kubernetes/apiserver pkg/apis/audit/v1 Stage', `${name}: ${show(st)} is not an audit stage`);
     }
   }
   for (const [name, o] of outputs) {
@@ -86,7 +86,7 @@ export function validateClusterLogForwarder(obj: KubeObject, ctx: ConsumerContex
     f.check(stack !== undefined, 'lokistack-output', `${CLO} api/observability/v1/output_types.go LokiStackTarget`, `${name}: no LokiStack ${show(target?.namespace)}/${show(target?.name)} is rendered with it`);
   }
   // The collector's account must exist and may collect every reserved input it forwards.
-  const sa = String(dig(s, 'serviceAccount.name') ?? '');
+  const sa = show(dig(s, 'serviceAccount.name') ?? '');
   const ns = obj.metadata?.namespace ?? '';
   f.check(objectsOf(ctx, 'ServiceAccount').some((o) => o.metadata?.name === sa && o.metadata?.namespace === ns), 'service-account', `${CLO} internal/validations/observability/validate_permissions.go ValidatePermissions (ServiceAccountDoesNotExist)`, `service account ${ns}/${sa} is not rendered with the forwarder`);
   const used = new Set(list('pipelines').flatMap((p) => (Array.isArray(p.inputRefs) ? (p.inputRefs as unknown[]).map(String) : [])));

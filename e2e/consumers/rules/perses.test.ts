@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- broken fixtures are built by poking into plain objects */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../operator/kube/types.js';
@@ -9,7 +10,7 @@ const dash = (): KubeObject => ({
   apiVersion: 'perses.dev/v1alpha2', kind: 'PersesDashboard', metadata: { name: 'd', namespace: 'openshift-cnv' },
   spec: { config: { duration: '6h', refreshInterval: '1m', panels: { a: panel('sum(rate(x[5m]))') }, layouts: [{ kind: 'Grid', spec: { items: [{ x: 0, y: 0, width: 12, height: 8, content: { $ref: '#/spec/panels/a' } }] } }] } },
 });
-const config = (o: KubeObject) => (o.spec as { config: Record<string, any> }).config; // eslint-disable-line @typescript-eslint/no-explicit-any
+const config = (o: KubeObject) => (o.spec as { config: Record<string, any> }).config;
 
 describe('consumer rules: PersesDashboard', () => {
   it('a good dashboard passes; PromQL brackets and quotes are balanced', () => {
@@ -18,7 +19,7 @@ describe('consumer rules: PersesDashboard', () => {
     assert.ok(!balanced('sum(rate(x[5m])') && !balanced('x{a="b}'));
   });
   it('each broken fixture is found', () => {
-    const cases: [(c: Record<string, any>) => void, string][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [(c: Record<string, any>) => void, string][] = [
       [(c) => (c.duration = '6 hours'), 'duration'],
       [(c) => (c.layouts[0].spec.items[0].content.$ref = '#/spec/panels/b'), 'layout-refs'],
       [(c) => (c.panels.b = panel('up')), 'layout-refs'],

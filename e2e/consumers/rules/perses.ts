@@ -39,7 +39,7 @@ export function validatePersesDashboard(obj: KubeObject, _ctx: ConsumerContext) 
     return f.list;
   }
   for (const k of ['duration', 'refreshInterval']) {
-    if (config[k] !== undefined) f.check(typeof config[k] === 'string' && DURATION.test(config[k] as string) && config[k] !== '', 'duration', `${REPO} pkg/model/api/v1/common/duration.go`, `${k} ${show(config[k])} is not a duration`);
+    if (config[k] !== undefined) f.check(typeof config[k] === 'string' && DURATION.test(config[k]) && config[k] !== '', 'duration', `${REPO} pkg/model/api/v1/common/duration.go`, `${k} ${show(config[k])} is not a duration`);
   }
   const panels = isRecord(config.panels) ? config.panels : {};
   for (const [key, p] of Object.entries(panels)) {

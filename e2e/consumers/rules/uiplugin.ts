@@ -4,7 +4,7 @@
 // a Monitoring plugin gets on a given OpenShift version.
 import type { KubeObject } from '../../../operator/kube/types.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
-import { atLeast, dig, findings, objectsOf, spec } from './support.js';
+import { atLeast, dig, findings, objectsOf, show, spec } from './support.js';
 
 const REPO = 'rhobs/observability-operator';
 const NAMES: Record<string, string> = { Monitoring: 'monitoring', Logging: 'logging', TroubleshootingPanel: 'troubleshooting-panel', DistributedTracing: 'distributed-tracing' };
@@ -25,7 +25,7 @@ export function validateUIPlugin(obj: KubeObject, ctx: ConsumerContext) {
       objectsOf(ctx, 'LokiStack').some((l) => l.metadata?.name === name && l.metadata?.namespace === ns),
       'logging-lokistack',
       `${REPO} pkg/apis/uiplugin/v1alpha1/types.go LoggingConfig.LokiStack; pkg/controllers/uiplugin/logging.go`,
-      `the Logging plugin reads LokiStack ${String(ns)}/${String(name)}, which is not rendered with it`,
+      `the Logging plugin reads LokiStack ${show(ns)}/${show(name)}, which is not rendered with it`,
     );
   }
   if (type !== 'Monitoring') return f.list;
