@@ -54,7 +54,7 @@ describe('features: each turned on by its annotation applies exactly its objects
     // OpenShift 4.21: swap (and its hygiene) and the troubleshooting panel apply there.
     if (!(await client.getOrUndefined(CV))) await client.create('/apis/config.openshift.io/v1/clusterversions', { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' } });
     const done = { version: '4.21.3', state: 'Completed', image: 'quay.io/ocp:4.21.3', startedTime: '2026-01-01T00:00:00Z', completionTime: '2026-01-01T00:00:00Z', verified: true };
-    await client.apply(`${CV}/status`, { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, status: { desired: { version: '4.21.3', image: done.image }, history: [done], observedGeneration: 1, versionHash: 'x' } }, { fieldManager: 'cluster-version-operator' });
+    await client.apply(`${CV}/status`, { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' } }, { fieldManager: 'cluster-version-operator' });
     f = await startOperator(repoPath('assets'), {
       'platform.kubevirt.io/autopilot': 'true',
       'platform.kubevirt.io/logging-storage-secret': 'logging-loki-s3',

@@ -40,7 +40,7 @@ describe('migration from the Go autopilot (real operator core)', () => {
     });
     if (!(await client.getOrUndefined(CV))) await client.create('/apis/config.openshift.io/v1/clusterversions', { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' } });
     const done = { version: '4.21.3', state: 'Completed', image: 'quay.io/ocp:4.21.3', startedTime: '2026-01-01T00:00:00Z', completionTime: '2026-01-01T00:00:00Z', verified: true };
-    await client.apply(`${CV}/status`, { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, status: { desired: { version: '4.21.3', image: done.image }, history: [done], observedGeneration: 1, versionHash: 'x' } }, { fieldManager: 'cluster-version-operator' });
+    await client.apply(`${CV}/status`, { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' } }, { fieldManager: 'cluster-version-operator' });
     // What the Go autopilot left on the cluster.
     await goApply(MCS, mc('90-worker-swap-online', swapUnit, goLabel));
     await goApply(MCS, mc('99-openshift-machineconfig-worker-psi-karg', { kernelArguments: ['psi=1'] }, goLabel));
