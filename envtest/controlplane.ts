@@ -27,6 +27,10 @@ export interface ControlPlane {
   kubeconfigForToken(token: string, user: string): KubeConfig;
   /** Restarts kube-apiserver on the same port and storage (for resilience tests). */
   restartApiServer(): Promise<void>;
+  /** Kills one process at once (SIGKILL, as a crash would) and waits until it is gone. */
+  kill(name: 'etcd' | 'kube-apiserver'): Promise<void>;
+  /** Starts a killed process again on the same ports and data, and waits until it is ready. */
+  start(name: 'etcd' | 'kube-apiserver'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -152,6 +156,14 @@ class Proc {
   killNow(): void {
     if (this.child && this.exited === undefined) this.child.kill('SIGKILL');
   }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited !== undefined) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGKILL');
+    await gone;
+  }
 }
 
 export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
@@ -223,7 +235,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   };
 
   let admin: KubeClient | undefined;
-  try {
+  const startEtcd = async (): Promise<void> => {
     etcd.start();
     await waitFor(
       'etcd',
@@ -234,6 +246,9 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       },
       () => etcd.exited,
     );
+  };
+  try {
+    await startEtcd();
     const server = `https://127.0.0.1:${apiPort}`;
     const caFile = join(dir, 'certs', 'apiserver.crt');
     const kubeconfigFor = (token: string, user: string): KubeConfig => tokenKubeconfig(server, caFile, token, user);
@@ -261,6 +276,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
         await apiserver.stop();
         await startApi();
       },
+      kill: (name) => (name === 'etcd' ? etcd : apiserver).kill(),
+      start: (name) => (name === 'etcd' ? startEtcd() : startApi()),
       stop,
     };
   } catch (err) {

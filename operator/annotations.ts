@@ -22,3 +22,16 @@ export const MAX_ANNOTATION_BYTES = 64 * 1024;
 export function annotationsOf(obj: { metadata?: { annotations?: Record<string, string> } } | undefined): Record<string, string> {
   return obj?.metadata?.annotations ?? {};
 }
+
+/** Annotations the chain reads per object and refuses there itself (InvalidPatch, InvalidIgnoreFields). */
+const PER_OBJECT = new Set<string>([ANNOTATIONS.patch, ANNOTATIONS.ignoreFields]);
+
+/**
+ * The operator's annotations on the HCO whose value is over the size limit. Such a value is
+ * refused, never honoured: not an allowlist, not an exclusion list, not an opt-in.
+ */
+export function oversizeControls(obj: { metadata?: { annotations?: Record<string, string> } } | undefined): string[] {
+  return Object.entries(annotationsOf(obj))
+    .filter(([k, v]) => k.startsWith(`${PREFIX}/`) && !PER_OBJECT.has(k) && Buffer.byteLength(v, 'utf8') > MAX_ANNOTATION_BYTES)
+    .map(([k]) => k);
+}

@@ -60,6 +60,7 @@ export class Operator {
   async stop(): Promise<void> {
     await this.reconciler.stop();
     this.cache.stop();
+    this.events.close();
     await this.events.flush();
   }
 

@@ -313,3 +313,26 @@ describe('parseActivation: case', () => {
     assert.equal(parseActivation(h('FALSE')), undefined);
   });
 });
+
+describe('parseActivation: untrusted size (issue 11, repro 12)', () => {
+  it('stays idle when any control annotation on the HCO is over 64 KiB', () => {
+    const big = 'x'.repeat(64 * 1024 + 1);
+    assert.equal(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true', [ANNOTATIONS.disabledResources]: big })), undefined);
+    assert.equal(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true,' + big })), undefined);
+    assert.equal(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true', 'platform.kubevirt.io/enable-mtv': big })), undefined);
+    assert.deepEqual(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true', [ANNOTATIONS.patch]: big })), { all: true, names: new Set() }, 'the chain refuses a big patch itself');
+  });
+
+  it('any text: parsed within bounds', async () => {
+    const fc = (await import('fast-check')).default;
+    const { bounded, MiB } = await import('../../e2e/support/bounds.js');
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.constantFrom('mtv', ',', ' ', 'TRUE', 'false', 'Remediation'), { maxLength: 2000 }).map((a) => a.join('')));
+    fc.assert(
+      fc.property(text, (t) => {
+        const a = bounded('autopilot', { ms: 50, bytes: 16 * MiB }, () => parseActivation(hco({ [ANNOTATIONS.autopilot]: t })));
+        if (a && !a.all) for (const n of a.names) assert.ok(n === n.trim().toLowerCase() && n.length > 0 && !n.includes(','));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

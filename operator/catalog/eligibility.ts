@@ -1,7 +1,7 @@
 // Whether an asset is considered at all: the activation gate (`autopilot` on the HCO), then the
 // asset's conditions, then its gate CRD. Each "no" comes with the reason an admin reads in
 // explain/status output.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf, oversizeControls } from '../annotations.js';
 import type { KubeObject } from '../kube/types.js';
 import { ALLOWLIST_ALIASES, annotationValue, expandAllowlist } from './aliases.js';
 import type { Asset, Condition } from './catalog.js';
@@ -22,8 +22,10 @@ export interface Activation {
   names: Set<string>;
 }
 
-/** Parses the autopilot annotation: undefined when the operator must stay idle. */
+/** Parses the autopilot annotation: undefined when the operator must stay idle (also when any of
+ *  its control annotations is over the size limit: refused, not honoured). */
 export function parseActivation(hco: KubeObject): Activation | undefined {
+  if (oversizeControls(hco).length > 0) return undefined;
   const raw = annotationsOf(hco)[ANNOTATIONS.autopilot]?.trim() ?? '';
   if (!raw || raw.toLowerCase() === 'false') return undefined;
   if (raw.toLowerCase() === 'true') return { all: true, names: new Set() };

@@ -3,12 +3,13 @@
 // by commas or newlines, with `*` as a wildcard in any part. The Go autopilot's YAML-list dialect
 // is accepted too (exclusion-list.ts).
 import { parseExclusionList } from './exclusion-list.js';
+import { globMatch } from './glob.js';
 
 export interface ExclusionRule {
   text: string;
-  kind: RegExp;
-  namespace: RegExp;
-  name: RegExp;
+  kind: string;
+  namespace: string;
+  name: string;
 }
 
 export interface ParsedExclusions {
@@ -18,10 +19,6 @@ export interface ParsedExclusions {
 }
 
 const PART = /^[A-Za-z0-9.*_-]*$/;
-
-function glob(part: string): RegExp {
-  return new RegExp(`^${part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-}
 
 export function parseExclusions(value: string | undefined): ParsedExclusions {
   const list = parseExclusionList(value);
@@ -40,12 +37,12 @@ export function parseExclusions(value: string | undefined): ParsedExclusions {
       invalid.push(text);
       continue;
     }
-    rules.push({ text, kind: glob(kind), namespace: glob(namespace || '*'), name: glob(name) });
+    rules.push({ text, kind, namespace: namespace || '*', name });
   }
   return { rules, invalid };
 }
 
 /** The first rule that excludes the object, if any. */
 export function excludedBy(rules: ExclusionRule[], kind: string, namespace: string | undefined, name: string): ExclusionRule | undefined {
-  return rules.find((r) => r.kind.test(kind) && r.namespace.test(namespace ?? '') && r.name.test(name));
+  return rules.find((r) => globMatch(r.kind, kind) && globMatch(r.namespace, namespace ?? '') && globMatch(r.name, name));
 }

@@ -30,7 +30,6 @@ export function driftStep(deps: ChainDeps): Step {
       memo.set(key, verdict);
     }
     if (verdict.drift.length === 0) {
-      deps.throttle?.calm(key);
       return { status: 'in-sync', message: 'in sync', desired: run.desired };
     }
     run.drift = verdict.drift;

@@ -18,6 +18,7 @@ export const REASONS = {
   InvalidAnnotation: 'Warning',
   MigratedFromGoAutopilot: 'Normal',
   MigrationBlocked: 'Warning',
+  HyperConvergedIgnored: 'Warning',
 } as const;
 
 export type EventReason = keyof typeof REASONS;

@@ -2,7 +2,8 @@
 // a transition); anything else makes one only when it differs from the last outcome seen for the
 // object, so a steady state — in sync, or skipped for the same reason — is silent.
 import { ANNOTATIONS, annotationsOf } from '../annotations.js';
-import { KubeError, describeError } from '../kube/errors.js';
+import { UnencodableError } from '../kube/apply-body.js';
+import { KubeError, describeError, isAbandoned, isTransient } from '../kube/errors.js';
 import { involvedOf, type InvolvedObject } from '../kube/events.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
@@ -32,7 +33,15 @@ const HCO_LEVEL = new Set(['CRDMissing', 'RenderFailed']);
 /** An error thrown by a step becomes an outcome: a conflict (stale cache) is retried quietly,
  *  anything else is ApplyFailed with the server's message. */
 function failure(err: unknown): Outcome {
+  // Nothing a retry could change: refused once, like an invalid annotation.
+  if (err instanceof UnencodableError) return { status: 'refused', reason: 'RenderFailed', message: `nothing written: ${err.message}` };
   if (err instanceof KubeError && err.status === 409) return { status: 'failed', message: `conflict: ${err.message}; retrying`, requeueAfterMs: 500 };
+  if (isAbandoned(err)) return { status: 'failed', message: `abandoned: ${describeError(err)}` };
+  // The server or the network is busy or away: retried quietly with backoff (or after the
+  // server's Retry-After), one constant message so a flapping error is one transition, not many.
+  if (isTransient(err)) {
+    return { status: 'failed', message: 'the API server is unavailable or busy; retrying', requeueAfterMs: err instanceof KubeError ? err.retryAfterMs : undefined };
+  }
   const hint = err instanceof KubeError && err.status === 403 ? ' (the operator\'s ClusterRole lacks this permission)' : '';
   return { status: 'failed', reason: 'ApplyFailed', message: `${describeError(err)}${hint}` };
 }
@@ -45,14 +54,18 @@ function target(run: AssetRun, o: Outcome): InvolvedObject {
 
 export function recordStep(deps: ChainDeps, transitions: Transitions): Step {
   return async (run, next) => {
-    const o = await next().catch(failure);
+    let lastError: unknown;
+    const o = await next().catch((err: unknown) => {
+      lastError = err;
+      return failure(err);
+    });
     const key = run.asset.name;
     const wrote = o.status === 'created' || o.status === 'updated';
     const signature = `${o.status}|${o.reason ?? ''}|${o.message}`;
     const before = transitions.previous(key);
     const changed = transitions.changed(key, signature);
     if (changed && (o.status === 'failed' || o.status === 'refused' || o.status === 'paused')) {
-      log.warn('asset not applied', { asset: run.asset.name, status: o.status, reason: o.reason, message: o.message });
+      log.warn('asset not applied', { asset: run.asset.name, status: o.status, reason: o.reason, message: o.message, error: o.status === 'failed' && lastError ? describeError(lastError) : undefined });
     }
     if (changed || wrote) {
       if (before?.startsWith('skipped|CRDMissing|') && o.reason !== 'CRDMissing') {

@@ -1,6 +1,8 @@
 // Anti-thrashing: a token bucket per object. Each write takes a token; tokens refill evenly over
-// the window (default 5 per minute). Consecutive throttles (reset whenever the object is found in
-// sync) reveal an edit war.
+// the window (default 5 per minute). Consecutive throttles reveal an edit war; the count starts
+// over only once the bucket is full again — a whole window without a write — never because the
+// object was found in sync: our own write echoes back as "in sync" between two rounds of a war
+// with a controller that keeps writing the same value.
 export interface ThrottleSettings {
   capacity: number;
   windowMs: number;
@@ -34,6 +36,7 @@ export class Throttle {
     const refill = ((t - b.updatedAt) / this.settings.windowMs) * this.settings.capacity;
     b.tokens = Math.min(this.settings.capacity, b.tokens + refill);
     b.updatedAt = t;
+    if (b.tokens >= this.settings.capacity) b.throttles = 0;
     return b;
   }
 
@@ -58,7 +61,7 @@ export class Throttle {
     return ++this.bucket(key).throttles;
   }
 
-  /** The object was found in sync (or paused by the user): the edit war, if any, is over. */
+  /** The user paused the object: the edit war, if any, is over. */
   calm(key: string): void {
     const b = this.buckets.get(key);
     if (b) b.throttles = 0;

@@ -20,7 +20,8 @@ import { parseFlags, UsageError } from './usage-error.js';
 export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
 
   --kubeconfig FILE                  (default: in-cluster, else $KUBECONFIG or ~/.kube/config)
-  --namespace NS                     namespace of the HyperConverged CR (default: any namespace)
+  --namespace NS                     namespace of the HyperConverged CR, named kubevirt-hyperconverged
+                                     (default: openshift-cnv, else kubevirt-hyperconverged)
   --metrics-bind-address ADDR        Prometheus /metrics (default :8080; "0" disables)
   --health-probe-bind-address ADDR   /healthz and /readyz (default :8081; "0" disables)
   --debug-bind-address ADDR          /debug/render, /debug/explain and /debug/features, loopback only (default 127.0.0.1:8082; "0" disables)
@@ -132,7 +133,10 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   const client = flags.kubeconfig ? KubeClient.fromKubeconfigFile(flags.kubeconfig) : KubeClient.fromDefault();
   const metrics = new OperatorMetrics();
   const operator = new Operator({ client, assetsDir: flags.assetsDir, hcoNamespace: flags.namespace, throttle: flags.throttle, resyncMs: flags.resyncMs, metrics });
-  const elector = flags.leaderElect ? new LeaderElector(client, flags.leaderElection) : undefined;
+  // The elector has a client of its own (its Lease requests pass no write gate); the operator's
+  // client writes only while leadership is certain (see leader/leadership.ts).
+  const elector = flags.leaderElect ? new LeaderElector(new KubeClient(client.config, 'virt-platform-operator-leader-election'), flags.leaderElection) : undefined;
+  if (elector) client.setWriteGate(elector.leadership);
   let started = false;
 
   const health = new HttpEndpoint('health', {
@@ -179,7 +183,7 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   const startOperator = (): void => {
     started = true;
     operator.start().then(
-      () => log.info('caches synced; reconciling', { assets: operator.catalog.assets.length, namespace: flags.namespace || '(any)' }),
+      () => log.info('caches synced; reconciling', { assets: operator.catalog.assets.length, hyperconverged: operator.cache.describeHcoLocation() }),
       (err: unknown) => {
         log.error('operator failed to start', { error: (err as Error).message });
         void shutdown(1);

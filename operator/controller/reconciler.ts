@@ -2,7 +2,7 @@
 // "world" re-evaluates everything (HCO first, then the other assets in reconcile order, then the
 // tombstones); "asset:<name>" reconciles one asset after an event on its object. A periodic world
 // resync catches anything missed, and costs no request when nothing changed.
-import { ANNOTATIONS, annotationsOf } from '../annotations.js';
+import { ANNOTATIONS, annotationsOf, MAX_ANNOTATION_BYTES, oversizeControls } from '../annotations.js';
 import type { Asset, Catalog } from '../catalog/catalog.js';
 import { parseActivation, unknownActivationEntries } from '../catalog/eligibility.js';
 import { parseExclusions } from '../catalog/exclusion.js';
@@ -16,6 +16,7 @@ import type { Outcome } from '../chain/types.js';
 import type { KubeClient } from '../kube/client.js';
 import { describeError } from '../kube/errors.js';
 import { involvedOf, type EventSink } from '../kube/events.js';
+import { hashOf } from '../util/stable-json.js';
 import { objectKey } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import type { OperatorMetrics } from '../http/metrics.js';
@@ -27,6 +28,8 @@ import { loadTombstones, reapTombstones } from './tombstones.js';
 import { WorkQueue } from './work-queue.js';
 
 export const WORLD = 'world';
+/** A world pass retried while a tombstoned kind's cache is still filling (with backoff). */
+const TOMBSTONES = 'tombstones';
 const assetKey = (name: string): string => `asset:${name}`;
 
 export interface AssetReport {
@@ -63,6 +66,8 @@ export class Reconciler {
   /** Objects of the Go autopilot replaced by assets here (assets/migration/go-autopilot.yaml). */
   readonly migration: GoAutopilotMigration;
   private resyncTimer: NodeJS.Timeout | undefined;
+  /** Set when the HCO, a CRD or the namespaces changed: the next world pass skips no backoff. */
+  private retryNow = true;
   private workers: Promise<void>[] = [];
   /** Completed world passes (tests and benchmarks wait on this). */
   worldPasses = 0;
@@ -84,6 +89,8 @@ export class Reconciler {
 
   /** Feeds cache changes into the queue. */
   onChange(c: Change): void {
+    // What an asset's failure may depend on changed: world passes try failing assets again.
+    if (c.type === 'hco' || c.type === 'crd' || c.type === 'namespaces') this.retryNow = true;
     if (c.type === 'object') {
       const asset = this.objectToAsset.get(objectKey(c.resource, c.resource.namespaced ? c.namespace : undefined, c.name));
       if (asset) this.queue.add(assetKey(asset));
@@ -129,7 +136,7 @@ export class Reconciler {
   }
 
   async reconcile(key: string): Promise<void> {
-    if (key === WORLD) return this.reconcileWorld();
+    if (key === WORLD || key === TOMBSTONES) return this.reconcileWorld();
     const asset = this.o.catalog.assets.find((a) => assetKey(a.name) === key);
     const hco = this.o.cache.hco();
     if (!asset || !hco) return;
@@ -139,8 +146,7 @@ export class Reconciler {
   private schedule(asset: Asset, o: Outcome): void {
     const key = assetKey(asset.name);
     if (o.status === 'throttled' && o.requeueAfterMs !== undefined) this.queue.addAfter(key, o.requeueAfterMs);
-    else if (o.status === 'failed' && o.requeueAfterMs !== undefined) this.queue.addAfter(key, o.requeueAfterMs);
-    else if (o.status === 'failed') this.queue.addRateLimited(key);
+    else if (o.status === 'failed') this.queue.addRateLimited(key, o.requeueAfterMs);
     else this.queue.forget(key);
   }
 
@@ -171,6 +177,8 @@ export class Reconciler {
       const unknown = unknownActivationEntries(activation, this.o.catalog.assets);
       if (unknown.length) problems.push(`${ANNOTATIONS.autopilot} names no asset or group: ${unknown.join(', ')}`);
     }
+    const big = oversizeControls(hco);
+    if (big.length) problems.push(`${big.join(', ')} longer than ${MAX_ANNOTATION_BYTES} bytes: refused, the operator stays idle until it is shortened`);
     const { invalid } = parseExclusions(annotationsOf(hco)[ANNOTATIONS.disabledResources]);
     if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');
@@ -180,17 +188,41 @@ export class Reconciler {
     }
   }
 
+  /** Says once, on each HyperConverged the operator will not act on, why. */
+  private reportOtherHcos(): void {
+    const problem = this.o.cache.hcoVersionProblem();
+    for (const other of this.o.cache.ignoredHcos()) {
+      const why = problem
+        ? problem
+        : `this HyperConverged is not the one the operator manages (${this.o.cache.describeHcoLocation()}); it is never acted on. Remove it, or run the operator with --namespace set to its namespace if it is the cluster's HyperConverged`;
+      if (this.transitions.changed(`ignored-hco/${other.metadata?.uid}`, why)) {
+        log.warn('HyperConverged ignored', { hco: `${other.metadata?.namespace}/${other.metadata?.name}`, why });
+        this.o.events.emit(involvedOf(other), problem ? 'CRDMissing' : 'HyperConvergedIgnored', why);
+      }
+    }
+  }
+
   private async reconcileWorld(): Promise<void> {
+    this.reportOtherHcos();
     let hco = this.o.cache.hco();
     if (!hco) {
-      if (this.transitions.changed('world', 'no-hco')) log.info('no HyperConverged found; idle until one exists');
+      if (this.transitions.changed('world', 'no-hco')) log.info('no HyperConverged to manage; idle until one exists', { looked: this.o.cache.describeHcoLocation() });
       this.reports.clear();
       this.worldPasses++;
       return;
     }
+    this.transitions.changed('world', 'hco');
     this.checkHcoAnnotations(hco);
     const outcomes: Outcome[] = [];
+    const retryNow = this.retryNow;
+    this.retryNow = false;
     for (const asset of this.o.catalog.assets) {
+      // A failing asset waits for its backoff: a world pass (any Node label change starts one)
+      // must not retry it early, unless something it may depend on changed.
+      if (!retryNow && this.queue.backingOff(assetKey(asset.name))) {
+        outcomes.push({ status: 'failed', message: 'waiting for its retry' });
+        continue;
+      }
       const o = await this.runAsset(asset, hco);
       this.schedule(asset, o);
       outcomes.push(o);
@@ -199,11 +231,14 @@ export class Reconciler {
     }
     const tomb = await reapTombstones(this.tombstones, this.o.cache.establishedCrds(), this.o.cache, this.o.client, this.o.events);
     const mig = await this.migration.pass(this.o.catalog, hco, this.o.cache.establishedCrds(), this.o.catalog.assets.map((a, i) => ({ asset: a.name, outcome: outcomes[i]! })));
-    if (tomb.pending || mig.pending) this.queue.addAfter(WORLD, 1000);
+    // A kind whose cache cannot fill (e.g. list/watch revoked) must not start a pass every second.
+    if (tomb.pending || mig.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
+    else this.queue.forget(TOMBSTONES);
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
-    const state = bad.length ? `pending:${bad.length}` : `converged:${applied}`;
-    if (this.transitions.changed('world', state) && !bad.length && parseActivation(hco)) {
+    // Once per configuration that converged: a blip and its recovery are not a new success.
+    const config = `${hco.metadata?.uid}/${hco.metadata?.generation}/${hashOf(annotationsOf(hco))}/${applied}`;
+    if (!bad.length && parseActivation(hco) && this.transitions.changed('world-converged', config)) {
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);
     }
     this.worldPasses++;

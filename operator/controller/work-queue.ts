@@ -49,13 +49,18 @@ export class WorkQueue {
     this.timers.set(key, { at, timer });
   }
 
-  /** Re-adds after the key's next backoff delay. */
-  addRateLimited(key: string): number {
+  /** Re-adds after the key's next backoff delay (at least minMs, e.g. a server's Retry-After). */
+  addRateLimited(key: string, minMs = 0): number {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** n);
+    const delay = Math.max(minMs, Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(n, 30)));
     this.addAfter(key, delay);
     return delay;
+  }
+
+  /** Whether the key failed and waits for its backoff delay. */
+  backingOff(key: string): boolean {
+    return this.failures.has(key) && this.timers.has(key);
   }
 
   /** The key succeeded: its backoff starts over. */

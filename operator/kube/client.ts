@@ -6,7 +6,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { KubeError, type KubeStatus } from './errors.js';
+import { jsonText } from '../util/json-text.js';
+import { applyBody } from './apply-body.js';
+import { KubeError, parseRetryAfter, type KubeStatus } from './errors.js';
 import type { KubeObject, KubeList } from './types.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -17,6 +19,19 @@ export interface RequestOptions {
   contentType?: string;
   /** The verb to count this request as, when the method alone does not say (list vs get). */
   verb?: string;
+  /** Abandons the request (e.g. a Lease request past the renew deadline). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Permission to write, checked before every request that is not a GET. The leader elector holds
+ * one: after "lost" (or while leadership is in doubt) no write leaves the process, and its signal
+ * aborts the writes in flight.
+ */
+export interface WriteGate {
+  /** Throws when writes are not allowed now. */
+  check(): void;
+  readonly signal: AbortSignal;
 }
 
 /** Called once per request sent, so metrics and tests can count API traffic. */
@@ -31,6 +46,7 @@ export class KubeClient {
   private agent: http.Agent | undefined;
   private agentKey = '';
   private readonly observers: RequestObserver[] = [];
+  private gate: WriteGate | undefined;
 
   /** @param userAgent also the default field manager of non-apply writes */
   constructor(
@@ -59,6 +75,11 @@ export class KubeClient {
     this.observers.push(observer);
   }
 
+  /** Every later non-GET request must pass the gate (leader election). */
+  setWriteGate(gate: WriteGate | undefined): void {
+    this.gate = gate;
+  }
+
   private async connectionOptions(): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = {};
     await this.config.applyToHTTPSOptions(opts);
@@ -81,15 +102,20 @@ export class KubeClient {
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     let payload: string | undefined;
     if (options.body !== undefined) {
-      payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      payload = typeof options.body === 'string' ? options.body : jsonText(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const verb = options.verb ?? VERBS[method] ?? method.toLowerCase();
+    const gate = method === 'GET' ? undefined : this.gate;
+    gate?.check();
+    options.signal?.throwIfAborted();
+    const signals = [options.signal, gate?.signal].filter((x): x is AbortSignal => x !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     for (const o of this.observers) o(verb, url.pathname);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<T>((resolve, reject) => {
-      const req = transport.request(url, { method, headers, agent: this.agent, timeout: 60_000 }, (res) => {
+      const req = transport.request(url, { method, headers, agent: this.agent, timeout: 60_000, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -103,7 +129,7 @@ export class KubeClient {
           }
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(parsed as T);
-          else reject(new KubeError(status, method, url.pathname, parsed as KubeStatus | undefined, text));
+          else reject(new KubeError(status, method, url.pathname, parsed as KubeStatus | undefined, text, parseRetryAfter(res.headers['retry-after'])));
         });
       });
       req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: request timed out`)));
@@ -113,14 +139,14 @@ export class KubeClient {
     });
   }
 
-  get<T extends KubeObject = KubeObject>(path: string, query?: Query): Promise<T> {
-    return this.request<T>('GET', path, { query });
+  get<T extends KubeObject = KubeObject>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, { query, signal });
   }
 
   /** GET that maps 404 to undefined. */
-  async getOrUndefined<T extends KubeObject = KubeObject>(path: string): Promise<T | undefined> {
+  async getOrUndefined<T extends KubeObject = KubeObject>(path: string, signal?: AbortSignal): Promise<T | undefined> {
     try {
-      return await this.get<T>(path);
+      return await this.get<T>(path, undefined, signal);
     } catch (err) {
       if (err instanceof KubeError && err.status === 404) return undefined;
       throw err;
@@ -151,7 +177,7 @@ export class KubeClient {
   /** Server-Side Apply. */
   apply<T extends KubeObject = KubeObject>(path: string, obj: KubeObject, opts: { fieldManager?: string; force?: boolean; dryRun?: boolean; strict?: boolean } = {}): Promise<T> {
     return this.request<T>('PATCH', path, {
-      body: obj,
+      body: applyBody(obj),
       contentType: 'application/apply-patch+yaml',
       query: {
         fieldManager: opts.fieldManager ?? FIELD_MANAGER,
@@ -166,12 +192,12 @@ export class KubeClient {
     return this.request<T>('PATCH', path, { body: patch, contentType: 'application/merge-patch+json', query: { fieldManager } });
   }
 
-  create<T extends KubeObject = KubeObject>(collectionPath: string, obj: unknown, query?: Query): Promise<T> {
-    return this.request<T>('POST', collectionPath, { body: obj, query });
+  create<T extends KubeObject = KubeObject>(collectionPath: string, obj: unknown, query?: Query, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('POST', collectionPath, { body: obj, query, signal });
   }
 
-  replace<T extends KubeObject = KubeObject>(path: string, obj: unknown): Promise<T> {
-    return this.request<T>('PUT', path, { body: obj });
+  replace<T extends KubeObject = KubeObject>(path: string, obj: unknown, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('PUT', path, { body: obj, signal });
   }
 
   delete(path: string, query?: Query): Promise<unknown> {

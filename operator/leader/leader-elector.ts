@@ -2,11 +2,14 @@
 // the lease when it is free or its holder has not renewed it for leaseDuration (measured on the
 // local clock from when the record last changed, so clocks need not agree); the leader renews
 // every retryPeriod and gives up if it cannot renew within renewDeadline; releasing on shutdown
-// clears the holder so a standby takes over at once.
+// clears the holder so a standby takes over at once. Every Lease request is bounded by the time
+// leadership has left (or by the renew deadline while campaigning): a hung request is abandoned,
+// never waited for; and leadership ends on the clock (see leadership.ts), not when a request returns.
 import { isStatus } from '../kube/errors.js';
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
+import { Leadership } from './leadership.js';
 
 export interface LeaderElectionSettings {
   namespace: string;
@@ -31,28 +34,33 @@ type Lease = KubeObject & { spec?: LeaseSpec };
 const microTime = (d = new Date()): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 export class LeaderElector {
+  /** The write permit: hand it to the client that writes (KubeClient.setWriteGate). */
+  readonly leadership: Leadership;
   private observed: { record: string; at: number } | undefined;
   private leading = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
 
+  /** @param client a client of its own: its Lease requests must not pass the write gate */
   constructor(
     private readonly client: KubeClient,
     readonly settings: LeaderElectionSettings,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.leadership = new Leadership(now);
+  }
 
   private get path(): string {
     return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.settings.namespace)}/leases/${encodeURIComponent(this.settings.name)}`;
   }
 
   get isLeader(): boolean {
-    return this.leading;
+    return this.leading && this.leadership.valid;
   }
 
   /** One attempt to acquire or renew; true when we hold the lease afterwards. */
-  async tryAcquireOrRenew(): Promise<boolean> {
+  async tryAcquireOrRenew(signal?: AbortSignal): Promise<boolean> {
     const me = this.settings.identity;
     const desired: LeaseSpec = {
       holderIdentity: me,
@@ -61,7 +69,7 @@ export class LeaderElector {
       renewTime: microTime(),
       leaseTransitions: 0,
     };
-    const current = await this.client.getOrUndefined<Lease>(this.path);
+    const current = await this.client.getOrUndefined<Lease>(this.path, signal);
     if (!current) {
       try {
         await this.client.create(this.path.replace(/\/[^/]+$/, ''), {
@@ -69,7 +77,7 @@ export class LeaderElector {
           kind: 'Lease',
           metadata: { name: this.settings.name, namespace: this.settings.namespace },
           spec: desired,
-        });
+        }, undefined, signal);
         this.observed = { record: JSON.stringify(desired), at: this.now() };
         return true;
       } catch (e) {
@@ -91,7 +99,7 @@ export class LeaderElector {
     }
     try {
       // resourceVersion makes this a compare-and-swap: two candidates cannot both win.
-      await this.client.replace(this.path, { ...current, spec: desired });
+      await this.client.replace(this.path, { ...current, spec: desired }, signal);
     } catch (e) {
       if (isStatus(e, 409)) return false;
       throw e;
@@ -110,9 +118,14 @@ export class LeaderElector {
     });
   }
 
-  private async attempt(): Promise<boolean> {
+  /** One bounded attempt: the request is abandoned after timeoutMs. Renews the permit on success. */
+  private async attempt(timeoutMs: number): Promise<boolean> {
+    if (timeoutMs <= 0) return false;
+    const sentAt = this.now();
     try {
-      return await this.tryAcquireOrRenew();
+      const ok = await this.tryAcquireOrRenew(AbortSignal.timeout(Math.ceil(timeoutMs)));
+      if (ok) this.leadership.renewed(sentAt, this.settings.renewDeadlineMs);
+      return ok;
     } catch (e) {
       log.warn('leader election: lease request failed', { lease: `${this.settings.namespace}/${this.settings.name}`, error: (e as Error).message });
       return false;
@@ -125,20 +138,19 @@ export class LeaderElector {
    */
   async run(onStartedLeading: () => void, onStoppedLeading: () => void): Promise<void> {
     const { retryPeriodMs, renewDeadlineMs } = this.settings;
-    while (!this.stopped && !(await this.attempt())) await this.sleep(retryPeriodMs * (1 + Math.random() * 0.2));
+    while (!this.stopped && !(await this.attempt(renewDeadlineMs))) await this.sleep(retryPeriodMs * (1 + Math.random() * 0.2));
     if (this.stopped) return;
     this.leading = true;
     log.info('leader election: acquired the lease', { lease: `${this.settings.namespace}/${this.settings.name}`, identity: this.settings.identity });
     onStartedLeading();
-    let lastRenew = this.now();
     while (!this.stopped) {
-      await this.sleep(retryPeriodMs);
+      await this.sleep(Math.min(retryPeriodMs, this.leadership.remainingMs));
       if (this.stopped) break;
-      if (await this.attempt()) {
-        lastRenew = this.now();
-      } else if (this.now() - lastRenew > renewDeadlineMs) {
+      // Bounded by what is left of leadership: a hung request cannot outlive it.
+      if (!(await this.attempt(this.leadership.remainingMs)) && !this.leadership.valid) {
         this.leading = false;
-        log.error('leader election: lost the lease (could not renew within the renew deadline)', { identity: this.settings.identity });
+        this.leadership.lose('could not renew within the renew deadline');
+        log.error('leader election: lost the lease (could not renew within the renew deadline); writes stopped', { identity: this.settings.identity });
         onStoppedLeading();
         return;
       }
@@ -149,15 +161,19 @@ export class LeaderElector {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    if (!this.leading) return;
+    // Release only a lease we still hold for sure: after the renew deadline a standby may own it.
+    const wasLeading = this.leading && this.leadership.valid;
+    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(this.leadership.remainingMs)));
+    this.leadership.lose('stopping');
+    if (!wasLeading) return;
     this.leading = false;
     try {
-      const current = await this.client.getOrUndefined<Lease>(this.path);
+      const current = await this.client.getOrUndefined<Lease>(this.path, signal);
       if (current?.spec?.holderIdentity !== this.settings.identity) return;
       await this.client.replace(this.path, {
         ...current,
         spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(), acquireTime: microTime() },
-      });
+      }, signal);
       log.info('leader election: released the lease', { identity: this.settings.identity });
     } catch (e) {
       log.warn('leader election: could not release the lease', { error: (e as Error).message });

@@ -190,3 +190,40 @@ describe('parseIgnoreFields: server-owned fields', () => {
     assert.equal(parseIgnoreFields('/metadata/annotations/x').length, 1);
   });
 });
+
+describe('maskIgnoredFields: array indices (issue 11, repro 1)', () => {
+  const obj = (l: unknown[] | undefined): KubeObject => ({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x' }, spec: l === undefined ? {} : { l } });
+  /** What the operator would write pass after pass, starting from `live`. */
+  const passes = (desired: KubeObject, live: KubeObject, text: string, n = 4): unknown[] => {
+    const seen: unknown[] = [];
+    let cur = live;
+    for (let i = 0; i < n; i++) {
+      cur = maskIgnoredFields(desired, cur, parseIgnoreFields(text));
+      seen.push((cur.spec as { l?: unknown }).l);
+    }
+    return seen;
+  };
+
+  it('never shifts elements into indices the user owns: the first write is a fixed point', () => {
+    // Before the fix: [] → [B] → [B,C] → [B,C,C], a different list on every write.
+    const out = passes(obj(['A', 'B', 'C']), obj([]), '/spec/l/0,/spec/l/1');
+    assert.deepEqual(out, [[], [], [], []]);
+  });
+
+  it('the same whatever the order of the pointers', () => {
+    assert.deepEqual(passes(obj(['A', 'B', 'C']), obj([]), '/spec/l/1,/spec/l/0'), [[], [], [], []]);
+  });
+
+  it('places the elements the user has, keeps the operator\'s tail', () => {
+    assert.deepEqual(passes(obj(['A', 'B', 'C']), obj(['X', 'Y']), '/spec/l/0,/spec/l/1'), Array(4).fill(['X', 'Y', 'C']));
+  });
+
+  it('removing the last element needs no yield', () => {
+    assert.deepEqual(passes(obj(['A', 'B', 'C']), obj(['X']), '/spec/l/2'), Array(4).fill(['A', 'B']));
+  });
+
+  it('yields the whole array when a middle element is missing, or drops it when live has none', () => {
+    assert.deepEqual(passes(obj(['A', 'B', 'C']), obj(['X']), '/spec/l/1'), Array(4).fill(['X']));
+    assert.deepEqual(passes(obj(['A', 'B', 'C']), obj(undefined), '/spec/l/0'), Array(4).fill(undefined));
+  });
+});

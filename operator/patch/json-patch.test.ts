@@ -70,3 +70,35 @@ describe('patch parsing of untrusted annotation text', () => {
     assert.deepEqual(applyPatch(doc, parsePatch('[{"op":"test","path":"/a","value":{"c":2,"b":1}}]')), doc);
   });
 });
+
+describe('patch cost is bounded (issue 11, repro 3)', () => {
+  it('refuses a 2.3 KB copy bomb before it expands, in bounded time and memory', async () => {
+    const { bounded, MiB } = await import('../../e2e/support/bounds.js');
+    const ops = [{ op: 'add', path: '/spec/bomb', value: [1] }, ...Array.from({ length: 40 }, () => ({ op: 'copy', from: '/spec/bomb', path: '/spec/bomb/-' }))];
+    const text = JSON.stringify(ops);
+    assert.ok(text.length < 2400);
+    // Before the fix this returned a 2^40-element array shared by reference: the drift check
+    // expanded it and the process ran out of memory.
+    assert.throws(
+      () => bounded('copy bomb', { ms: 500, bytes: 64 * MiB, gc: true }, () => applyPatch({ spec: {} }, parsePatch(text))),
+      (e: unknown) => e instanceof InvalidPatchError && /would exceed 1572864 bytes/.test(e.message),
+    );
+  });
+
+  it('still applies copies whose result stays within the limit, as a tree', () => {
+    const out = applyPatch({ spec: { a: { x: [1, 2] } } }, parsePatch('[{"op":"copy","from":"/spec/a","path":"/spec/b"}]')) as { spec: { a: { x: number[] }; b: { x: number[] } } };
+    assert.deepEqual(out.spec.b, { x: [1, 2] });
+    out.spec.b.x.push(3);
+    assert.deepEqual(out.spec.a.x, [1, 2], 'the copy shares nothing with its source');
+  });
+
+  it('refuses strings Kubernetes cannot store (a lone UTF-16 surrogate)', () => {
+    assert.throws(() => parsePatch('[{"op":"add","path":"/data/x","value":"a\\ud800b"}]'), /lone UTF-16 surrogate/);
+    assert.throws(() => parsePatch('[{"op":"add","path":"/data","value":{"\\udc00":"x"}}]'), /lone UTF-16 surrogate/);
+    assert.equal(parsePatch('[{"op":"add","path":"/data/x","value":"\\ud83d\\ude00 \\u0085\\u007f"}]').length, 1, 'pairs and controls are fine');
+  });
+
+  it('refuses pointers deeper than 128 segments', () => {
+    assert.throws(() => parsePatch(JSON.stringify([{ op: 'remove', path: '/a'.repeat(129) }])), /more than 128 segments/);
+  });
+});

@@ -3,6 +3,8 @@
 // because the package's deep-equality check does not compare object members (it would let a
 // failing `test` pass).
 import jsonpatch from 'jsonpatch';
+import { cloneJson } from '../util/clone-json.js';
+import { jsonSize } from '../util/json-size.js';
 import { deepEqual } from './deep-equal.js';
 import { getAt, parsePointer } from './json-pointer.js';
 
@@ -21,14 +23,26 @@ const OPS: Record<string, { value?: boolean; from?: boolean }> = {
   test: { value: true },
 };
 export const MAX_OPERATIONS = 256;
+/** The largest patched object, as JSON text (etcd stores at most 1.5 MiB per object). */
+export const MAX_RESULT_BYTES = 1536 * 1024;
+/** JSON Pointers deeper than this are refused (no Kubernetes field is that deep). */
+export const MAX_POINTER_SEGMENTS = 128;
+// A UTF-16 surrogate without its pair: legal in JSON text, but no Kubernetes string can hold it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function checkString(s: string): void {
+  if (LONE_SURROGATE.test(s)) throw new InvalidPatchError('a string contains a lone UTF-16 surrogate (\\ud800-\\udfff without its pair), which Kubernetes cannot store');
+}
 
 function checkValueKeys(v: unknown, depth = 0): void {
   if (depth > 64) throw new InvalidPatchError('value nests deeper than 64 levels');
-  if (Array.isArray(v)) v.forEach((x) => checkValueKeys(x, depth + 1));
+  if (typeof v === 'string') checkString(v);
+  else if (Array.isArray(v)) v.forEach((x) => checkValueKeys(x, depth + 1));
   else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
       if (k === '__proto__') throw new InvalidPatchError('a value contains the key "__proto__"');
+      checkString(k);
       checkValueKeys(x, depth + 1);
     }
   }
@@ -42,6 +56,7 @@ function checkPointer(p: unknown, field: string, i: number): void {
   } catch (e) {
     throw new InvalidPatchError(`operation ${i}: "${field}" ${(e as Error).message}`);
   }
+  if (segs.length > MAX_POINTER_SEGMENTS) throw new InvalidPatchError(`operation ${i}: "${field}" has more than ${MAX_POINTER_SEGMENTS} segments`);
   const bad = segs.find((s) => FORBIDDEN_KEYS.has(s));
   if (bad) throw new InvalidPatchError(`operation ${i}: "${field}" uses the forbidden segment "${bad}"`);
 }
@@ -74,11 +89,21 @@ export function parsePatch(text: string): Operation[] {
   return validatePatch(doc);
 }
 
-/** Applies the operations to a copy of `doc`; throws InvalidPatchError when one cannot apply. */
+/**
+ * Applies the operations to a copy of `doc`; throws InvalidPatchError when one cannot apply, or
+ * when the result could grow past MAX_RESULT_BYTES. The size is counted before each operation
+ * (a `copy` shares its value by reference, so 40 doubling copies stay tiny in memory until
+ * something expands them): the bound holds before anything is materialised.
+ */
 export function applyPatch<T>(doc: T, ops: Operation[]): T {
-  let cur: unknown = structuredClone(doc);
+  let cur: unknown = cloneJson(doc);
+  let size = jsonSize(cur, MAX_RESULT_BYTES);
   ops.forEach((op, i) => {
     try {
+      // An upper bound: removals and replacements are not subtracted.
+      if (op.op === 'add' || op.op === 'replace') size += jsonSize(op.value, MAX_RESULT_BYTES);
+      else if (op.op === 'copy') size += jsonSize(getAt(cur, parsePointer(op.from!)).value, MAX_RESULT_BYTES);
+      if (size > MAX_RESULT_BYTES) throw new Error(`the patched object would exceed ${MAX_RESULT_BYTES} bytes`);
       if (op.op === 'test') {
         const actual = getAt(cur, parsePointer(op.path));
         if (!actual.found) throw new Error(`test failed: ${op.path} does not exist`);
@@ -90,5 +115,6 @@ export function applyPatch<T>(doc: T, ops: Operation[]): T {
       throw new InvalidPatchError(`operation ${i} (${op.op} ${op.path}) cannot apply: ${(e as Error).message}`);
     }
   });
-  return cur as T;
+  // Copies may share sub-trees: hand out a tree (bounded by the size check above).
+  return cloneJson(cur) as T;
 }

@@ -143,3 +143,18 @@ describe('judgePatchedResult: refusals', () => {
     assert.equal(judgePatchedResult(before(), after), 'the patch changes kind');
   });
 });
+
+describe('judgePatchedResult: the operator\'s own annotations (issue 11, repro 12)', () => {
+  it('refuses a patch that writes, changes or removes a platform.kubevirt.io annotation', () => {
+    for (const key of ['platform.kubevirt.io/patch', 'platform.kubevirt.io/ignore-fields', 'platform.kubevirt.io/reconcile-paused', 'platform.kubevirt.io/autopilot']) {
+      assert.match(judgePatchedResult(before(), patched((o) => (o.metadata.annotations = { [key]: '[]' }))) ?? '', new RegExp(`changes the ${key} annotation`), key);
+    }
+    const b = before();
+    b.metadata!.annotations = { 'platform.kubevirt.io/mode': 'x' };
+    assert.match(judgePatchedResult(b, { ...structuredClone(b), metadata: { ...b.metadata, annotations: {} } }) ?? '', /changes the platform.kubevirt.io\/mode annotation/);
+  });
+
+  it('allows other annotations', () => {
+    assert.equal(judgePatchedResult(before(), patched((o) => (o.metadata.annotations = { 'example.com/x': '1', 'platform.kubevirt.io-other/x': '2' }))), undefined);
+  });
+});

@@ -1,6 +1,6 @@
 // Security rules for user patches, judged on the patched *result*: a patch may change what an
 // object says, never which object is written, its ownership marker or its lifecycle.
-import { MANAGED_BY_LABEL } from '../annotations.js';
+import { MANAGED_BY_LABEL, PREFIX } from '../annotations.js';
 import type { KubeObject } from '../kube/types.js';
 
 /** Kinds whose content can take over nodes or the cluster's access control. */
@@ -22,6 +22,8 @@ export const SENSITIVE_KINDS = new Set([
 
 const LIFECYCLE_FIELDS = ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences', 'finalizers', 'managedFields'];
 
+const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+
 /** Returns why the patched result is refused, or undefined when it is acceptable. */
 export function judgePatchedResult(before: KubeObject, after: unknown): string | undefined {
   if (SENSITIVE_KINDS.has(before.kind ?? '')) return `patches are not allowed on ${before.kind} objects (sensitive kind)`;
@@ -34,6 +36,11 @@ export function judgePatchedResult(before: KubeObject, after: unknown): string |
   if (a.metadata.namespace !== before.metadata?.namespace) return 'the patch changes metadata.namespace';
   const label = (o: KubeObject): unknown => (o.metadata?.labels && typeof o.metadata.labels === 'object' ? o.metadata.labels[MANAGED_BY_LABEL] : undefined);
   if (label(a) !== label(before)) return `the patch changes the ${MANAGED_BY_LABEL} label`;
+  // The operator's own annotations are the user's controls: a patch that wrote them would make the
+  // operator own (and keep re-applying) its own instructions, e.g. a patch that rewrites the patch.
+  const ours = (o: KubeObject, k: string): unknown => (o.metadata?.annotations && typeof o.metadata.annotations === 'object' ? o.metadata.annotations[k] : undefined);
+  const keys = new Set([...Object.keys(objectOr(a.metadata.annotations)), ...Object.keys(objectOr(before.metadata?.annotations))]);
+  for (const k of keys) if (k.startsWith(`${PREFIX}/`) && ours(a, k) !== ours(before, k)) return `the patch changes the ${k} annotation (the operator's controls are set by the user, not by a patch)`;
   for (const f of LIFECYCLE_FIELDS) if (a.metadata[f] !== undefined && before.metadata?.[f] === undefined) return `the patch sets metadata.${f}`;
   if (a.status !== undefined && before.status === undefined) return 'the patch sets status';
   return undefined;

@@ -1,16 +1,10 @@
 // Canonical JSON (object keys sorted) and its hash: equal objects hash equally whatever the order
-// their keys were built in, which is what the drift memo keys on.
+// their keys were built in, which is what the drift memo keys on. Iterative: any depth.
 import { createHash } from 'node:crypto';
+import { jsonText } from './json-text.js';
 
 export function stableStringify(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`)
-    .join(',')}}`;
+  return jsonText(v, { sortKeys: true });
 }
 
 export function hashOf(v: unknown): string {

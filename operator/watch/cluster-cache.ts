@@ -17,6 +17,10 @@ import { Informer } from './informer.js';
 
 export const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
 export const HCO_DEFAULT_NAME = 'kubevirt-hyperconverged';
+/** The version the operator reads and writes the HCO as (its storage version). */
+export const HCO_VERSION = 'v1';
+/** Where the HCO lives when --namespace is not given (OpenShift, then upstream), in this order. */
+export const HCO_DEFAULT_NAMESPACES = ['openshift-cnv', 'kubevirt-hyperconverged'];
 
 /** OpenShift's cluster-scoped singletons the render context reads, watched only while their CRD is installed. */
 const OPENSHIFT_FACT_SOURCES = {
@@ -38,7 +42,7 @@ type CrdEntry = CrdInfo & { established: boolean };
 const refKey = (r: Pick<ResourceRef, 'group' | 'version' | 'plural'>): string => `${r.group}/${r.version}/${r.plural}`;
 
 export interface ClusterCacheOptions {
-  /** Namespace of the HCO; empty watches all namespaces. */
+  /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
   onChange?: (c: Change) => void;
 }
@@ -51,6 +55,8 @@ export class ClusterCache implements LiveCache {
   private readonly factSources = new Map<FactSource, Informer<KubeObject>>();
   private openshiftMemo: OpenShiftFacts | undefined;
   private emittedOpenshift: string | undefined;
+  /** The version the HCO informer reads (v1 unless the CRD does not serve it). */
+  private hcoReadVersion: string | undefined;
   private readonly managed = new Map<string, { ref: ResourceRef; informer: Informer<KubeObject> }>();
   private factsMemo: { hardware: Hardware; topology: Topology } | undefined;
   private establishedMemo: Map<string, CrdInfo> | undefined;
@@ -122,20 +128,30 @@ export class ClusterCache implements LiveCache {
     );
   }
 
-  /** Starts the HCO informer when its CRD is installed, stops it when the CRD goes away. */
+  /**
+   * Starts the HCO informer when its CRD is installed, stops it when the CRD goes away. It reads
+   * v1; when the CRD does not serve v1 it still reads a served version, to be ready and to say on
+   * the HCO why the operator stays idle (hcoVersionProblem).
+   */
   private syncHcoInformer(): void {
-    const installed = this.crds.get(undefined, HCO_CRD)?.established === true;
-    if (installed && !this.hcos && !this.stopped) {
-      const ns = this.opts.hcoNamespace;
-      this.hcos = new Informer<KubeObject>(this.client, {
-        name: 'hyperconvergeds',
-        path: resourcePath({ group: 'hco.kubevirt.io', version: 'v1', plural: 'hyperconvergeds' }, ns || undefined),
-        onEvent: () => this.opts.onChange?.({ type: 'hco' }),
-      });
-      this.hcos.start();
-    } else if (!installed && this.hcos) {
+    const crd = this.crds.get(undefined, HCO_CRD);
+    const served = crd?.established ? crd.servedVersions : [];
+    const version = served.includes(HCO_VERSION) ? HCO_VERSION : served.includes(crd?.storageVersion ?? '') ? crd!.storageVersion : served[0];
+    if (this.hcos && this.hcoReadVersion !== version) {
       this.hcos.stop();
       this.hcos = undefined;
+      this.hcoReadVersion = undefined;
+    }
+    if (version && !this.hcos && !this.stopped) {
+      // Only the operator's namespace when it has one (another namespace's HCO is not even seen);
+      // every namespace otherwise. Any HCO seen but not chosen is reported (ignoredHcos).
+      this.hcos = new Informer<KubeObject>(this.client, {
+        name: 'hyperconvergeds',
+        path: resourcePath({ group: 'hco.kubevirt.io', version, plural: 'hyperconvergeds' }, this.opts.hcoNamespace || undefined),
+        onEvent: () => this.opts.onChange?.({ type: 'hco' }),
+      });
+      this.hcoReadVersion = version;
+      this.hcos.start();
     }
   }
 
@@ -179,11 +195,37 @@ export class ClusterCache implements LiveCache {
     return this.openshiftMemo;
   }
 
-  /** The HCO: kubevirt-hyperconverged when present, else the first by namespace/name. */
+  /** Where the HCO must be, in order of preference. */
+  private hcoNamespaces(): string[] {
+    return this.opts.hcoNamespace ? [this.opts.hcoNamespace] : HCO_DEFAULT_NAMESPACES;
+  }
+
+  /** Why no HCO can be used although the CRD is installed: it does not serve v1. */
+  hcoVersionProblem(): string | undefined {
+    if (!this.hcoReadVersion || this.hcoReadVersion === HCO_VERSION) return undefined;
+    return `the HyperConverged CRD does not serve hco.kubevirt.io/${HCO_VERSION} (served: ${this.crds.get(undefined, HCO_CRD)?.servedVersions.join(', ')}); the operator stays idle until it does`;
+  }
+
+  /** The one HCO the operator acts on: kubevirt-hyperconverged in its namespace, chosen on purpose. */
   hco(): KubeObject | undefined {
-    if (!this.hcos) return undefined;
-    const all = [...this.hcos.list()].sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
-    return all.find((h) => h.metadata?.name === HCO_DEFAULT_NAME) ?? all[0];
+    if (!this.hcos || this.hcoVersionProblem()) return undefined;
+    for (const ns of this.hcoNamespaces()) {
+      const h = this.hcos.get(ns, HCO_DEFAULT_NAME);
+      if (h) return h;
+    }
+    return undefined;
+  }
+
+  /** Every other HyperConverged visible: never acted on (reported with a Warning Event). */
+  ignoredHcos(): KubeObject[] {
+    if (!this.hcos) return [];
+    const chosen = this.hco();
+    return [...this.hcos.list()].filter((h) => h !== chosen).map((h) => ({ apiVersion: `hco.kubevirt.io/${this.hcoReadVersion}`, kind: 'HyperConverged', ...h }));
+  }
+
+  /** Where the operator looks for the HCO (for messages). */
+  describeHcoLocation(): string {
+    return this.hcoNamespaces().map((ns) => `${ns}/${HCO_DEFAULT_NAME}`).join(' or ');
   }
 
   /** Installed (Established) CRDs by name. */

@@ -3,6 +3,7 @@
 // resourceVersion; a 410 Gone relists; any other error retries with exponential backoff. It never
 // ends the process. Objects may be stored as a projection to keep memory small.
 import { KubeError } from '../kube/errors.js';
+import { deepEqual } from '../patch/deep-equal.js';
 import type { KubeClient, Query } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import { log } from '../log.js';
@@ -25,6 +26,12 @@ export interface InformerOptions<T> {
 const keyOf = (o: KubeObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 class GoneError extends Error {}
+
+/** A watch that lasted this long was healthy: the backoff starts over after it. */
+const HEALTHY_MS = 1000;
+/** Capped low: after an outage the caches (and drift repair) come back within seconds, while a
+ *  down server sees one LIST per informer every few seconds at most. */
+const MAX_BACKOFF_MS = 8000;
 
 export class Informer<T = KubeObject> {
   private readonly store = new Map<string, T>();
@@ -99,7 +106,7 @@ export class Informer<T = KubeObject> {
     for (const [k, v] of fresh) {
       const old = previous.get(k);
       if (!old) this.opts.onEvent?.('add', v, undefined);
-      else if (JSON.stringify(old) !== JSON.stringify(v)) this.opts.onEvent?.('update', v, old);
+      else if (!deepEqual(old, v)) this.opts.onEvent?.('update', v, old);
     }
     for (const [k, old] of previous) if (!fresh.has(k)) this.opts.onEvent?.('delete', old, old);
   }
@@ -107,7 +114,15 @@ export class Informer<T = KubeObject> {
   private watchOnce(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let gone = false;
+      // client-node's Watch swallows whatever the callback throws: say it, or an event is lost silently.
       const onEvent = (type: string, obj: KubeObject): void => {
+        try {
+          handle(type, obj);
+        } catch (err) {
+          log.error('watch event could not be handled', { informer: this.name, type, error: err instanceof Error ? err.stack : String(err) });
+        }
+      };
+      const handle = (type: string, obj: KubeObject): void => {
         if (type === 'ERROR') {
           const code = (obj as { code?: number }).code;
           if (code === 410) gone = true;
@@ -164,8 +179,19 @@ export class Informer<T = KubeObject> {
     });
   }
 
+  /** The next retry delay: exponential while failures follow each other, from 250 ms again after
+   *  a watch that ran for a while, and never before a server's Retry-After. (A good list alone does
+   *  not count: list, watch, 410, list… would spin.) */
+  private nextBackoff(err?: unknown): number {
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
+    const retryAfter = err instanceof KubeError ? (err.retryAfterMs ?? 0) : 0;
+    // Jitter, so the informers of one process do not retry in lockstep.
+    return Math.max(Math.round(this.backoffMs * (0.8 + Math.random() * 0.4)), retryAfter);
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
+      let watchStarted = 0;
       try {
         if (this.resourceVersion === undefined) {
           await this.relist();
@@ -174,23 +200,25 @@ export class Informer<T = KubeObject> {
             this.syncedResolve();
           }
         }
-        const started = Date.now();
+        watchStarted = Date.now();
         await this.watchOnce();
         // A watch that ends at once (server shutting down, proxy closing) must not spin.
-        if (Date.now() - started < 1000) {
-          this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 250);
-          await this.sleep(this.backoffMs);
-        } else this.backoffMs = 0;
+        if (Date.now() - watchStarted < HEALTHY_MS) await this.sleep(this.nextBackoff());
+        else this.backoffMs = 0;
       } catch (err) {
         if (this.stopped) break;
+        // A watch that was healthy for a while before it broke starts the backoff over.
+        if (watchStarted && Date.now() - watchStarted >= HEALTHY_MS) this.backoffMs = 0;
         if (err instanceof GoneError || (err instanceof KubeError && err.status === 410) || (err as { statusCode?: number }).statusCode === 410) {
           log.info('watch expired (410 Gone); relisting', { informer: this.name });
           this.resourceVersion = undefined;
+          // Expired again right after a relist: back off, or list and watch would spin.
+          if (watchStarted && Date.now() - watchStarted < HEALTHY_MS) await this.sleep(this.nextBackoff());
           continue;
         }
-        this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 250);
-        log.warn('list/watch failed; retrying', { informer: this.name, error: err instanceof Error ? err.message : String(err), retryInMs: this.backoffMs });
-        await this.sleep(this.backoffMs);
+        const delay = this.nextBackoff(err);
+        log.warn('list/watch failed; retrying', { informer: this.name, error: err instanceof Error ? err.message : String(err), retryInMs: delay });
+        await this.sleep(delay);
       }
     }
   }
