@@ -53,6 +53,7 @@ const VALUES = {
   'platform.kubevirt.io/kubelet-max-pods': '500',
   'platform.kubevirt.io/numa-hugepages-1gi': '16',
   'platform.kubevirt.io/node-maintenance-target': 'worker-0',
+  'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20","worker-1":"192.168.111.21"},"--ipport":{"worker-0":"623","worker-1":"623"}}',
 };
 const PCI_DEVICES = [
   { pciDeviceSelector: '10DE:1EB8', resourceName: 'nvidia.com/TU104GL_Tesla_T4' },
@@ -173,6 +174,8 @@ export function scenarios(): Scenario[] {
 
 export interface RenderedScenario extends Scenario {
   objects: KubeObject[];
+  /** The asset each object of objects came from (same order). */
+  assets: string[];
 }
 
 const ASSETS = repoPath('assets');
@@ -187,7 +190,8 @@ export async function renderScenario(s: Scenario, assetsDir = ASSETS): Promise<R
   const evals = await evaluateCatalog(loadCatalog(assetsDir), chain, s.hco, s.facts, true);
   const failed = evals.filter((e) => e.outcome.status === 'failed');
   if (failed.length) throw new Error(`${s.name}: ${failed.map((e) => `${e.asset.name}: ${e.outcome.message}`).join('; ')}`);
-  return { ...s, objects: evals.flatMap((e) => (e.outcome.status === 'rendered' && e.outcome.desired ? [e.outcome.desired] : [])) };
+  const rendered = evals.filter((e) => e.outcome.status === 'rendered' && e.outcome.desired);
+  return { ...s, objects: rendered.map((e) => e.outcome.desired!), assets: rendered.map((e) => e.asset.name) };
 }
 
 /** Every object of a scenario through every rule module that judges its kind. */
