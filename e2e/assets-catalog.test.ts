@@ -67,7 +67,8 @@ describe('asset catalog: shape', () => {
   it('covers every asset family of the plan with the kinds the plan names', () => {
     const kinds = new Map<string, Set<string>>();
     for (const a of catalog.assets) kinds.set(a.family, (kinds.get(a.family) ?? new Set()).add(a.component));
-    assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'logging', 'machine-config', 'observability', 'operators', 'remediation']);
+    assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'logging', 'machine-config', 'monitoring', 'observability', 'operators', 'remediation']);
+    assert.deepEqual([...kinds.get('monitoring')!].sort(), ['PrometheusRule', 'Service', 'ServiceMonitor']);
     assert.deepEqual([...kinds.get('machine-config')!].sort(), ['KubeletConfig', 'MachineConfig']);
     assert.deepEqual([...kinds.get('remediation')!].sort(), ['FenceAgentsRemediationTemplate', 'NodeHealthCheck', 'NodeMaintenance', 'StorageBasedRemediationConfig']);
     assert.deepEqual([...kinds.get('logging')!].sort(), ['ClusterLogForwarder', 'ClusterRoleBinding', 'LokiStack', 'ServiceAccount', 'UIPlugin']);

@@ -18,6 +18,7 @@ import { loadCatalog, type Catalog } from '../operator/catalog/catalog.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { projectCrd, type CrdInfo } from '../operator/kube/crd-info.js';
 import type { KubeObject } from '../operator/kube/types.js';
+import { VERSION } from '../operator/version.js';
 import { freePorts, OperatorProcess } from './support/operator-process.js';
 import {
   checkConvergence,
@@ -34,12 +35,14 @@ import {
 const MANIFESTS = repoPath('manifests');
 const POD_NAME = 'virt-platform-operator-5d8f9c7b6-e2e01';
 
-type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
+type Rule = { apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[]; resourceNames?: string[]; verbs: string[] };
 type Probe = { httpGet: { path: string; port: string } };
 interface PodSpec {
   serviceAccountName: string;
+  priorityClassName?: string;
   securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
   containers: {
+    image: string;
     args: string[];
     env: { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }[];
     securityContext: unknown;
@@ -97,24 +100,32 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     const docs = yaml.loadAll(built.stdout) as KubeObject[];
     assert.deepEqual(docs.map((d) => `${d.kind}/${d.metadata?.name}`).sort(), [
       'ClusterRole/virt-platform-operator',
+      'ClusterRole/virt-platform-operator-metrics-reader',
       'ClusterRoleBinding/virt-platform-operator',
       'Deployment/virt-platform-operator',
       'Namespace/virt-platform-operator',
       'Role/virt-platform-operator-leader-election',
+      'Role/virt-platform-operator-prometheus',
       'RoleBinding/virt-platform-operator-leader-election',
-      'Service/virt-platform-operator-metrics',
+      'RoleBinding/virt-platform-operator-prometheus',
       'ServiceAccount/virt-platform-operator',
     ]);
+    // The metrics Service is the operator's own asset (assets/monitoring), not a manifest.
+    const ns = docs.find((d) => d.kind === 'Namespace')!;
+    assert.equal(ns.metadata?.labels?.['openshift.io/cluster-monitoring'], 'true');
     const role = docs.find((d) => d.kind === 'ClusterRole') as KubeObject & { rules: Rule[] };
     const generated = yaml.load(readFileSync(join(MANIFESTS, 'rbac', 'role.yaml'), 'utf8')) as { rules: Rule[] };
     assert.deepEqual(role.rules, generated.rules, 'the ClusterRole is rbac-gen\'s, untouched by kustomize');
     for (const d of docs.filter((x) => x.kind === 'ClusterRole' || x.kind === 'Role')) {
-      for (const r of (d as unknown as { rules: Rule[] }).rules) assert.ok(![...r.apiGroups, ...r.resources, ...r.verbs].includes('*'), `no wildcard in ${d.kind}: ${JSON.stringify(r)}`);
+      for (const r of (d as unknown as { rules: Rule[] }).rules) assert.ok(![...(r.apiGroups ?? []), ...(r.resources ?? []), ...(r.nonResourceURLs ?? []), ...r.verbs].includes('*'), `no wildcard in ${d.kind}: ${JSON.stringify(r)}`);
     }
     const dep = docs.find((d) => d.kind === 'Deployment') as KubeObject & { spec: { template: { spec: PodSpec } } };
     const pod = dep.spec.template.spec;
     const c = pod.containers[0]!;
     assert.equal(pod.serviceAccountName, OPERATOR_SA);
+    assert.equal(pod.priorityClassName, 'system-cluster-critical');
+    assert.equal(c.image, `quay.io/kubevirt/virt-platform-operator:v${VERSION}`, 'the image tag is the version');
+    assert.ok(c.args.includes('--metrics-bind-address=:8443') && c.args.includes('--metrics-cert-dir=/etc/virt-platform-operator/metrics-tls'));
     assert.equal(pod.securityContext.runAsNonRoot, true);
     assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
     assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
@@ -142,13 +153,13 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
 
     const dry = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side', '--dry-run=server']);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.equal(dry.stdout.match(/serverside-applied \(server dry run\)/g)?.length, 8, dry.stdout);
+    assert.equal(dry.stdout.match(/serverside-applied \(server dry run\)/g)?.length, 10, dry.stdout);
     assert.equal(await cp.admin.getOrUndefined(`/apis/apps/v1/namespaces/${OPERATOR_NAMESPACE}/deployments/virt-platform-operator`), undefined);
 
     const real = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side']);
     assert.equal(real.code, 0, real.stderr);
     assert.doesNotMatch(real.stderr, /PodSecurity|violate/i, 'the Deployment meets the restricted Pod Security Standard');
-    assert.equal(real.stdout.match(/serverside-applied/g)?.length, 8, real.stdout);
+    assert.equal(real.stdout.match(/serverside-applied/g)?.length, 10, real.stdout);
     const dep = await cp.admin.get(`/apis/apps/v1/namespaces/${OPERATOR_NAMESPACE}/deployments/virt-platform-operator`);
     assert.equal(dep.metadata?.labels?.['app.kubernetes.io/part-of'], 'virt-platform-operator');
     const again = await kubectl(cp, ['apply', '-k', MANIFESTS, '--server-side', '--dry-run=server']);
@@ -209,7 +220,7 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
    */
   const installWithout = async (verb: string, group: string, resource: string, name?: string): Promise<string> => {
     const role = yaml.load(readFileSync(join(MANIFESTS, 'rbac', 'role.yaml'), 'utf8')) as KubeObject & { rules: Rule[] };
-    const rule = role.rules.find((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+    const rule = role.rules.find((r) => (r.apiGroups ?? []).includes(group) && (r.resources ?? []).includes(resource) && r.verbs.includes(verb));
     assert.ok(rule, `the generated role grants ${verb} on ${resource}`);
     rule.verbs = rule.verbs.filter((v) => v !== verb);
     // A rule needs a verb: one that had only this one goes altogether.

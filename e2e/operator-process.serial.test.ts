@@ -29,6 +29,8 @@ describe('operator process (private control plane)', () => {
       '--assets-dir', ASSETS,
       '--health-probe-bind-address', `127.0.0.1:${health}`,
       '--metrics-bind-address', `127.0.0.1:${metrics}`,
+      // Plain HTTP, no reviews: this suite reads metrics directly (e2e/metrics-tls covers HTTPS).
+      '--metrics-secure=false',
       '--debug-bind-address', `127.0.0.1:${debug}`,
       '--log-level', 'debug',
       ...extra,

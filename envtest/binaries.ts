@@ -1,10 +1,10 @@
-// Finds or builds the control-plane binaries (kube-apiserver, etcd, kubectl).
-// KUBEBUILDER_ASSETS wins (the envtest convention); otherwise the binaries are built once from
-// the pinned Go modules in envtest/go/ into a cache outside the repo, keyed by the pinned versions,
-// so every clone on the machine shares them.
+// Finds or builds the control-plane binaries (kube-apiserver, etcd, kubectl) and the Go test tools
+// (promtool, the OLM bundle validator). KUBEBUILDER_ASSETS wins for the control plane (the envtest
+// convention); otherwise everything is built once from the pinned Go modules in envtest/go/ into a
+// cache outside the repo, keyed by the pinned versions, so every clone on the machine shares them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ export interface GoTarget {
   label: string;
   packages: string[];
   ldflags: string[];
+  tags?: string[];
   /** Output file name, for a single-package target (else the packages' own names). */
   output?: string;
 }
@@ -90,7 +91,9 @@ export type Progress = (line: string) => void;
 /** Builds a target's packages into outDir (a single-package target may name its output file). */
 export async function goBuild(t: GoTarget, outDir: string, progress: Progress): Promise<void> {
   const cwd = join(goModulesDir, t.module);
-  const args = ['build', '-v', '-trimpath', `-ldflags=${t.ldflags.join(' ')}`, '-o', t.output ? join(outDir, t.output) : outDir, ...t.packages];
+  const tags = t.tags?.length ? [`-tags=${t.tags.join(',')}`] : [];
+  const out = t.output ? join(outDir, t.output) : outDir;
+  const args = ['build', '-v', '-trimpath', ...tags, `-ldflags=${t.ldflags.join(' ')}`, '-o', out, ...t.packages];
   const started = Date.now();
   let compiled = 0;
   let stderrTail: string[] = [];
@@ -146,4 +149,70 @@ export async function ensureBinaries(progress: Progress = (l) => process.stderr.
     rmSync(tmp, { recursive: true, force: true });
   }
   return inDir(dir);
+}
+
+/** Go test tools: each a module under envtest/go built into its own cache folder. */
+export interface GoTool {
+  /** The binary's file name; also the module folder under envtest/go. */
+  name: string;
+  label: string;
+  /** The pinned module whose version names the cache folder. */
+  versionOf: string;
+  package: string;
+  tags?: string[];
+  ldflags?: (version: string) => string[];
+}
+
+export const GO_TOOLS = {
+  // promtool from the Prometheus module; remove_all_sd leaves out the service-discovery plugins
+  // (cloud SDKs) that rule checks and rule unit tests never use, which halves the build.
+  promtool: {
+    name: 'promtool',
+    label: 'promtool',
+    versionOf: 'github.com/prometheus/prometheus',
+    package: 'github.com/prometheus/prometheus/cmd/promtool',
+    tags: ['remove_all_sd'],
+    // Prometheus 3.x is tagged v0.3XY.Z in Go (v0.316.0 = 3.16.0).
+    ldflags: (v) => ['-s', '-w', `-X github.com/prometheus/common/version.Version=${v.replace(/^v0\.3(\d\d)\./, (_m, minor: string) => `3.${Number(minor)}.`)}`],
+  },
+  // Our own small main over github.com/operator-framework/api's validation library.
+  olmValidate: {
+    name: 'olm-validate',
+    label: 'the OLM bundle validator',
+    versionOf: 'github.com/operator-framework/api',
+    package: '.',
+  },
+} as const satisfies Record<string, GoTool>;
+
+/** The cache folder of a tool: its pinned version plus a hash of its module (go.mod, go.sum, sources). */
+export function toolCacheDir(tool: GoTool): string {
+  const dir = join(goModulesDir, tool.name);
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).filter((f) => /^go\.(mod|sum)$|\.go$/.test(f)).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  return join(cacheRoot(), `${tool.name}-${pinnedVersion(join(dir, 'go.mod'), tool.versionOf)}_${h.digest('hex').slice(0, 12)}`);
+}
+
+/** The path of a Go test tool, built once (several minutes cold) and cached like the control plane. */
+export async function ensureGoTool(tool: GoTool, progress: Progress = (l) => process.stderr.write(l + '\n')): Promise<string> {
+  const dir = toolCacheDir(tool);
+  const bin = join(dir, tool.name);
+  if (existsSync(bin)) return bin;
+  const version = pinnedVersion(join(goModulesDir, tool.name, 'go.mod'), tool.versionOf);
+  progress(`Building ${tool.label} (${tool.versionOf} ${version}) from Go modules, once per machine; cached in ${dir}.`);
+  const tmp = `${dir}.partial-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    await goBuild(
+      { module: tool.name, label: tool.label, packages: [tool.package], ldflags: tool.ldflags?.(version) ?? ['-s', '-w'], tags: tool.tags, output: tool.name },
+      tmp,
+      progress,
+    );
+    if (!existsSync(bin)) {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return bin;
 }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { ensureGoTool, GO_TOOLS } from './binaries.js';
 import { startControlPlane } from './controlplane.js';
 import { crdDir, installCrds, loadCrds } from './crds.js';
 import type { EnvtestDescription } from './harness.js';
@@ -46,7 +47,13 @@ async function main(): Promise<number> {
   const serial = all.filter((f) => f.endsWith('.serial.test.js'));
   const parallel = all.filter((f) => !serial.includes(f));
   const started = Date.now();
+  // Which Node runs the suites: npm scripts put node_modules/.bin first on PATH, where the `node`
+  // dev dependency (Node 24) is, whatever the system Node is.
+  process.stderr.write(`test runtime: Node.js ${process.version} (${process.execPath})\n`);
   const cp = await startControlPlane();
+  // The Go test tools (promtool, the OLM validator): built once and cached, before any suite
+  // needs them, so a cold build never counts against a test's timeout.
+  for (const tool of Object.values(GO_TOOLS)) await ensureGoTool(tool);
   try {
     const crds = loadCrds(crdDir());
     await installCrds(cp.admin, crds);

@@ -14,6 +14,8 @@ export interface OperatorOptions {
   assetsDir: string;
   /** Namespace of the HyperConverged CR; empty or undefined: any namespace. */
   hcoNamespace?: string;
+  /** The operator's own namespace (its monitoring assets go there). */
+  operatorNamespace?: string;
   throttle?: Partial<ThrottleSettings>;
   resyncMs?: number;
   metrics?: OperatorMetrics;
@@ -33,7 +35,7 @@ export class Operator {
     this.metrics = options.metrics ?? new OperatorMetrics(false);
     options.client.onRequest((verb) => this.metrics.apiRequests.inc({ verb }));
     this.events = new EventRecorder(options.client);
-    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, onChange: (c) => this.reconciler.onChange(c) });
+    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, operatorNamespace: options.operatorNamespace, onChange: (c) => this.reconciler.onChange(c) });
     this.metrics.watchedObjects = () => this.cache.sizes();
     this.reconciler = new Reconciler({
       catalog: this.catalog,
@@ -45,6 +47,8 @@ export class Operator {
       throttle: new Throttle({ ...DEFAULT_THROTTLE, ...options.throttle }),
       resyncMs: options.resyncMs,
     });
+    this.reconciler.queue.metrics = this.metrics;
+    this.metrics.queueDepth = () => this.reconciler.queue.length;
   }
 
   /** Fills the caches, then starts reconciling. */

@@ -40,6 +40,8 @@ export const FIXED_NEEDS: readonly FixedNeed[] = [
   { group: 'config.openshift.io', resource: 'clusterversions', verbs: ['list', 'watch'], why: 'the OpenShift version the payload depends on (render context)' },
   { group: 'config.openshift.io', resource: 'infrastructures', verbs: ['list', 'watch'], why: 'control-plane and infrastructure topology, platform (render context)' },
   { group: 'hco.kubevirt.io', resource: 'hyperconvergeds', verbs: ['get', 'list', 'watch', 'patch'], why: 'the HyperConverged is the configuration source' },
+  { group: 'authentication.k8s.io', resource: 'tokenreviews', verbs: ['create'], why: '/metrics: authenticate the scraper\'s bearer token (TokenReview)' },
+  { group: 'authorization.k8s.io', resource: 'subjectaccessreviews', verbs: ['create'], why: '/metrics: authorize the scraper for get /metrics (SubjectAccessReview)' },
 ];
 
 /**

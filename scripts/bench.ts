@@ -112,7 +112,7 @@ async function main(): Promise<void> {
 
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const args = ['--kubeconfig', cp.kubeconfigPath, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'], '--health-probe-bind-address', `127.0.0.1:${health}`,
-      '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`, '--throttle-burst', '100000', '--resync-period', '5s', '--log-level', 'warn'];
+      '--metrics-bind-address', `127.0.0.1:${metrics}`, '--metrics-secure=false', '--debug-bind-address', `127.0.0.1:${debug}`, '--throttle-burst', '100000', '--resync-period', '5s', '--log-level', 'warn'];
 
     // 1. Cold start.
     const t0 = Date.now();

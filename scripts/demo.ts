@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const t0 = Date.now();
     op = new OperatorProcess(['--kubeconfig', cp.kubeconfigPath, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'],
-      '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`, '--log-level', 'warn'], {}, ['--max-semi-space-size=2']);
+      '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--metrics-secure=false', '--debug-bind-address', `127.0.0.1:${debug}`, '--log-level', 'warn'], {}, ['--max-semi-space-size=2']);
     out(`\n${bold('Operator started')} (pid ${op.pid}); watching the assets converge:`);
     let lastTable = '';
     let converged: AssetReport[] = [];

@@ -32,6 +32,8 @@ const OPERATORS: Record<string, string> = {
   'clusterlogforwarders.observability.openshift.io': 'Red Hat OpenShift Logging Operator',
   'persesdashboards.perses.dev': 'Cluster Observability Operator (Perses)',
   'storagebasedremediationconfigs.storage-based-remediation.medik8s.io': 'Storage Based Remediation Operator',
+  'servicemonitors.monitoring.coreos.com': 'Prometheus Operator (OpenShift cluster monitoring)',
+  'prometheusrules.monitoring.coreos.com': 'Prometheus Operator (OpenShift cluster monitoring)',
 };
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -64,6 +66,7 @@ function targetNamespace(template: string): string {
   const m = /^ {2}namespace: *(.+)$/m.exec(template);
   if (!m) return 'cluster-scoped';
   const v = m[1]!.trim();
+  if (v.includes('operatorNamespace')) return "the operator's namespace";
   return /^[a-z0-9-]+$/.test(v) ? v : 'the HCO namespace';
 }
 

@@ -5,11 +5,13 @@ import { UsageError } from '../cli/usage-error.js';
 import { renderCommand, RENDER_HELP } from '../cli/render-command.js';
 import { runCommand, RUN_HELP } from '../cli/run-command.js';
 import { CatalogError } from '../catalog/catalog.js';
+import { VERSION } from '../version.js';
 
 const HELP = `virt-platform-operator — opinionated platform configuration for KubeVirt, controlled by annotations.
 
 Commands:
   run (default)   the operator
+  version         print the version (also --version)
   render          render the assets offline for a HyperConverged file
   explain         what the operator would do on the live cluster, and why
 
@@ -29,6 +31,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       const r = await explainCommand(rest);
       process.stdout.write(r.stdout);
       return r.code;
+    }
+    if (cmd === 'version' || cmd === '--version') {
+      process.stdout.write(`virt-platform-operator ${VERSION}\n`);
+      return 0;
     }
     if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
       process.stdout.write(HELP);

@@ -29,4 +29,7 @@ export interface ChainDeps {
   throttle?: Throttle;
   driftMemo?: DriftMemo;
   metrics?: ChainMetrics;
+  /** Names the identity whose permission is missing when a request is forbidden (403): the
+   *  operator's ServiceAccount by default; explain runs with the caller's own credentials. */
+  forbiddenHint?: string;
 }

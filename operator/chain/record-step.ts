@@ -30,9 +30,12 @@ export class Transitions {
 
 const HCO_LEVEL = new Set(['CRDMissing', 'RenderFailed']);
 
+/** Who a 403 is about when the operator itself sends the request. */
+export const OPERATOR_FORBIDDEN_HINT = "the operator's ServiceAccount lacks this permission: its ClusterRole virt-platform-operator (npm run rbac-gen) must grant it";
+
 /** An error thrown by a step becomes an outcome: a conflict (stale cache) is retried quietly,
  *  anything else is ApplyFailed with the server's message. */
-function failure(err: unknown): Outcome {
+function failure(err: unknown, forbiddenHint: string): Outcome {
   // Nothing a retry could change: refused once, like an invalid annotation.
   if (err instanceof UnencodableError) return { status: 'refused', reason: 'RenderFailed', message: `nothing written: ${err.message}` };
   if (err instanceof KubeError && err.status === 409) return { status: 'failed', message: `conflict: ${err.message}; retrying`, requeueAfterMs: 500 };
@@ -42,9 +45,17 @@ function failure(err: unknown): Outcome {
   if (isTransient(err)) {
     return { status: 'failed', message: 'the API server is unavailable or busy; retrying', requeueAfterMs: err instanceof KubeError ? err.retryAfterMs : undefined };
   }
-  const hint = err instanceof KubeError && err.status === 403 ? ' (the operator\'s ClusterRole lacks this permission)' : '';
+  const hint = err instanceof KubeError && err.status === 403 ? ` (${forbiddenHint})` : '';
   return { status: 'failed', reason: 'ApplyFailed', message: `${describeError(err)}${hint}` };
 }
+
+/** kind/namespace/name of the object an outcome is about, as log fields. */
+function objectFields(run: AssetRun, o: Outcome): { kind?: string; namespace?: string; name?: string } {
+  const obj = o.applied ?? run.live ?? run.desired;
+  return { kind: obj?.kind ?? run.asset.component, namespace: obj?.metadata?.namespace, name: obj?.metadata?.name };
+}
+
+const WRITE_VERB: Partial<Record<string, string>> = { AssetApplied: 'applied', DriftCorrected: 'corrected' };
 
 function target(run: AssetRun, o: Outcome): InvolvedObject {
   if (o.reason && HCO_LEVEL.has(o.reason)) return involvedOf(run.hco);
@@ -57,7 +68,7 @@ export function recordStep(deps: ChainDeps, transitions: Transitions): Step {
     let lastError: unknown;
     const o = await next().catch((err: unknown) => {
       lastError = err;
-      return failure(err);
+      return failure(err, deps.forbiddenHint ?? OPERATOR_FORBIDDEN_HINT);
     });
     const key = run.asset.name;
     const wrote = o.status === 'created' || o.status === 'updated';
@@ -65,7 +76,19 @@ export function recordStep(deps: ChainDeps, transitions: Transitions): Step {
     const before = transitions.previous(key);
     const changed = transitions.changed(key, signature);
     if (changed && (o.status === 'failed' || o.status === 'refused' || o.status === 'paused')) {
-      log.warn('asset not applied', { asset: run.asset.name, status: o.status, reason: o.reason, message: o.message, error: o.status === 'failed' && lastError ? describeError(lastError) : undefined });
+      log.warn('asset not applied', {
+        asset: run.asset.name,
+        ...objectFields(run, o),
+        status: o.status,
+        reason: o.reason,
+        detail: o.message,
+        error: o.status === 'failed' && lastError ? describeError(lastError) : undefined,
+      });
+    }
+    if (wrote) {
+      // Every write is a line: created, adopted or corrected, and which object.
+      const verb = o.status === 'created' ? 'created' : (WRITE_VERB[o.reason ?? ''] ?? 'updated');
+      log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, { asset: run.asset.name, ...objectFields(run, o), drift: o.drift });
     }
     if (changed || wrote) {
       if (before?.startsWith('skipped|CRDMissing|') && o.reason !== 'CRDMissing') {

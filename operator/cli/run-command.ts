@@ -6,12 +6,15 @@ import { hostname } from 'node:os';
 import yaml from 'js-yaml';
 import { buildChain } from '../chain/chain.js';
 import { OperatorMetrics } from '../http/metrics.js';
+import { MetricsAuth } from '../http/metrics-auth.js';
 import { HttpEndpoint, isLoopback, parseBindAddress } from '../http/server.js';
+import { ServingCertificate } from '../http/serving-cert.js';
 import { KubeClient } from '../kube/client.js';
 import { LeaderElector } from '../leader/leader-elector.js';
 import { log, setLogLevel } from '../log.js';
 import { Operator } from '../operator.js';
 import { defaultAssetsDir } from '../paths.js';
+import { VERSION } from '../version.js';
 import { parseDuration } from './durations.js';
 import { evaluateCatalog } from './evaluate.js';
 import { featureStatuses } from '../catalog/feature-status.js';
@@ -22,7 +25,13 @@ export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
   --kubeconfig FILE                  (default: in-cluster, else $KUBECONFIG or ~/.kube/config)
   --namespace NS                     namespace of the HyperConverged CR, named kubevirt-hyperconverged
                                      (default: openshift-cnv, else kubevirt-hyperconverged)
-  --metrics-bind-address ADDR        Prometheus /metrics (default :8080; "0" disables)
+  --metrics-bind-address ADDR        Prometheus /metrics (default :8443; "0" disables)
+  --metrics-secure BOOL              serve /metrics over HTTPS to scrapers authenticated by a TokenReview and
+                                     authorized by a SubjectAccessReview (get /metrics) (default true;
+                                     false: plain HTTP, no authentication — local development only)
+  --metrics-cert-dir DIR             tls.crt and tls.key for /metrics, re-read when they change (default
+                                     /etc/virt-platform-operator/metrics-tls; a self-signed certificate
+                                     while the folder holds none)
   --health-probe-bind-address ADDR   /healthz and /readyz (default :8081; "0" disables)
   --debug-bind-address ADDR          /debug/render, /debug/explain and /debug/features, loopback only (default 127.0.0.1:8082; "0" disables)
   --leader-elect                     elect a leader on a Lease before writing (HA replicas)
@@ -33,11 +42,15 @@ export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
   --throttle-window D                (default 1m)
   --thrashing-threshold N            consecutive throttles that pause an object (default 3)
   --resync-period D                  periodic full re-evaluation (default 10m)
-  --log-level LEVEL                  error, warn, info, debug (default info)
+  --log-level LEVEL                  error, warn, info, debug (default $LOG_LEVEL, else info)
   --assets-dir DIR                   the asset catalog (default: the packaged one)
 `;
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+/** Where the Deployment mounts the metrics serving-certificate Secret (optional). */
+export const METRICS_CERT_DIR = '/etc/virt-platform-operator/metrics-tls';
+/** The metrics Service (an asset: assets/monitoring/metrics-service.yaml.hbs). */
+export const METRICS_SERVICE = 'virt-platform-operator-metrics';
 
 function podNamespace(): string {
   if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
@@ -66,7 +79,9 @@ export function parseRunFlags(argv: string[]) {
   const values = parseFlags(argv, {
     kubeconfig: { type: 'string' },
     namespace: { type: 'string', default: '' },
-    'metrics-bind-address': { type: 'string', default: ':8080' },
+    'metrics-bind-address': { type: 'string', default: ':8443' },
+    'metrics-secure': { type: 'string', default: 'true' },
+    'metrics-cert-dir': { type: 'string', default: METRICS_CERT_DIR },
     'health-probe-bind-address': { type: 'string', default: ':8081' },
     'debug-bind-address': { type: 'string', default: '127.0.0.1:8082' },
     'leader-elect': { type: 'boolean', default: false },
@@ -79,11 +94,14 @@ export function parseRunFlags(argv: string[]) {
     'throttle-window': { type: 'string', default: '1m' },
     'thrashing-threshold': { type: 'string', default: '3' },
     'resync-period': { type: 'string', default: '10m' },
-    'log-level': { type: 'string', default: 'info' },
+    'log-level': { type: 'string', default: process.env.LOG_LEVEL || 'info' },
     'assets-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
-  if (!['error', 'warn', 'info', 'debug'].includes(values['log-level'])) throw new UsageError(`--log-level must be error, warn, info or debug`);
+  if (!['error', 'warn', 'info', 'debug'].includes(values['log-level'])) {
+    throw new UsageError(`--log-level (or $LOG_LEVEL) must be error, warn, info or debug (got "${values['log-level']}")`);
+  }
+  if (!['true', 'false'].includes(values['metrics-secure'])) throw new UsageError(`--metrics-secure must be true or false (got "${values['metrics-secure']}")`);
   const debug = values['debug-bind-address'];
   const debugBind = (() => {
     try {
@@ -104,6 +122,9 @@ export function parseRunFlags(argv: string[]) {
     kubeconfig: values.kubeconfig,
     namespace: values.namespace,
     metricsAddr: values['metrics-bind-address'],
+    metricsSecure: values['metrics-secure'] === 'true',
+    metricsCertDir: values['metrics-cert-dir'],
+    operatorNamespace: podNamespace(),
     healthAddr: values['health-probe-bind-address'],
     debugAddr: debug,
     leaderElect: values['leader-elect'],
@@ -132,11 +153,23 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   setLogLevel(flags.logLevel);
   const client = flags.kubeconfig ? KubeClient.fromKubeconfigFile(flags.kubeconfig) : KubeClient.fromDefault();
   const metrics = new OperatorMetrics();
-  const operator = new Operator({ client, assetsDir: flags.assetsDir, hcoNamespace: flags.namespace, throttle: flags.throttle, resyncMs: flags.resyncMs, metrics });
-  // The elector has a client of its own (its Lease requests pass no write gate); the operator's
-  // client writes only while leadership is certain (see leader/leadership.ts).
-  const elector = flags.leaderElect ? new LeaderElector(new KubeClient(client.config, 'virt-platform-operator-leader-election'), flags.leaderElection) : undefined;
-  if (elector) client.setWriteGate(elector.leadership);
+  const operator = new Operator({
+    client,
+    assetsDir: flags.assetsDir,
+    hcoNamespace: flags.namespace,
+    operatorNamespace: flags.operatorNamespace,
+    throttle: flags.throttle,
+    resyncMs: flags.resyncMs,
+    metrics,
+  });
+  // The elector has a client of its own (its Lease requests pass no write gate, and are counted
+  // like every other request); the operator's client writes only while leadership is certain
+  // (see leader/leadership.ts).
+  const elector = flags.leaderElect ? new LeaderElector(client.ungated('virt-platform-operator-leader-election'), flags.leaderElection) : undefined;
+  if (elector) {
+    elector.metrics = metrics;
+    client.setWriteGate(elector.leadership);
+  }
   let started = false;
 
   const health = new HttpEndpoint('health', {
@@ -144,9 +177,12 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
     // A standby is ready (it is healthy and waiting); the leader once its caches are synced.
     '/readyz': () => Promise.resolve(!started || operator.ready ? { status: 200, body: started ? 'ok\n' : 'ok (standby)\n' } : { status: 503, body: 'caches not synced\n' }),
   });
-  const metricsEndpoint = new HttpEndpoint('metrics', {
-    '/metrics': async () => ({ status: 200, body: await metrics.text(), type: metrics.registry.contentType }),
-  });
+  const service = `${METRICS_SERVICE}.${flags.operatorNamespace}.svc`;
+  const metricsEndpoint = new HttpEndpoint(
+    'metrics',
+    { '/metrics': async () => ({ status: 200, body: await metrics.text(), type: metrics.registry.contentType }) },
+    flags.metricsSecure ? { tls: new ServingCertificate(flags.metricsCertDir, [service, `${service}.cluster.local`, 'localhost']), auth: new MetricsAuth(client.ungated('virt-platform-operator-metrics-auth')) } : {},
+  );
   const debugEndpoint = new HttpEndpoint('debug', {
     '/debug/explain': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),
     '/debug/features': () => {
@@ -180,6 +216,7 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
     }
   }
 
+  log.info('starting', { version: VERSION, node: process.version, namespace: flags.operatorNamespace, logLevel: flags.logLevel });
   const startOperator = (): void => {
     started = true;
     operator.start().then(

@@ -183,7 +183,7 @@ export class Reconciler {
     if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');
     if (this.transitions.changed('hco-annotations', message) && message) {
-      log.warn('invalid HyperConverged annotation', { message });
+      log.warn('invalid HyperConverged annotation', { kind: hco.kind, namespace: hco.metadata?.namespace, name: hco.metadata?.name, detail: message });
       this.o.events.emit(involvedOf(hco), 'InvalidAnnotation', message);
     }
   }
@@ -237,8 +237,9 @@ export class Reconciler {
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
     // Once per configuration that converged: a blip and its recovery are not a new success.
+    // Nothing applied (an allowlist naming no asset, nothing eligible) is no success to report.
     const config = `${hco.metadata?.uid}/${hco.metadata?.generation}/${hashOf(annotationsOf(hco))}/${applied}`;
-    if (!bad.length && parseActivation(hco) && this.transitions.changed('world-converged', config)) {
+    if (!bad.length && applied > 0 && parseActivation(hco) && this.transitions.changed('world-converged', config)) {
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);
     }
     this.worldPasses++;

@@ -14,6 +14,7 @@ import { involvedOf } from '../kube/events.js';
 import { pathOf, resolveResource } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import type { CrdInfo } from '../kube/crd-info.js';
+import { log } from '../log.js';
 
 export function loadTombstones(assetsDir: string): KubeObject[] {
   const dir = join(assetsDir, 'tombstones');
@@ -58,6 +59,7 @@ export async function reapTombstones(
       throw e;
     }
     const what = `${t.kind} ${t.metadata?.namespace ? t.metadata.namespace + '/' : ''}${t.metadata!.name}`;
+    log.info('object deleted', { kind: t.kind, namespace: t.metadata?.namespace, name: t.metadata!.name, reason: 'tombstone' });
     events.emit(involvedOf(live), 'AssetDeleted', `deleted obsolete ${what} (tombstone)`);
     result.deleted.push(what);
   }

@@ -6,6 +6,13 @@ export interface BackoffSettings {
   maxMs: number;
 }
 
+/** What the queue reports (adds, retries, time waited); depth is read from `length`. */
+export interface QueueMetrics {
+  queued(): void;
+  retried(): void;
+  waited(seconds: number): void;
+}
+
 export class WorkQueue {
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
@@ -13,8 +20,10 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly failures = new Map<string, number>();
+  private readonly enqueuedAt = new Map<string, number>();
   private waiters: ((key: string | undefined) => void)[] = [];
   private closed = false;
+  metrics: QueueMetrics | undefined;
 
   constructor(private readonly backoff: BackoffSettings = { baseMs: 200, maxMs: 300_000 }) {}
 
@@ -25,14 +34,17 @@ export class WorkQueue {
       return;
     }
     if (this.queued.has(key)) return;
+    this.metrics?.queued();
     const waiter = this.waiters.shift();
     if (waiter) {
       this.processing.add(key);
+      this.metrics?.waited(0);
       waiter(key);
       return;
     }
     this.queued.add(key);
     this.queue.push(key);
+    this.enqueuedAt.set(key, performance.now());
   }
 
   addAfter(key: string, ms: number): void {
@@ -53,6 +65,7 @@ export class WorkQueue {
   addRateLimited(key: string, minMs = 0): number {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
+    this.metrics?.retried();
     const delay = Math.max(minMs, Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(n, 30)));
     this.addAfter(key, delay);
     return delay;
@@ -75,6 +88,9 @@ export class WorkQueue {
     if (key !== undefined) {
       this.queued.delete(key);
       this.processing.add(key);
+      const at = this.enqueuedAt.get(key);
+      this.enqueuedAt.delete(key);
+      if (at !== undefined) this.metrics?.waited((performance.now() - at) / 1000);
       return Promise.resolve(key);
     }
     return new Promise((resolve) => this.waiters.push(resolve));

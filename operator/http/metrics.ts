@@ -1,16 +1,24 @@
 // Prometheus metrics (prom-client, a private registry). Gauges are derived from the last outcome
-// of each asset, so they always describe the present, not the history.
+// of each asset, so they always describe the present, not the history. Names follow the
+// Prometheus conventions and the KubeVirt ones (one prefix for the operator's own metrics, help
+// that says what a series means); scripts/metrics-lint.ts checks both in npm test.
 import client from 'prom-client';
 import type { ChainMetrics } from '../chain/deps.js';
 import type { Outcome } from '../chain/types.js';
+import type { QueueMetrics } from '../controller/work-queue.js';
+import type { LeaderMetrics } from '../leader/leader-elector.js';
+import { VERSION } from '../version.js';
+
+/** The prefix of every metric the operator defines (the Node.js process metrics aside). */
+export const METRIC_PREFIX = 'virt_platform_';
 
 const IN_SYNC = new Set(['in-sync', 'created', 'updated']);
 
-export class OperatorMetrics implements ChainMetrics {
+export class OperatorMetrics implements ChainMetrics, QueueMetrics, LeaderMetrics {
   readonly registry = new client.Registry();
   private readonly compliance = new client.Gauge({
     name: 'virt_platform_compliance_status',
-    help: 'Whether the object of an asset matches its desired state (1) or not (0: throttled, paused, refused, failed)',
+    help: 'Whether the object of an asset matches its desired state (1) or not (0: throttled, paused, refused, failed); no series for an asset that is skipped (not eligible, excluded, unmanaged, CRD missing)',
     labelNames: ['asset'],
     registers: [this.registry],
   });
@@ -56,6 +64,48 @@ export class OperatorMetrics implements ChainMetrics {
     labelNames: ['verb'],
     registers: [this.registry],
   });
+  private readonly buildInfo = new client.Gauge({
+    name: 'virt_platform_build_info',
+    help: 'Always 1; the labels say which version of the operator runs, on which Node.js runtime',
+    labelNames: ['version', 'nodejs_version'],
+    registers: [this.registry],
+  });
+  /** Keys waiting in the work queue, read at scrape time (set by the operator). */
+  queueDepth: () => number = () => 0;
+  private readonly workqueueDepth: client.Gauge = new client.Gauge({
+    name: 'virt_platform_workqueue_depth',
+    help: 'Work items (a world pass or one asset) waiting in the reconcile work queue',
+    registers: [this.registry],
+    collect: (): void => this.workqueueDepth.set(this.queueDepth()),
+  });
+  private readonly workqueueAdds = new client.Counter({
+    name: 'virt_platform_workqueue_adds_total',
+    help: 'Work items added to the reconcile work queue (an item already queued is not added twice)',
+    registers: [this.registry],
+  });
+  private readonly workqueueRetries = new client.Counter({
+    name: 'virt_platform_workqueue_retries_total',
+    help: 'Work items re-queued with backoff after a failed reconcile',
+    registers: [this.registry],
+  });
+  private readonly workqueueWait = new client.Histogram({
+    name: 'virt_platform_workqueue_queue_duration_seconds',
+    help: 'How long a work item waited in the reconcile work queue before a worker took it',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
+    registers: [this.registry],
+  });
+  private readonly leaderStatus = new client.Gauge({
+    name: 'virt_platform_leader_election_status',
+    help: 'Whether this replica holds the leader-election Lease (1) or is a standby (0); absent without --leader-elect',
+    labelNames: ['lease'],
+    registers: [this.registry],
+  });
+  private readonly leaseRenewals = new client.Counter({
+    name: 'virt_platform_leader_election_renewals_total',
+    help: 'Lease renewals by the leader: with --leader-elect each one is a GET and a PUT of the Lease every --retry-period (2 s), the only API requests of a steady state',
+    labelNames: ['lease'],
+    registers: [this.registry],
+  });
   /** Objects held by each informer, read at scrape time (set by the operator). */
   watchedObjects: () => Record<string, number> = () => ({});
   private readonly watched = new client.Gauge({
@@ -71,14 +121,43 @@ export class OperatorMetrics implements ChainMetrics {
   private readonly state = new Map<string, { status: string; customizations: string[]; failure?: string }>();
 
   constructor(defaultMetrics = true) {
-    if (defaultMetrics) client.collectDefaultMetrics({ register: this.registry });
+    if (defaultMetrics) {
+      client.collectDefaultMetrics({ register: this.registry });
+      // prom-client also exports these counts as gauges named *_total, which the Prometheus naming
+      // rules forbid (promtool check metrics); the same values stay as nodejs_active_handles,
+      // nodejs_active_requests and nodejs_active_resources.
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+    }
+    this.buildInfo.set({ version: VERSION, nodejs_version: process.version }, 1);
+  }
+
+  queued(): void {
+    this.workqueueAdds.inc();
+  }
+
+  retried(): void {
+    this.workqueueRetries.inc();
+  }
+
+  waited(seconds: number): void {
+    this.workqueueWait.observe(seconds);
+  }
+
+  leading(lease: string, leader: boolean): void {
+    this.leaderStatus.set({ lease }, leader ? 1 : 0);
+  }
+
+  renewed(lease: string): void {
+    this.leaseRenewals.inc({ lease });
   }
 
   outcome(asset: string, o: Outcome, customizations: string[]): void {
     const custom = o.reason === 'UnmanagedMode' ? ['unmanaged'] : customizations;
     const failure = o.status === 'failed' || o.status === 'refused' ? (o.reason ?? 'Error') : undefined;
     this.state.set(asset, { status: o.status, customizations: custom, failure });
-    if (o.status === 'skipped' && o.reason !== 'UnmanagedMode') this.compliance.remove({ asset });
+    // Skipped (unmanaged included) is no statement about compliance: no series, so a deliberate
+    // `mode: unmanaged` never trips the not-compliant alert.
+    if (o.status === 'skipped') this.compliance.remove({ asset });
     else this.compliance.set({ asset }, IN_SYNC.has(o.status) ? 1 : 0);
     this.missing.set({ asset }, o.reason === 'CRDMissing' ? 1 : 0);
     this.failing.reset();

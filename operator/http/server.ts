@@ -1,7 +1,11 @@
 // Small HTTP endpoints: probes, metrics and the localhost-only debug views. Each listener is a
-// plain node:http server bound to the configured address ("0" disables it).
+// node:http server (node:https with a serving certificate) bound to the configured address ("0"
+// disables it); an endpoint with an authorizer answers only the requests it lets through.
 import http from 'node:http';
+import https from 'node:https';
 import { log } from '../log.js';
+import type { MetricsAuth } from './metrics-auth.js';
+import type { ServingCertificate } from './serving-cert.js';
 
 export type Route = (req: http.IncomingMessage, url: URL) => Promise<{ status: number; body: string; type?: string }>;
 
@@ -21,25 +25,45 @@ export function isLoopback(host: string | undefined): boolean {
   return host !== undefined && LOOPBACK.has(host);
 }
 
+export interface EndpointSecurity {
+  /** Serve HTTPS with this certificate (reloaded when its files change). */
+  tls?: ServingCertificate;
+  /** Authenticate and authorize every request (TokenReview + SubjectAccessReview). */
+  auth?: MetricsAuth;
+}
+
 export class HttpEndpoint {
   private server: http.Server | undefined;
 
   constructor(
     readonly name: string,
     private readonly routes: Record<string, Route>,
+    private readonly security: EndpointSecurity = {},
   ) {}
 
-  /** Listens; resolves with the bound port (useful with port 0). */
-  listen(addr: string): Promise<number | undefined> {
-    const bind = parseBindAddress(addr);
-    if (!bind) return Promise.resolve(undefined);
-    const server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = req.method === 'GET' ? this.routes[url.pathname] : undefined;
-      if (!route) {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
-        return;
-      }
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = req.method === 'GET' ? this.routes[url.pathname] : undefined;
+    if (!route) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    const auth = this.security.auth;
+    const allowed = auth ? auth.check(req, url.pathname) : Promise.resolve({ ok: true as const, user: '' });
+    allowed.then(
+      (a) => {
+        if (!a.ok) {
+          log.debug('request refused', { endpoint: this.name, path: url.pathname, status: a.status, reason: a.message });
+          res.writeHead(a.status, { 'Content-Type': 'text/plain' }).end(`${a.message}\n`);
+          return;
+        }
+        this.serve(route, req, res, url);
+      },
+      () => res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error\n'),
+    );
+  }
+
+  private serve(route: Route, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
       route(req, url).then(
         (r) => res.writeHead(r.status, { 'Content-Type': r.type ?? 'text/plain; charset=utf-8' }).end(r.body),
         (err: unknown) => {
@@ -47,7 +71,27 @@ export class HttpEndpoint {
           res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error\n');
         },
       );
-    });
+  }
+
+  /** Listens; resolves with the bound port (useful with port 0). */
+  async listen(addr: string): Promise<number | undefined> {
+    const bind = parseBindAddress(addr);
+    if (!bind) return undefined;
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.handle(req, res);
+    const tls = this.security.tls;
+    let server: http.Server;
+    if (tls) {
+      const pair = await tls.current();
+      const secure = https.createServer({ key: pair.key, cert: pair.cert, minVersion: 'TLSv1.2' }, handler);
+      tls.watch((next) => {
+        secure.setSecureContext({ key: next.key, cert: next.cert });
+        log.info('serving certificate reloaded', { endpoint: this.name, source: next.source });
+      });
+      log.info('serving TLS', { endpoint: this.name, certificate: pair.source, authorization: this.security.auth ? 'TokenReview+SubjectAccessReview' : 'none' });
+      server = secure;
+    } else {
+      server = http.createServer(handler);
+    }
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -61,6 +105,7 @@ export class HttpEndpoint {
   }
 
   close(): Promise<void> {
+    this.security.tls?.stop();
     const s = this.server;
     if (!s?.listening) return Promise.resolve();
     s.closeAllConnections();

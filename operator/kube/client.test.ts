@@ -59,6 +59,27 @@ describe('KubeClient write gate (leader election)', () => {
   });
 });
 
+describe('KubeClient.ungated', () => {
+  it('sends writes the gate refuses, and its requests reach the observers of the client it came from', async () => {
+    await withServer(
+      (_req, res) => res.end('{}'),
+      async (c, seen) => {
+        const lost = new AbortController();
+        lost.abort();
+        c.setWriteGate({ check: () => { if (lost.signal.aborted) throw new Error('leadership lost'); }, signal: lost.signal });
+        const side = c.ungated('side');
+        const counted: string[] = [];
+        c.onRequest((verb) => counted.push(verb)); // added after ungated(): still shared
+        await assert.rejects(c.create('/apis/authentication.k8s.io/v1/tokenreviews', {}), /leadership lost/);
+        await side.create('/apis/authentication.k8s.io/v1/tokenreviews', {});
+        side.close();
+        assert.deepEqual(seen, ['POST /apis/authentication.k8s.io/v1/tokenreviews']);
+        assert.deepEqual(counted, ['create']);
+      },
+    );
+  });
+});
+
 describe('KubeClient: 429 Retry-After', () => {
   it('carries the server\'s Retry-After, and counts as transient', async () => {
     await withServer(

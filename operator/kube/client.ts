@@ -39,13 +39,20 @@ export type RequestObserver = (verb: string, path: string) => void;
 
 export const FIELD_MANAGER = 'virt-platform-operator';
 
+/** Sets client-node's (private) watch inactivity timeout; fails loudly if a new client-node renamed it. */
+function setInactivityTimeout(watch: Watch, ms: number): void {
+  const w = watch as unknown as { requestTimeoutMs?: number };
+  if (typeof w.requestTimeoutMs !== 'number') throw new Error('@kubernetes/client-node Watch has no requestTimeoutMs any more: revisit KubeClient.watch');
+  w.requestTimeoutMs = ms;
+}
+
 const VERBS: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' };
 
 export class KubeClient {
   readonly server: URL;
   private agent: http.Agent | undefined;
   private agentKey = '';
-  private readonly observers: RequestObserver[] = [];
+  private observers: RequestObserver[] = [];
   private gate: WriteGate | undefined;
 
   /** @param userAgent also the default field manager of non-apply writes */
@@ -78,6 +85,17 @@ export class KubeClient {
   /** Every later non-GET request must pass the gate (leader election). */
   setWriteGate(gate: WriteGate | undefined): void {
     this.gate = gate;
+  }
+
+  /**
+   * A client on the same kubeconfig whose requests pass no write gate, for requests that are not
+   * the leader's writes (the Lease itself, reviews of /metrics scrapers, which a standby sends
+   * too). It shares this client's request observers, so every request stays counted.
+   */
+  ungated(userAgent: string): KubeClient {
+    const c = new KubeClient(this.config, userAgent);
+    c.observers = this.observers;
+    return c;
   }
 
   private async connectionOptions(): Promise<https.RequestOptions> {
@@ -210,7 +228,13 @@ export class KubeClient {
    */
   async watch(path: string, query: Query, onEvent: (type: string, obj: KubeObject) => void, done: (err: unknown) => void): Promise<AbortController> {
     for (const o of this.observers) o('watch', path);
-    return new Watch(this.config).watch(path, query, (type, obj) => onEvent(type, obj as KubeObject), done);
+    const watch = new Watch(this.config);
+    // client-node 2.x ends a watch after 30 s without data (an inactivity timeout), but an idle
+    // watch is quiet for minutes, and every such end would cost a new request at steady state.
+    // The server closes the watch at timeoutSeconds anyway: wait that long plus a margin, so only
+    // a dead connection trips it.
+    setInactivityTimeout(watch, ((Number(query.timeoutSeconds) || 600) + 30) * 1000);
+    return watch.watch(path, query, (type, obj) => onEvent(type, obj as KubeObject), done);
   }
 
   close(): void {

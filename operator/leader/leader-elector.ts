@@ -30,6 +30,12 @@ interface LeaseSpec {
 
 type Lease = KubeObject & { spec?: LeaseSpec };
 
+/** What leader election reports: who leads, and every renewal (each a GET and a PUT of the Lease). */
+export interface LeaderMetrics {
+  leading(lease: string, leader: boolean): void;
+  renewed(lease: string): void;
+}
+
 /** Kubernetes MicroTime: RFC 3339 with microseconds. */
 const microTime = (d = new Date()): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
@@ -41,6 +47,7 @@ export class LeaderElector {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  metrics: LeaderMetrics | undefined;
 
   /** @param client a client of its own: its Lease requests must not pass the write gate */
   constructor(
@@ -138,17 +145,23 @@ export class LeaderElector {
    */
   async run(onStartedLeading: () => void, onStoppedLeading: () => void): Promise<void> {
     const { retryPeriodMs, renewDeadlineMs } = this.settings;
+    const lease = `${this.settings.namespace}/${this.settings.name}`;
+    this.metrics?.leading(lease, false);
     while (!this.stopped && !(await this.attempt(renewDeadlineMs))) await this.sleep(retryPeriodMs * (1 + Math.random() * 0.2));
     if (this.stopped) return;
     this.leading = true;
+    this.metrics?.leading(lease, true);
     log.info('leader election: acquired the lease', { lease: `${this.settings.namespace}/${this.settings.name}`, identity: this.settings.identity });
     onStartedLeading();
     while (!this.stopped) {
       await this.sleep(Math.min(retryPeriodMs, this.leadership.remainingMs));
       if (this.stopped) break;
       // Bounded by what is left of leadership: a hung request cannot outlive it.
-      if (!(await this.attempt(this.leadership.remainingMs)) && !this.leadership.valid) {
+      if (await this.attempt(this.leadership.remainingMs)) {
+        this.metrics?.renewed(lease);
+      } else if (!this.leadership.valid) {
         this.leading = false;
+        this.metrics?.leading(lease, false);
         this.leadership.lose('could not renew within the renew deadline');
         log.error('leader election: lost the lease (could not renew within the renew deadline); writes stopped', { identity: this.settings.identity });
         onStoppedLeading();
@@ -165,8 +178,9 @@ export class LeaderElector {
     const wasLeading = this.leading && this.leadership.valid;
     const signal = AbortSignal.timeout(Math.max(1, Math.ceil(this.leadership.remainingMs)));
     this.leadership.lose('stopping');
-    if (!wasLeading) return;
+    if (this.leading) this.metrics?.leading(`${this.settings.namespace}/${this.settings.name}`, false);
     this.leading = false;
+    if (!wasLeading) return;
     try {
       const current = await this.client.getOrUndefined<Lease>(this.path, signal);
       if (current?.spec?.holderIdentity !== this.settings.identity) return;

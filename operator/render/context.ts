@@ -18,12 +18,18 @@ export interface ClusterFacts {
   assumeCrdsInstalled?: boolean;
   /** Answers objectExists from the caches (namespaces, CRDs, managed objects). */
   objectExists(kind: string, namespace: string, name: string): boolean;
+  /** The namespace the operator runs in (its own monitoring objects go there). */
+  operatorNamespace?: string;
 }
+
+export const DEFAULT_OPERATOR_NAMESPACE = 'virt-platform-operator';
 
 export interface RenderContext {
   hco: KubeObject;
   /** The HCO's namespace: the operator's target namespace. */
   namespace: string;
+  /** The operator's own namespace (its metrics Service, ServiceMonitor, PrometheusRule). */
+  operatorNamespace: string;
   hardware: Hardware;
   topology: Topology;
   /** {{openshift.version}}, {{openshift.controlPlaneTopology}}, {{openshift.platform}}: empty when unknown. */
@@ -36,6 +42,7 @@ export function renderContext(hco: KubeObject, facts: ClusterFacts, asset: Asset
   return {
     hco,
     namespace: hco.metadata?.namespace ?? '',
+    operatorNamespace: facts.operatorNamespace || DEFAULT_OPERATOR_NAMESPACE,
     hardware: facts.hardware,
     topology: facts.topology,
     openshift: facts.openshift ?? {},

@@ -44,6 +44,8 @@ const refKey = (r: Pick<ResourceRef, 'group' | 'version' | 'plural'>): string =>
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
+  /** The operator's own namespace (render facts). */
+  operatorNamespace?: string;
   onChange?: (c: Change) => void;
 }
 
@@ -243,6 +245,7 @@ export class ClusterCache implements LiveCache {
       openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
+      operatorNamespace: this.opts.operatorNamespace,
     };
   }
 
