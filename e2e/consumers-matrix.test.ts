@@ -67,7 +67,7 @@ describe(`consumer validation over the scenario matrix (CRDs from ${crdDir()})`,
     for (const o of ['UIPlugin logging', 'MachineConfig 90-master-virt-platform-ksm']) assert.ok(!go.includes(o), o);
   });
 
-  it('every asset of the catalog renders in some scenario, and every object is judged by a consumer (a ServiceAccount through the forwarder that runs as it)', () => {
+  it('every asset of the catalog renders in some scenario, and every object is judged by a consumer (a ServiceAccount through the forwarder that runs as it; the monitoring assets elsewhere)', () => {
     const catalog = loadCatalog(repoPath('assets'));
     const renderedAssets = new Set(rendered.flatMap((s) => s.assets));
     const never = catalog.assets.filter((a) => !renderedAssets.has(a.name)).map((a) => a.name);
@@ -75,14 +75,18 @@ describe(`consumer validation over the scenario matrix (CRDs from ${crdDir()})`,
     // The collector's account is judged by the Cluster Logging Operator rule of the forwarder that
     // runs as it (which nothing consumes before the forwarder exists, e.g. without site data).
     const runAs = new Set(rendered.flatMap((s) => s.objects.filter((c) => c.kind === 'ClusterLogForwarder').map((c) => `ServiceAccount ${c.metadata?.namespace}/${(c.spec as { serviceAccount?: { name?: string } }).serviceAccount?.name}`)));
+    // The operator's own monitoring (issue 15) is outside this registry: its PrometheusRule goes
+    // through promtool (e2e/monitoring-rules.test.ts); its Service and ServiceMonitor have only the
+    // strict dry-run (e2e/assets.test.ts) so far - listed in the summary, not hidden.
+    const elsewhere: Record<string, string> = { 'prometheus-rule': 'promtool', 'service-monitor': 'strict dry-run only', 'metrics-service': 'strict dry-run only' };
     const unjudged = new Set<string>();
     for (const s of rendered) {
       s.objects.forEach((o, i) => {
-        if (!CONSUMER_RULES.some((r) => r.kinds.includes(o.kind ?? '')) && !runAs.has(describeObject(o))) unjudged.add(`${s.assets[i]}: ${describeObject(o)}`);
+        if (!CONSUMER_RULES.some((r) => r.kinds.includes(o.kind ?? '')) && !runAs.has(describeObject(o)) && !elsewhere[s.assets[i]!]) unjudged.add(`${s.assets[i]}: ${describeObject(o)}`);
       });
     }
     assert.deepEqual([...unjudged], [], 'objects no consumer judges');
-    process.stderr.write(`consumer matrix: all ${catalog.assets.length} assets rendered in at least one scenario\n`);
+    process.stderr.write(`consumer matrix: all ${catalog.assets.length} assets rendered in at least one scenario; outside the registry: ${Object.entries(elsewhere).map(([a, by]) => `${a} (${by})`).join(', ')}\n`);
   });
 
   it('the matrix takes every machine-config asset, on every release where it applies', () => {
