@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { ANNOTATIONS } from '../operator/annotations.js';
 import { loadCatalog, type Asset, type Catalog } from '../operator/catalog/catalog.js';
+import { loadGoObjects } from '../operator/controller/go-autopilot.js';
 import { DETECTORS, type Hardware } from '../operator/catalog/hardware.js';
 import { TOPOLOGY_FACTS, type Topology } from '../operator/catalog/topology.js';
 import { buildChain } from '../operator/chain/chain.js';
@@ -118,7 +119,7 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     const seen = new Set<string>();
     let skipped = 0;
     for (const optIns of ['all', 'own'] as const) {
-      const evals = await evaluateCatalog({ dir: catalog.dir, assets }, chain, hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds), true);
+      const evals = await evaluateCatalog({ ...catalog, assets }, chain, hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds), true);
       const o = evals[evals.length - 1]!.outcome;
       if (o.status === 'rendered' && o.desired?.apiVersion && o.desired.kind) {
         const k = `${o.desired.apiVersion} ${o.desired.kind}`;
@@ -146,6 +147,10 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     );
   }
   if (errors.length) throw new Error(`cannot render every asset with every condition satisfied:\n  ${errors.join('\n  ')}`);
-  const tombstones = loadTombstoneFiles(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file }, name: t.object.metadata!.name! }));
+  const tombstones: KindUse[] = [
+    ...loadTombstoneFiles(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file }, name: t.object.metadata!.name! })),
+    // The Go autopilot's objects replaced by assets here: watched by its label, deleted by name.
+    ...loadGoObjects(assetsDir).map((g) => ({ apiVersion: g.apiVersion, kind: g.kind, by: { tombstone: 'migration/go-autopilot.yaml' }, name: g.name })),
+  ];
   return { catalog, managed, tombstones, objects, notes };
 }

@@ -2,6 +2,7 @@
 // and why — applied (in sync), skipped and the reason, refused annotations, drifting fields. It
 // dry-runs, never writes.
 import { loadCatalog } from '../catalog/catalog.js';
+import { featureStatuses, formatFeatures } from '../catalog/feature-status.js';
 import { buildChain } from '../chain/chain.js';
 import { DriftMemo } from '../chain/drift-memo.js';
 import { KubeClient } from '../kube/client.js';
@@ -62,7 +63,10 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
     const chain = buildChain({ renderer: new Renderer(assetsDir), cache, events: { emit: () => undefined }, client, driftMemo: new DriftMemo(), forbiddenHint }, undefined, 'explain');
     const evals = await evaluateCatalog(catalog, chain, hco, cache.facts());
     const rows = evals.map(statusRow);
-    return { stdout: values.output === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTable(rows, 160), code: 0 };
+    if (values.output === 'json') return { stdout: JSON.stringify(rows, null, 2) + '\n', code: 0 };
+    const crds = cache.establishedCrds();
+    const features = featureStatuses(catalog, hco, evals.map((e) => ({ asset: e.asset.name, status: e.outcome.status, message: e.outcome.message })), (n) => crds.has(n));
+    return { stdout: formatTable(rows, 160) + (features.length ? `\n${formatFeatures(features)}` : ''), code: 0 };
   };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

@@ -23,6 +23,7 @@ import type { OperatorMetrics } from '../http/metrics.js';
 import { log } from '../log.js';
 import type { Renderer } from '../render/renderer.js';
 import type { Change, ClusterCache } from '../watch/cluster-cache.js';
+import { GoAutopilotMigration, loadGoObjects } from './go-autopilot.js';
 import { loadTombstones, reapTombstones } from './tombstones.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -62,6 +63,8 @@ export class Reconciler {
   private readonly transitions = new Transitions();
   private readonly objectToAsset = new Map<string, string>();
   private readonly tombstones: KubeObject[];
+  /** Objects of the Go autopilot replaced by assets here (assets/migration/go-autopilot.yaml). */
+  readonly migration: GoAutopilotMigration;
   private resyncTimer: NodeJS.Timeout | undefined;
   /** Set when the HCO, a CRD or the namespaces changed: the next world pass skips no backoff. */
   private retryNow = true;
@@ -81,6 +84,7 @@ export class Reconciler {
     };
     this.chain = buildChain(deps, this.transitions);
     this.tombstones = loadTombstones(o.catalog.dir);
+    this.migration = new GoAutopilotMigration(o.client, o.events, loadGoObjects(o.catalog.dir), () => this.queue.add(WORLD));
   }
 
   /** Feeds cache changes into the queue. */
@@ -111,6 +115,7 @@ export class Reconciler {
     clearInterval(this.resyncTimer);
     this.queue.shutdown();
     await Promise.all(this.workers);
+    this.migration.stop();
   }
 
   private async work(): Promise<void> {
@@ -225,8 +230,9 @@ export class Reconciler {
       if (asset.reconcileOrder === 0) hco = this.o.cache.hco() ?? hco;
     }
     const tomb = await reapTombstones(this.tombstones, this.o.cache.establishedCrds(), this.o.cache, this.o.client, this.o.events);
+    const mig = await this.migration.pass(this.o.catalog, hco, this.o.cache.establishedCrds(), this.o.catalog.assets.map((a, i) => ({ asset: a.name, outcome: outcomes[i]! })));
     // A kind whose cache cannot fill (e.g. list/watch revoked) must not start a pass every second.
-    if (tomb.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
+    if (tomb.pending || mig.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
     else this.queue.forget(TOMBSTONES);
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
