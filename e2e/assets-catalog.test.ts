@@ -67,10 +67,12 @@ describe('asset catalog: shape', () => {
   it('covers every asset family of the plan with the kinds the plan names', () => {
     const kinds = new Map<string, Set<string>>();
     for (const a of catalog.assets) kinds.set(a.family, (kinds.get(a.family) ?? new Set()).add(a.kind));
-    assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'machine-config', 'monitoring', 'operators', 'remediation']);
+    assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'logging', 'machine-config', 'monitoring', 'observability', 'operators', 'remediation']);
     assert.deepEqual([...kinds.get('monitoring')!].sort(), ['PrometheusRule', 'Service', 'ServiceMonitor']);
     assert.deepEqual([...kinds.get('machine-config')!].sort(), ['KubeletConfig', 'MachineConfig']);
-    assert.deepEqual([...kinds.get('remediation')!].sort(), ['FenceAgentsRemediationTemplate', 'NodeHealthCheck', 'NodeMaintenance']);
+    assert.deepEqual([...kinds.get('remediation')!].sort(), ['FenceAgentsRemediationTemplate', 'NodeHealthCheck', 'NodeMaintenance', 'StorageBasedRemediationConfig']);
+    assert.deepEqual([...kinds.get('logging')!].sort(), ['ClusterLogForwarder', 'ClusterRoleBinding', 'LokiStack', 'ServiceAccount', 'UIPlugin']);
+    assert.deepEqual([...kinds.get('observability')!], ['PersesDashboard']);
     assert.deepEqual([...kinds.get('operators')!].sort(), ['ForkliftController', 'MetalLB', 'UIPlugin'], 'AAQ goes through the HyperConverged');
     assert.deepEqual([...kinds.get('descheduler')!], ['KubeDescheduler']);
     for (const n of ['swap-enable-worker', 'pci-passthrough-worker', 'numa-hugepages-worker', 'vfio-assign-worker', 'usb-passthrough-worker', 'kubelet-perf-worker', 'kubelet-cpu-manager-worker']) byName(n);

@@ -26,7 +26,7 @@ const catalog = loadCatalog(ASSETS);
 const renderer = new Renderer(ASSETS);
 
 /** Namespaces the namespaced assets target (the namespaces their operators use on OpenShift). */
-const TARGET_NAMESPACES = ['openshift-workload-availability', 'openshift-mtv', 'metallb-system', 'openshift-kube-descheduler-operator'];
+const TARGET_NAMESPACES = ['openshift-workload-availability', 'openshift-mtv', 'metallb-system', 'openshift-kube-descheduler-operator', 'openshift-logging'];
 
 /** Values some templates read from HCO annotations (they render nothing without them). */
 const VALUE_ANNOTATIONS = {
@@ -34,6 +34,10 @@ const VALUE_ANNOTATIONS = {
   'platform.kubevirt.io/numa-hugepages-1gi': '16',
   'platform.kubevirt.io/node-maintenance-target': 'worker-0',
   'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20"}}',
+  'platform.kubevirt.io/logging-storage-secret': 'logging-loki-s3',
+  'platform.kubevirt.io/logging-storage-class': 'lvms-vg1',
+  'platform.kubevirt.io/sbr-storage-class': 'ocs-storagecluster-cephfs',
+  'platform.kubevirt.io/enable-incident-detection': 'true',
 };
 
 /**

@@ -138,4 +138,20 @@ describe('explain CLI', () => {
     const hco = await cluster.admin.get(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds/kubevirt-hyperconverged`);
     assert.equal(hco.metadata?.labels?.['platform.kubevirt.io/managed-by'], undefined, 'explain wrote nothing');
   });
+
+  it('with the real catalog: per feature, on / available / waiting and for what - logging turned on without its site data says which', async () => {
+    const cluster = await testCluster();
+    const ns = await testNamespace(cluster, 'explain-features');
+    await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-logging': 'true' })));
+    const r = await cli(['explain', '--kubeconfig', cluster.kubeconfigPath, '--namespace', ns, '--assets-dir', repoPath('assets')]);
+    assert.equal(r.code, 0, r.stderr);
+    const table = r.stdout.slice(r.stdout.search(/^FEATURE\s+MATURITY\s+STATE\s+WAITING FOR$/m));
+    assert.match(table, /^FEATURE/, r.stdout);
+    const row = (name: string): string => table.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
+    assert.match(row('logging'), /^logging\s+Dev Preview\s+(on|waiting)\s+.*logging needs site data on the HyperConverged/, table);
+    assert.match(r.stdout, /logging-lokistack\s+LokiStack\s+skipped\s+not applicable: logging needs site data/);
+    assert.match(row('thp-tuning'), /^thp-tuning\s+Dev Preview\s+available\s+platform\.kubevirt\.io\/enable-thp-tuning: "true" on the HyperConverged/);
+    assert.match(row('golden-config'), /^golden-config\s+GA\s+on/);
+    process.stderr.write(`explain, features:\n${table}`);
+  });
 });

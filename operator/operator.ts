@@ -42,6 +42,7 @@ export class Operator {
     this.events = new EventRecorder(options.client);
     this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, operatorNamespace: options.operatorNamespace, onChange: (c) => this.reconciler.onChange(c) });
     this.metrics.watchedObjects = () => this.cache.sizes();
+    this.metrics.nodeCapacityScans = () => ({ scans: this.cache.capacityScans, nodes: this.cache.capacityScanned });
     this.reconciler = new Reconciler({
       catalog: this.catalog,
       renderer: this.renderer,

@@ -8,7 +8,7 @@ import { mapKind, mapKindByName, MappingError } from './kinds.js';
 export const ROLE_NAME = 'virt-platform-operator';
 export const HEADER = '# AUTO-GENERATED — DO NOT EDIT (npm run rbac-gen)';
 
-export const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
+export const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'bind'] as const;
 export type Verb = (typeof VERB_ORDER)[number];
 
 /**
@@ -53,7 +53,7 @@ export const NEVER_CREATED = new Set(['hco.kubevirt.io/HyperConverged']);
 export interface Rule {
   group: string;
   resource: string;
-  /** Only on delete rules: the tombstoned objects' names. */
+  /** Only on delete rules (the tombstoned objects' names) and bind rules (the bound roles' names). */
   resourceNames?: string[];
   verbs: Verb[];
   /** Why: the fixed need, the assets and the tombstone files behind the rule (sorted). */
@@ -85,8 +85,15 @@ function grant(rules: Map<string, Acc>, group: string, resource: string, verbs: 
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A ClusterRole that an asset's ClusterRoleBinding binds: the API server lets the operator create the
+ *  binding only with "bind" on that role (or every permission in it), so bind is granted by name. */
+export interface RoleBinding {
+  asset: string;
+  role: string;
+}
+
 /** Builds the rules; throws a MappingError listing every kind it cannot map. */
-export function buildRules(managed: readonly KindUse[], tombstones: readonly KindUse[], crds: readonly CrdInfo[]): Rule[] {
+export function buildRules(managed: readonly KindUse[], tombstones: readonly KindUse[], crds: readonly CrdInfo[], bindings: readonly RoleBinding[] = []): Rule[] {
   const rules = new Map<string, Acc>();
   for (const f of FIXED_NEEDS) grant(rules, f.group, f.resource, f.verbs, { fixed: f.why });
   const problems: string[] = [];
@@ -128,6 +135,16 @@ export function buildRules(managed: readonly KindUse[], tombstones: readonly Kin
   }));
   for (const d of deletes.values()) {
     out.push({ group: d.group, resource: d.resource, resourceNames: [...d.names].sort(byCodePoint), verbs: ['delete'], assets: [], tombstones: [...d.tombstones].sort(byCodePoint) });
+  }
+  if (bindings.length) {
+    out.push({
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      resourceNames: [...new Set(bindings.map((b) => b.role))].sort(byCodePoint),
+      verbs: ['bind'],
+      assets: [...new Set(bindings.map((b) => b.asset))].sort(byCodePoint),
+      tombstones: [],
+    });
   }
   // By group, then resource; a resource's general rule before its name-restricted delete rule.
   out.sort((a, b) => byCodePoint(a.group, b.group) || byCodePoint(a.resource, b.resource) || Number(Boolean(a.resourceNames)) - Number(Boolean(b.resourceNames)));
@@ -176,6 +193,7 @@ export function roleYaml(rules: readonly Rule[]): string {
       ...(r.fixed ? [r.fixed] : []),
       ...(r.assets.length ? [`asset${r.assets.length > 1 ? 's' : ''} ${r.assets.join(', ')}`] : []),
       ...(r.tombstones.length ? [`tombstone${r.tombstones.length > 1 ? 's' : ''} ${r.tombstones.join(', ')}${r.resourceNames ? ': delete only these' : ''}`] : []),
+      ...(r.verbs.includes('bind') ? ['bind only these roles (their ClusterRoleBindings)'] : []),
     ];
     lines.push(...comment(why.join('; '), '  '));
     lines.push(`  - apiGroups: [${q(r.group)}]`, `    resources: [${q(r.resource)}]`);

@@ -2,6 +2,7 @@
 // and why — applied (in sync), skipped and the reason, refused annotations, drifting fields. It
 // dry-runs, never writes.
 import { loadCatalog } from '../catalog/catalog.js';
+import { featureStatuses, formatFeatures } from '../catalog/feature-status.js';
 import { loadTombstones } from '../catalog/tombstones.js';
 import { assetReport } from '../chain/asset-report.js';
 import { buildChain, explainEnd } from '../chain/chain.js';
@@ -85,7 +86,10 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
       watched = more;
     }
     const reports = evals.map((e) => assetReport(e.asset, e.outcome));
-    return { stdout: values.output === 'json' ? JSON.stringify(reports, null, 2) + '\n' : formatTable(reports, 160), code: 0 };
+    if (values.output === 'json') return { stdout: JSON.stringify(reports, null, 2) + '\n', code: 0 };
+    const crds = cache.establishedCrds();
+    const features = featureStatuses(catalog, hco, evals.map((e) => ({ asset: e.asset.name, status: e.outcome.status, message: e.outcome.message })), (n) => crds.has(n));
+    return { stdout: formatTable(reports, 160) + (features.length ? `\n${formatFeatures(features)}` : ''), code: 0 };
   };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

@@ -16,6 +16,7 @@ import { Operator } from '../operator.js';
 import { defaultAssetsDir } from '../paths.js';
 import { VERSION } from '../version.js';
 import { parseDuration } from './durations.js';
+import { featureStatuses } from '../catalog/feature-status.js';
 import { parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -32,7 +33,7 @@ export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
                                      /etc/virt-platform-operator/metrics-tls; a self-signed certificate
                                      while the folder holds none)
   --health-probe-bind-address ADDR   /healthz and /readyz (default :8081; "0" disables)
-  --debug-bind-address ADDR          /debug/render and /debug/explain, loopback only (default 127.0.0.1:8082; "0" disables)
+  --debug-bind-address ADDR          /debug/render, /debug/explain and /debug/features, loopback only (default 127.0.0.1:8082; "0" disables)
   --leader-elect                     elect a leader on a Lease before writing (HA replicas)
   --leader-election-namespace NS     namespace of the Lease (default: the pod's namespace)
   --leader-election-id NAME          name of the Lease (default virt-platform-operator-leader)
@@ -184,6 +185,12 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   );
   const debugEndpoint = new HttpEndpoint('debug', {
     '/debug/explain': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),
+    '/debug/features': () => {
+      const crds = operator.cache.establishedCrds();
+      const list = featureStatuses(operator.catalog, operator.cache.hco(), operator.reconciler.reports.values(), (n) => crds.has(n));
+      return Promise.resolve({ status: 200, body: JSON.stringify(list, null, 2) + '\n', type: 'application/json' });
+    },
+    '/debug/migration': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.migration.states.values()], null, 2) + '\n', type: 'application/json' }),
     '/debug/render': async () => {
       const hco = operator.cache.hco();
       if (!hco) return { status: 200, body: '# no HyperConverged: nothing would be applied\n' };

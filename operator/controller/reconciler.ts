@@ -30,6 +30,7 @@ import { ControllerMemory } from './controller-memory.js';
 import { declaredResources } from './declared-resources.js';
 import { reapTombstones } from './tombstones.js';
 import { assetItem, TOMBSTONES, WORLD, workKey, type WorkItem } from './work-item.js';
+import { GoAutopilotMigration, loadGoObjects } from './go-autopilot.js';
 import { WorkQueue } from './work-queue.js';
 
 export { WORLD } from './work-item.js';
@@ -60,6 +61,8 @@ export class Reconciler {
   private readonly objectToAsset = new Map<ObjectKey, string>();
   private readonly tombstones: Tombstone[];
   private readonly tombstoneKeys: Set<ObjectKey>;
+  /** Objects of the Go autopilot replaced by assets here (assets/migration/go-autopilot.yaml). */
+  readonly migration: GoAutopilotMigration;
   private resyncTimer: NodeJS.Timeout | undefined;
   /** Set when the HCO, a CRD or the namespaces changed: the next world pass skips no backoff. */
   private retryNow = true;
@@ -74,6 +77,7 @@ export class Reconciler {
       applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.policies, metrics: o.metrics }),
     );
     this.tombstones = loadTombstones(o.catalog.dir);
+    this.migration = new GoAutopilotMigration(o.client, o.events, loadGoObjects(o.catalog.dir), () => this.queue.add(WORLD));
     this.tombstoneKeys = new Set(this.tombstones.map(({ object: t }) => objectKey({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind ?? '' }, t.metadata?.namespace, t.metadata?.name ?? '')));
   }
 
@@ -106,6 +110,7 @@ export class Reconciler {
     clearInterval(this.resyncTimer);
     this.queue.shutdown();
     await Promise.all(this.workers);
+    this.migration.stop();
   }
 
   private async work(): Promise<void> {
@@ -218,8 +223,9 @@ export class Reconciler {
       if (asset.reconcileOrder === 0) hco = this.o.cache.hco() ?? hco;
     }
     const tomb = await reapTombstones(this.tombstones, this.o.cache.establishedCrds(), this.o.cache, this.o.client, this.o.events);
+    const mig = await this.migration.pass(this.o.catalog, hco, this.o.cache.establishedCrds(), this.o.catalog.assets.map((a, i) => ({ asset: a.name, outcome: outcomes[i]! })));
     // A kind whose cache cannot fill (e.g. list/watch revoked) must not start a pass every second.
-    if (tomb.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
+    if (tomb.pending || mig.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
     else this.queue.forget(TOMBSTONES);
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
