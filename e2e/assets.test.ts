@@ -27,7 +27,7 @@ const catalog = loadCatalog(ASSETS);
 const renderer = new Renderer(ASSETS);
 
 /** Namespaces the namespaced assets target (the namespaces their operators use on OpenShift). */
-const TARGET_NAMESPACES = ['openshift-workload-availability', 'openshift-mtv', 'metallb-system', 'openshift-kube-descheduler-operator'];
+const TARGET_NAMESPACES = ['openshift-workload-availability', 'openshift-mtv', 'metallb-system', 'openshift-kube-descheduler-operator', 'openshift-logging'];
 
 /** Values some templates read from HCO annotations (they render nothing without them). */
 const VALUE_ANNOTATIONS = {
@@ -35,6 +35,10 @@ const VALUE_ANNOTATIONS = {
   'platform.kubevirt.io/numa-hugepages-1gi': '16',
   'platform.kubevirt.io/node-maintenance-target': 'worker-0',
   'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20"}}',
+  'platform.kubevirt.io/logging-storage-secret': 'logging-loki-s3',
+  'platform.kubevirt.io/logging-storage-class': 'lvms-vg1',
+  'platform.kubevirt.io/sbr-storage-class': 'ocs-storagecluster-cephfs',
+  'platform.kubevirt.io/enable-incident-detection': 'true',
 };
 
 /**
@@ -101,9 +105,23 @@ function labelled(obj: KubeObject): KubeObject {
 // spec.kubeletConfig, so Strict validation cannot see inside them: their shape is checked here,
 // their content by the consumers (e2e/consumers-matrix.test.ts).
 const KUBELET_FIELDS = new Set([
-  'nodeStatusMaxImages', 'maxPods', 'failSwapOn', 'memorySwap', 'cpuManagerPolicy', 'cpuManagerReconcilePeriod',
-  'cpuManagerPolicyOptions', 'topologyManagerPolicy', 'topologyManagerScope', 'memoryManagerPolicy', 'reservedSystemCPUs',
-  'reservedMemory', 'systemReserved', 'kubeReserved', 'podsPerCore', 'evictionHard', 'evictionSoft',
+  'nodeStatusMaxImages',
+  'maxPods',
+  'failSwapOn',
+  'memorySwap',
+  'cpuManagerPolicy',
+  'cpuManagerReconcilePeriod',
+  'cpuManagerPolicyOptions',
+  'topologyManagerPolicy',
+  'topologyManagerScope',
+  'memoryManagerPolicy',
+  'reservedSystemCPUs',
+  'reservedMemory',
+  'systemReserved',
+  'kubeReserved',
+  'podsPerCore',
+  'evictionHard',
+  'evictionSoft',
 ]);
 
 function checkOpaqueParts(asset: Asset, obj: KubeObject): void {
@@ -142,7 +160,14 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
     hco = everythingHco(ns);
     crds = await installedCrds(client);
     // The operator's own monitoring objects go to its namespace: this test's, here.
-    facts = clusterFacts({ hardware: ALL_HARDWARE, topology: ALL_TOPOLOGY, openshift: { version: '4.21' }, crds, objectExists: () => true, operatorNamespace: ns });
+    facts = clusterFacts({
+      hardware: ALL_HARDWARE,
+      topology: ALL_TOPOLOGY,
+      openshift: { version: '4.21' },
+      crds,
+      objectExists: () => true,
+      operatorNamespace: ns,
+    });
   });
 
   it('the all-conditions context really satisfies every asset (and every gate CRD is installed)', () => {

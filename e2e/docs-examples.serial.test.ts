@@ -55,7 +55,7 @@ describe('docs/user-guide.md examples', () => {
   it('runs every example, in order, with the effect the guide describes', async () => {
     const blocks = shellBlocks(readFileSync(GUIDE, 'utf8'));
     assert.ok(blocks.length >= 7, `found ${blocks.length} examples`);
-    const [define, autopilot, optin, disabled, patch, ignore, unmanaged, resume, ...rest] = blocks;
+    const [define, autopilot, optin, logging, disabled, patch, ignore, unmanaged, resume, ...rest] = blocks;
     assert.deepEqual(rest, [], 'every example is checked below; add a check for new ones');
     const prelude = define!;
     const step = async (script: string): Promise<string> => {
@@ -70,6 +70,13 @@ describe('docs/user-guide.md examples', () => {
 
     await step(optin!);
     assert.equal((await cp.admin.get(HCO_PATH)).metadata?.annotations?.['platform.kubevirt.io/enable-mtv'], 'true');
+
+    await step(logging!);
+    const annotations = (await cp.admin.get(HCO_PATH)).metadata?.annotations ?? {};
+    assert.deepEqual(
+      ['enable-logging', 'logging-storage-secret', 'logging-storage-class'].map((k) => annotations[`platform.kubevirt.io/${k}`]),
+      ['true', 'logging-loki-s3', 'lvms-vg1'],
+    );
 
     await step(disabled!);
     await operator.settle();

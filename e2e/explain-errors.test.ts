@@ -69,7 +69,9 @@ describe('explain: clear failures, bounded time', () => {
     const r = await explain(kubeconfigFor(`https://127.0.0.1:${port}`), ['--timeout', '2s']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, new RegExp(`no answer from the API server at https://127\\.0\\.0\\.1:${port} within 2s`));
-    assert.ok(r.ms >= 2000 && r.ms < 8000, `${r.ms} ms`);
+    // The bound includes spawning node and loading the CLI (3+ s on a loaded 2-core machine); below
+    // the 30 s default it still shows that --timeout, not the default, ended the wait.
+    assert.ok(r.ms >= 2000 && r.ms < 20_000, `${r.ms} ms`);
   });
 
   it('a caller who may not list: exit 2 naming the caller\'s identity, not the operator\'s ClusterRole', async () => {

@@ -62,6 +62,14 @@ describe('operator process (private control plane)', () => {
     assert.match(text, /virt_platform_api_requests_total\{verb="patch"\} \d+/);
     const explain = (await (await fetch(`http://127.0.0.1:${debug}/debug/explain`)).json()) as { asset: string; status: string; reason?: string }[];
     assert.deepEqual(explain.find((r) => r.asset === 'widget')?.reason, 'CRDMissing');
+    // Which features are on and what the others wait for (the real catalog's in features.serial).
+    const features = (await (await fetch(`http://127.0.0.1:${debug}/debug/features`)).json()) as { feature: string; state: string; waitingFor: string[]; applied: string[] }[];
+    assert.deepEqual(features.map((x) => [x.feature, x.state]), [['core', 'on'], ['widgets', 'waiting']]);
+    assert.deepEqual(features[0]!.applied, ['hco-golden', 'settings']);
+    assert.equal(features[1]!.waitingFor.length, 1);
+    assert.match(features[1]!.waitingFor[0]!, /Widget|widgets\.test\.platform\.kubevirt\.io/);
+    // No Go autopilot objects in this catalog's migration table: nothing to say.
+    assert.deepEqual(await (await fetch(`http://127.0.0.1:${debug}/debug/migration`)).json(), []);
     const render = await (await fetch(`http://127.0.0.1:${debug}/debug/render`)).text();
     assert.match(render, /# asset: settings\n/);
     const hcoEvents = await eventsFor(cp.admin, 'HyperConverged', HCO_NAME, NS);

@@ -150,4 +150,16 @@ describe('virt-platform-swap node script', () => {
     assert.equal(r.status, 0);
     assert.match(r.stderr, /cannot read MemTotal/);
   });
+
+  it("the Go autopilot's pre-provisioned swap (OCPSWAP partition, /var/tmp/ocpswap.file) is enabled, nothing created", () => {
+    for (const pre of ['dev/disk/by-partlabel/OCPSWAP', 'var/tmp/ocpswap.file']) {
+      const n = node();
+      mkdirSync(join(n.root, pre, '..'), { recursive: true });
+      writeFileSync(join(n.root, pre), '');
+      const r = n.run();
+      assert.equal(r.status, 0);
+      assert.deepEqual(n.calls(), [`swapon ${join(n.root, pre)}`]);
+      assert.match(r.stderr, /enabled pre-provisioned swap/);
+    }
+  });
 });

@@ -21,6 +21,10 @@ export interface ControlPlane {
   kubeconfigPath: string;
   adminToken: string;
   binaries: Binaries;
+  /** The API server's audit log (JSON lines), when started with `audit`. */
+  auditLogPath?: string;
+  /** The API server's own log (e.g. watch closes). */
+  apiServerLogPath: string;
   /** A client authenticated as the admin (system:masters). */
   admin: KubeClient;
   /** A kubeconfig for another bearer token (e.g. a ServiceAccount's TokenRequest token). */
@@ -39,7 +43,21 @@ export interface StartOptions {
   /** Kill everything and exit on SIGINT/SIGTERM (default). Callers with their own shutdown pass
    *  false; the processes are still killed when this process exits. */
   handleSignals?: boolean;
+  /** Write an audit log of every request (level Metadata, one line per request once complete,
+   *  plus one when a watch's response starts): the bench counts the operator's requests in it. */
+  audit?: boolean;
+  /** More kube-apiserver flags (e.g. --vmodule to log what the bench looks for). */
+  apiServerFlags?: string[];
 }
+
+// Metadata level: who, verb, resource, timestamps; no bodies. RequestReceived is left out so a
+// request is one line (a watch also logs ResponseStarted, as it may never complete).
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+  - level: Metadata
+`;
 
 /** A kubeconfig for the local control plane that authenticates with a bearer token. */
 export function tokenKubeconfig(server: string, caFile: string, token: string, user: string): KubeConfig {
@@ -190,6 +208,9 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     '--unsafe-no-fsync', // test data: durability is not worth the latency
     '--log-level=warn',
   ]);
+  const auditLogPath = opts.audit ? join(dir, 'audit.log') : undefined;
+  if (opts.audit) writeFileSync(join(dir, 'audit-policy.yaml'), AUDIT_POLICY);
+  const auditFlags = auditLogPath ? [`--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-maxsize=0'] : [];
   const apiserver = new Proc('kube-apiserver', dir, binaries.kubeApiserver, [
     `--etcd-servers=http://127.0.0.1:${etcdPort}`,
     '--bind-address=127.0.0.1',
@@ -205,6 +226,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     '--allow-privileged=true',
     '--enable-priority-and-fairness=false',
     '--v=0',
+    ...auditFlags,
+    ...(opts.apiServerFlags ?? []),
   ]);
   const procs = [apiserver, etcd];
 
@@ -270,6 +293,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       kubeconfigPath,
       adminToken,
       binaries,
+      auditLogPath,
+      apiServerLogPath: apiserver.log,
       admin,
       kubeconfigForToken: kubeconfigFor,
       restartApiServer: async () => {

@@ -16,8 +16,8 @@ export class OperatorProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []) {
-    this.child = spawn(process.execPath, [...nodeFlags, OPERATOR_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = [], bin = OPERATOR_BIN) {
+    this.child = spawn(process.execPath, [...nodeFlags, bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue;

@@ -47,7 +47,12 @@ export class Operator {
     this.metrics = options.metrics ?? new OperatorMetrics(false);
     options.client.onRequest((verb) => this.metrics.apiRequests.inc({ verb }));
     this.events = new EventRecorder(options.client);
-    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, operatorNamespace: options.operatorNamespace, onChange: (c) => this.reconciler.onChange(c), observe: familyObserved() });
+    this.cache = new ClusterCache(options.client, {
+      hcoNamespace: options.hcoNamespace,
+      operatorNamespace: options.operatorNamespace,
+      onChange: (c) => this.reconciler.onChange(c),
+      observe: familyObserved(),
+    });
     this.families = new Families(undefined, {
       observed: (name) => this.cache.observed(name),
       now: options.now ?? Date.now,
@@ -55,6 +60,7 @@ export class Operator {
       nodes: () => [...this.cache.nodes.list()],
     });
     this.metrics.watchedObjects = () => this.cache.sizes();
+    this.metrics.nodeCapacityScans = () => ({ scans: this.cache.capacityScans, nodes: this.cache.capacityScanned });
     this.reconciler = new Reconciler({
       catalog: this.catalog,
       renderer: this.renderer,
@@ -75,7 +81,15 @@ export class Operator {
 
   /** What every asset would apply now (/debug/render): the offline end of the chain, over the live caches; writes nothing. */
   renderAll(hco: KubeObject): Promise<Evaluation[]> {
-    this.renderChain ??= buildChain({ renderer: this.renderer, cache: this.cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies: this.families.policies }, offlineEnd());
+    this.renderChain ??= buildChain(
+      {
+        renderer: this.renderer,
+        cache: this.cache,
+        record: { events: { emit: () => undefined }, memory: new OutcomeMemory() },
+        policies: this.families.policies,
+      },
+      offlineEnd(),
+    );
     return evaluateCatalog(this.catalog, this.renderChain, hco, this.cache.facts(), { policies: this.families.policies });
   }
 

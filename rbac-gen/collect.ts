@@ -3,6 +3,7 @@
 // the generator did not meet), plus every tombstone. The result is a list of apiVersion/kind uses,
 // each with the assets or tombstone files that need it.
 import { loadCatalog, type Asset, type Catalog } from '../operator/catalog/catalog.js';
+import { loadGoObjects } from '../operator/controller/go-autopilot.js';
 import { DETECTORS, type Hardware } from '../operator/catalog/hardware.js';
 import { loadTombstones } from '../operator/catalog/tombstones.js';
 import { TOPOLOGY_FACTS, type Topology } from '../operator/catalog/topology.js';
@@ -68,7 +69,11 @@ export function hcoSatisfying(catalog: Catalog, asset: Asset | undefined, optIns
     if (c.type === 'annotation') annotations[c.key] = c.value;
     if (c.type === 'feature-gate') gates.add(c.gate);
   }
-  return hcoObject(namespace, { ...annotations, [ANNOTATIONS.autopilot]: 'true' }, { featureGates: [...gates].sort().map((name) => ({ name, state: 'Enabled' })) });
+  return hcoObject(
+    namespace,
+    { ...annotations, [ANNOTATIONS.autopilot]: 'true' },
+    { featureGates: [...gates].sort().map((name) => ({ name, state: 'Enabled' })) },
+  );
 }
 
 /** Cluster facts where every detector holds and every topology fact has the value this asset asks for. */
@@ -96,8 +101,11 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     let skipped = 0;
     for (const optIns of ['all', 'own'] as const) {
       const cluster = new OfflineCluster(hcoSatisfying(catalog, asset, optIns), factsSatisfying(asset, crds));
-      const chain = buildChain({ renderer, cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies }, offlineEnd());
-      const evals = await evaluateCatalog({ dir: catalog.dir, assets }, chain, cluster.hco, cluster.facts, { projectHco: true, policies });
+      const chain = buildChain(
+        { renderer, cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies },
+        offlineEnd(),
+      );
+      const evals = await evaluateCatalog({ ...catalog, assets }, chain, cluster.hco, cluster.facts, { projectHco: true, policies });
       const o = evals[evals.length - 1]!.outcome;
       const desired = renderedObject(o);
       if (desired?.apiVersion && desired.kind) {
@@ -126,6 +134,15 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
     );
   }
   if (errors.length) throw new Error(`cannot render every asset with every condition satisfied:\n  ${errors.join('\n  ')}`);
-  const tombstones = loadTombstones(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file }, name: t.object.metadata!.name! }));
+  const tombstones: KindUse[] = [
+    ...loadTombstones(assetsDir).map((t) => ({
+      apiVersion: t.object.apiVersion!,
+      kind: t.object.kind!,
+      by: { tombstone: t.file },
+      name: t.object.metadata!.name!,
+    })),
+    // The Go autopilot's objects replaced by assets here: watched by its label, deleted by name.
+    ...loadGoObjects(assetsDir).map((g) => ({ apiVersion: g.apiVersion, kind: g.kind, by: { tombstone: 'migration/go-autopilot.yaml' }, name: g.name })),
+  ];
   return { catalog, managed, tombstones, objects, notes };
 }

@@ -27,7 +27,11 @@ export function readCrdInfos(dir: string): CrdInfo[] {
 export async function generateRole(o: GenerateOptions): Promise<Generated> {
   const crds = readCrdInfos(o.crdDir);
   const collected = await collectKinds(o.assetsDir, new Map(crds.map((c) => [c.name, c])));
-  const rules = buildRules(collected.managed, collected.tombstones, crds);
+  const bindings = [...collected.objects].flatMap(([asset, o]) => {
+    const ref = (o as { roleRef?: { kind?: string; name?: string } }).roleRef;
+    return o.kind === 'ClusterRoleBinding' && ref?.kind === 'ClusterRole' && ref.name ? [{ asset, role: ref.name }] : [];
+  });
+  const rules = buildRules(collected.managed, collected.tombstones, crds, bindings);
   return { yaml: roleYaml(rules), rules, notes: collected.notes };
 }
 

@@ -9,7 +9,7 @@ import { mapKind, mapKindByName, MappingError } from './kinds.js';
 export const ROLE_NAME = 'virt-platform-operator';
 export const HEADER = '# AUTO-GENERATED — DO NOT EDIT (npm run rbac-gen)';
 
-export const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
+export const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'bind'] as const;
 export type Verb = (typeof VERB_ORDER)[number];
 
 /**
@@ -37,15 +37,35 @@ export const FIXED_NEEDS: readonly FixedNeed[] = [
   { group: '', resource: 'events', verbs: ['create'], why: 'Events about managed objects (cluster-scoped ones go to "default")' },
   { group: '', resource: 'namespaces', verbs: ['get', 'list', 'watch'], why: 'target namespaces (a missing one is a soft dependency)' },
   { group: '', resource: 'nodes', verbs: ['get', 'list', 'watch'], why: 'hardware and topology detection' },
-  { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', verbs: ['get', 'list', 'watch'], why: 'soft dependencies: watches start and stop with CRDs' },
+  {
+    group: 'apiextensions.k8s.io',
+    resource: 'customresourcedefinitions',
+    verbs: ['get', 'list', 'watch'],
+    why: 'soft dependencies: watches start and stop with CRDs',
+  },
   { group: 'config.openshift.io', resource: 'clusterversions', verbs: ['list', 'watch'], why: 'the OpenShift version the payload depends on (render context)' },
-  { group: 'config.openshift.io', resource: 'infrastructures', verbs: ['list', 'watch'], why: 'control-plane and infrastructure topology, platform (render context)' },
+  {
+    group: 'config.openshift.io',
+    resource: 'infrastructures',
+    verbs: ['list', 'watch'],
+    why: 'control-plane and infrastructure topology, platform (render context)',
+  },
   { group: 'hco.kubevirt.io', resource: 'hyperconvergeds', verbs: ['get', 'list', 'watch', 'patch'], why: 'the HyperConverged is the configuration source' },
-  { group: 'authentication.k8s.io', resource: 'tokenreviews', verbs: ['create'], why: '/metrics: authenticate the scraper\'s bearer token (TokenReview)' },
-  { group: 'authorization.k8s.io', resource: 'subjectaccessreviews', verbs: ['create'], why: '/metrics: authorize the scraper for get /metrics (SubjectAccessReview)' },
+  { group: 'authentication.k8s.io', resource: 'tokenreviews', verbs: ['create'], why: "/metrics: authenticate the scraper's bearer token (TokenReview)" },
+  {
+    group: 'authorization.k8s.io',
+    resource: 'subjectaccessreviews',
+    verbs: ['create'],
+    why: '/metrics: authorize the scraper for get /metrics (SubjectAccessReview)',
+  },
   // What the family handlers read but never write (their observed kinds).
   ...FAMILY_HANDLERS.flatMap((h) =>
-    (h.observes ?? []).map((k): FixedNeed => ({ group: k.group, resource: k.plural, verbs: ['list', 'watch'], why: `the ${h.name} family reads ${k.kind}s (a projection, never written)` })),
+    (h.observes ?? []).map((k): FixedNeed => ({
+      group: k.group,
+      resource: k.plural,
+      verbs: ['list', 'watch'],
+      why: `the ${h.name} family reads ${k.kind}s (a projection, never written)`,
+    })),
   ),
 ];
 
@@ -58,7 +78,7 @@ export const NEVER_CREATED = new Set(['hco.kubevirt.io/HyperConverged']);
 export interface Rule {
   group: string;
   resource: string;
-  /** Only on delete rules: the tombstoned objects' names. */
+  /** Only on delete rules (the tombstoned objects' names) and bind rules (the bound roles' names). */
   resourceNames?: string[];
   verbs: Verb[];
   /** Why: the fixed need, the assets and the tombstone files behind the rule (sorted). */
@@ -90,8 +110,20 @@ function grant(rules: Map<string, Acc>, group: string, resource: string, verbs: 
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A ClusterRole that an asset's ClusterRoleBinding binds: the API server lets the operator create the
+ *  binding only with "bind" on that role (or every permission in it), so bind is granted by name. */
+export interface RoleBinding {
+  asset: string;
+  role: string;
+}
+
 /** Builds the rules; throws a MappingError listing every kind it cannot map. */
-export function buildRules(managed: readonly KindUse[], tombstones: readonly KindUse[], crds: readonly CrdInfo[]): Rule[] {
+export function buildRules(
+  managed: readonly KindUse[],
+  tombstones: readonly KindUse[],
+  crds: readonly CrdInfo[],
+  bindings: readonly RoleBinding[] = [],
+): Rule[] {
   const rules = new Map<string, Acc>();
   for (const f of FIXED_NEEDS) grant(rules, f.group, f.resource, f.verbs, { fixed: f.why });
   const problems: string[] = [];
@@ -132,12 +164,32 @@ export function buildRules(managed: readonly KindUse[], tombstones: readonly Kin
     tombstones: [...r.tombstones].sort(byCodePoint),
   }));
   for (const d of deletes.values()) {
-    out.push({ group: d.group, resource: d.resource, resourceNames: [...d.names].sort(byCodePoint), verbs: ['delete'], assets: [], tombstones: [...d.tombstones].sort(byCodePoint) });
+    out.push({
+      group: d.group,
+      resource: d.resource,
+      resourceNames: [...d.names].sort(byCodePoint),
+      verbs: ['delete'],
+      assets: [],
+      tombstones: [...d.tombstones].sort(byCodePoint),
+    });
+  }
+  if (bindings.length) {
+    out.push({
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      resourceNames: [...new Set(bindings.map((b) => b.role))].sort(byCodePoint),
+      verbs: ['bind'],
+      assets: [...new Set(bindings.map((b) => b.asset))].sort(byCodePoint),
+      tombstones: [],
+    });
   }
   // By group, then resource; a resource's general rule before its name-restricted delete rule.
-  out.sort((a, b) => byCodePoint(a.group, b.group) || byCodePoint(a.resource, b.resource) || Number(Boolean(a.resourceNames)) - Number(Boolean(b.resourceNames)));
+  out.sort(
+    (a, b) => byCodePoint(a.group, b.group) || byCodePoint(a.resource, b.resource) || Number(Boolean(a.resourceNames)) - Number(Boolean(b.resourceNames)),
+  );
   for (const r of out) {
-    if ([r.group, r.resource, ...r.verbs, ...(r.resourceNames ?? [])].some((s) => s.includes('*'))) throw new Error(`refusing a wildcard in the generated role: ${JSON.stringify(r)}`);
+    if ([r.group, r.resource, ...r.verbs, ...(r.resourceNames ?? [])].some((s) => s.includes('*')))
+      throw new Error(`refusing a wildcard in the generated role: ${JSON.stringify(r)}`);
   }
   return out;
 }
@@ -165,7 +217,7 @@ export function roleYaml(rules: readonly Rule[]): string {
     '#',
     '# The permissions of the virt-platform-operator ServiceAccount, generated by rbac-gen/ from',
     '# assets/metadata.yaml (every template rendered with every condition satisfied) and',
-    '# assets/tombstones/, plus the operator\'s fixed needs. Managed kinds get get/list/watch/',
+    "# assets/tombstones/, plus the operator's fixed needs. Managed kinds get get/list/watch/",
     '# create/patch (server-side apply); delete is granted only on the tombstoned objects, by name.',
     '# The leader-election Lease is in a namespaced Role (manifests/rbac/leader-election.yaml).',
     'apiVersion: rbac.authorization.k8s.io/v1',
@@ -180,7 +232,10 @@ export function roleYaml(rules: readonly Rule[]): string {
     const why = [
       ...(r.fixed ? [r.fixed] : []),
       ...(r.assets.length ? [`asset${r.assets.length > 1 ? 's' : ''} ${r.assets.join(', ')}`] : []),
-      ...(r.tombstones.length ? [`tombstone${r.tombstones.length > 1 ? 's' : ''} ${r.tombstones.join(', ')}${r.resourceNames ? ': delete only these' : ''}`] : []),
+      ...(r.tombstones.length
+        ? [`tombstone${r.tombstones.length > 1 ? 's' : ''} ${r.tombstones.join(', ')}${r.resourceNames ? ': delete only these' : ''}`]
+        : []),
+      ...(r.verbs.includes('bind') ? ['bind only these roles (their ClusterRoleBindings)'] : []),
     ];
     lines.push(...comment(why.join('; '), '  '));
     lines.push(`  - apiGroups: [${q(r.group)}]`, `    resources: [${q(r.resource)}]`);

@@ -38,6 +38,24 @@ describe('gen-assets-doc', () => {
     assert.match(doc, /\| MachineConfig \| machineconfiguration\.openshift\.io\/v1 \| - \| `50-virt-swap-enable` \|/);
   });
 
+  it('shows the feature table: every feature once, with its maturity, how to turn it on, what it requires and its assets', () => {
+    const catalog = loadCatalog(assets);
+    assert.ok(catalog.features.length >= 20, `${catalog.features.length} features`);
+    const table = doc.slice(doc.indexOf('## Features'));
+    for (const f of catalog.features) {
+      const rows = table.split('\n').filter((l) => l.startsWith(`| **${f.title}** (\`${f.name}\`) |`));
+      assert.equal(rows.length, 1, `${f.name}: one row`);
+      const cells = rows[0]!.split(' | ');
+      assert.equal(cells[1], f.maturity, `${f.name}: maturity`);
+      for (const k of f.enable) assert.ok(cells[2]!.includes(`\`${k}: "true"\``), `${f.name}: turned on by ${k}`);
+      if (!f.enable.length && !f.featureGates.length) assert.equal(cells[2], 'on with the autopilot', f.name);
+      for (const r of f.requires) assert.ok(cells[3]!.includes(r), `${f.name}: requires ${r}`);
+      for (const a of f.assets) assert.ok(cells[4]!.includes(`\`${a}\``), `${f.name}: asset ${a}`);
+    }
+    const logging = catalog.features.find((f) => f.name === 'logging')!;
+    assert.deepEqual([logging.maturity, logging.enable], ['Dev Preview', ['platform.kubevirt.io/enable-logging']]);
+  });
+
   it('says what each node-level asset disrupts (the pool it reboots) and what the admin provides', () => {
     for (const a of loadCatalog(assets).assets.filter((x) => x.family === 'machine-config')) {
       const pool = a.templateParams.role as string;

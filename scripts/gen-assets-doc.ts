@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
-import { loadCatalog, type Asset, type Condition } from '../operator/catalog/catalog.js';
+import { ALLOWLIST_ALIASES, ANNOTATION_ALIASES } from '../operator/catalog/aliases.js';
+import { loadGoObjects } from '../operator/controller/go-autopilot.js';
+import { loadCatalog, type Asset, type Catalog, type Condition } from '../operator/catalog/catalog.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 
 const REGENERATE = 'node dist/scripts/gen-assets-doc.js (after npx tsc -p .)';
@@ -26,6 +28,10 @@ const OPERATORS: Record<string, string> = {
   'uiplugins.observability.openshift.io': 'Cluster Observability Operator',
   'aaqs.aaq.kubevirt.io': 'Application Aware Quota operator',
   'kubedeschedulers.operator.openshift.io': 'Kube Descheduler Operator',
+  'lokistacks.loki.grafana.com': 'Loki Operator',
+  'clusterlogforwarders.observability.openshift.io': 'Red Hat OpenShift Logging Operator',
+  'persesdashboards.perses.dev': 'Cluster Observability Operator (Perses)',
+  'storagebasedremediationconfigs.storage-based-remediation.medik8s.io': 'Storage Based Remediation Operator',
   'servicemonitors.monitoring.coreos.com': 'Prometheus Operator (OpenShift cluster monitoring)',
   'prometheusrules.monitoring.coreos.com': 'Prometheus Operator (OpenShift cluster monitoring)',
 };
@@ -98,6 +104,7 @@ export function generateAssetsDoc(assetsDir: string): string {
     'annotations (MachineConfig and KubeletConfig refuse patches: they are sensitive kinds).',
     '',
   );
+  out.push(...featureTable(catalog));
   out.push('## Summary', '');
   out.push('| Asset | Family | Kind | Install | Opt-in | Conditions | Requires (CRD / operator) | Disrupts | Admin provides | Target namespace | Order |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|');
@@ -159,7 +166,57 @@ export function generateAssetsDoc(assetsDir: string): string {
     for (const t of dead) out.push(`| ${[t.kind ?? '', t.apiVersion ?? '', t.metadata?.namespace ?? '-', code(t.metadata?.name ?? '')].map(cell).join(' | ')} |`);
     out.push('');
   }
+  out.push(...aliasTables(), ...goObjectsTable(assetsDir));
   return out.join('\n');
+}
+
+/** What an admin turns on: the features, their maturity, how to turn them on and what they need. */
+function featureTable(catalog: Catalog): string[] {
+  if (!catalog.features.length) return [];
+  const out = ['## Features', ''];
+  out.push(
+    'What an admin turns on. A feature is on when the autopilot is active and its opt-in (if any) is set; its assets then apply as',
+    'their conditions and CRDs allow. `explain` and the loopback `/debug/features` endpoint show, per feature, whether it is on,',
+    'available (its operators are installed but it is not turned on) or waiting, and for what.',
+    '',
+    '| Feature | Maturity | Turn on | Requires | Assets | Description |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const f of catalog.features) {
+    const on = [...f.enable.map((k) => code(`${k}: "true"`)), ...f.featureGates.map((g) => `HCO feature gate ${code(g)}`)].join(' + ') || 'on with the autopilot';
+    out.push(`| ${[`**${f.title}** (${code(f.name)})`, f.maturity, on, f.requires.join(', ') || '-', f.assets.map(code).join(', '), f.description].map(cell).join(' | ')} |`);
+  }
+  out.push('');
+  return out;
+}
+
+/** The Go autopilot's objects that assets here replace (assets/migration/go-autopilot.yaml). */
+function goObjectsTable(assetsDir: string): string[] {
+  const list = loadGoObjects(assetsDir);
+  if (!list.length) return [];
+  const out = ['## Go autopilot objects replaced', ''];
+  out.push(
+    'Deleted once one of their replacements is applied, and only while they carry `platform.kubevirt.io/managed-by: virt-platform-autopilot`',
+    '(never an admin\'s object, never one marked `mode: unmanaged`; if one comes back, a `MigrationBlocked` Warning says the Go autopilot still runs).',
+    '',
+    '| Kind | Name | Purpose | Replaced by |',
+    '|---|---|---|---|',
+  );
+  for (const g of list) out.push(`| ${[g.kind, code(`${g.namespace ? g.namespace + '/' : ''}${g.name}`), g.purpose, g.replacedBy.map(code).join(' or ') || 'nothing (retired by the Go autopilot itself)'].map(cell).join(' | ')} |`);
+  out.push('');
+  return out;
+}
+
+/** The Go autopilot's names this product accepts (operator/catalog/aliases.ts). */
+function aliasTables(): string[] {
+  const out = ['## Go autopilot names accepted as aliases', ''];
+  out.push('An HCO annotated for the Go implementation (openshift-virtualization/virt-platform-autopilot) keeps working: these names are', 'read as the names of this catalog (see docs/migration-from-go-autopilot.md).', '');
+  out.push('| In `platform.kubevirt.io/autopilot` (Go asset or group) | Selects here |', '|---|---|');
+  for (const [alias, targets] of Object.entries(ALLOWLIST_ALIASES)) out.push(`| ${code(alias)} | ${targets.map(code).join(', ')} |`);
+  out.push('', '| Go opt-in annotation | Read as |', '|---|---|');
+  for (const [key, aliases] of Object.entries(ANNOTATION_ALIASES)) for (const a of aliases) out.push(`| ${code(a)} | ${code(key)} |`);
+  out.push('', '`platform.kubevirt.io/disabled-resources` is read in both dialects: `Kind/namespace/name` rules, or the Go YAML list of', '`{kind, namespace, name}` (namespace optional; `*` wildcards).', '');
+  return out;
 }
 
 

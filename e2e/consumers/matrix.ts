@@ -27,6 +27,7 @@ const VALUES = {
   'platform.kubevirt.io/kubelet-max-pods': '500',
   'platform.kubevirt.io/numa-hugepages-1gi': '16',
   'platform.kubevirt.io/node-maintenance-target': 'worker-0',
+  'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20","worker-1":"192.168.111.21"},"--ipport":{"worker-0":"623","worker-1":"623"}}',
 };
 const PCI_DEVICES = [
   { pciDeviceSelector: '10DE:1EB8', resourceName: 'nvidia.com/TU104GL_Tesla_T4' },
@@ -35,6 +36,33 @@ const PCI_DEVICES = [
   { pciDeviceSelector: '10DE:1DB6', resourceName: 'nvidia.com/GV100GL_Tesla_V100', disabled: true },
   { pciDeviceSelector: '10DE:1EB8 evil=1', resourceName: 'example.com/bad' },
 ];
+/** The opt-ins and site data of the issue-16 features (memory density, VM drain, logging, console observability, SBR). */
+const CATALOG_OPT_INS = {
+  'platform.kubevirt.io/enable-ksm-zero-pages': 'true',
+  'platform.kubevirt.io/enable-thp-tuning': 'true',
+  'platform.kubevirt.io/enable-swap-hygiene': 'true',
+  'platform.kubevirt.io/enable-vm-drain': 'true',
+  'platform.kubevirt.io/enable-logging': 'true',
+  'platform.kubevirt.io/enable-audit-logging': 'true',
+  'platform.kubevirt.io/enable-troubleshooting-panel': 'true',
+  'platform.kubevirt.io/enable-incident-detection': 'true',
+};
+const SITE_DATA = {
+  'platform.kubevirt.io/logging-storage-secret': 'logging-loki-s3',
+  'platform.kubevirt.io/logging-storage-class': 'lvms-vg1',
+  'platform.kubevirt.io/sbr-storage-class': 'ocs-storagecluster-cephfs',
+};
+/** The same features as the Go autopilot names them (aliases), its disabled-resources dialect included. */
+const GO_DIALECT = {
+  'platform.kubevirt.io/autopilot': 'swap-enable,ksm-zero-only,thp-tuning,vm-drain-shutdown-inhibitor,logging,audit-logging,troubleshooting-panel-ui-plugin,monitoring-ui-plugin,descheduler-loadaware,autopilot-dashboard,nhc-far,sbr-detection-config',
+  'platform.kubevirt.io/enable-ksm-zero-only': 'true',
+  'platform.kubevirt.io/enable-thp-tuning': 'true',
+  'platform.kubevirt.io/enable-vm-drain-shutdown-inhibitor': 'true',
+  'platform.kubevirt.io/enable-korrel8r': 'true',
+  'platform.kubevirt.io/enable-logging': 'true',
+  'platform.kubevirt.io/enable-node-remediation': 'true',
+  'platform.kubevirt.io/disabled-resources': '- kind: UIPlugin\n  name: logging\n- kind: MachineConfig\n  name: 90-master-virt-platform-*\n',
+};
 const USB_DEVICES = [{ resourceName: 'kubevirt.io/storage', selectors: [{ vendor: '46f4', product: '0001' }] }];
 const CPU_MANAGER = [{ name: 'CPUManager', state: 'Enabled' }];
 const overcommit = (p: number): Record<string, unknown> => ({ higherWorkloadDensity: { memoryOvercommitPercentage: p } });
@@ -43,7 +71,7 @@ const overcommit = (p: number): Record<string, unknown> => ({ higherWorkloadDens
 export const HCO_SETTINGS: Record<string, { annotations?: Record<string, string>; spec?: Record<string, unknown>; hardware?: Hardware; descheduler?: boolean }> = {
   minimal: {},
   everything: {
-    annotations: { ...OPT_INS, ...VALUES },
+    annotations: { ...OPT_INS, ...VALUES, ...CATALOG_OPT_INS, ...SITE_DATA },
     spec: { featureGates: CPU_MANAGER, virtualization: { ...overcommit(150), permittedHostDevices: { pciHostDevices: PCI_DEVICES, usbHostDevices: USB_DEVICES } } },
   },
   'overcommit-no-cpu-manager': { annotations: VALUES, spec: { virtualization: overcommit(200) } },
@@ -61,6 +89,12 @@ export const HCO_SETTINGS: Record<string, { annotations?: Record<string, string>
     spec: { virtualization: overcommit(99) },
   },
   'allowlist-swap-enable': { annotations: { 'platform.kubevirt.io/autopilot': 'swap-enable,kubelet' }, spec: { virtualization: overcommit(150) } },
+  'catalog-no-site-data': { annotations: { ...CATALOG_OPT_INS, 'platform.kubevirt.io/enable-node-remediation': 'true', 'platform.kubevirt.io/enable-audit-logging': 'false' } },
+  'catalog-ksm-by-hco-azure-logging': {
+    annotations: { ...CATALOG_OPT_INS, ...SITE_DATA, 'platform.kubevirt.io/logging-storage-type': 'azure', 'platform.kubevirt.io/enable-audit-logging': 'false' },
+    spec: { virtualization: { ...overcommit(130), ksmConfiguration: { nodeLabelSelector: {} } } },
+  },
+  'go-autopilot-dialect': { annotations: { ...GO_DIALECT, ...SITE_DATA }, spec: { virtualization: overcommit(150) } },
   'no-hardware-no-descheduler': { annotations: OPT_INS, spec: { virtualization: overcommit(150) }, hardware: NO_HARDWARE, descheduler: false },
 };
 
@@ -98,13 +132,15 @@ export function scenarios(): Scenario[] {
 
 export interface RenderedScenario extends Scenario {
   objects: KubeObject[];
+  /** The asset each object of objects came from (same order). */
+  assets: string[];
 }
 
 /** Renders a scenario through the operator's chain in offline mode. */
-export async function renderScenario(s: Scenario): Promise<RenderedScenario> {
-  const r = await renderCatalog(s.hco, s.facts);
+export async function renderScenario(s: Scenario, assetsDir?: string): Promise<RenderedScenario> {
+  const r = await renderCatalog(s.hco, s.facts, assetsDir);
   if (r.failed.length) throw new Error(`${s.name}: ${r.failed.join('; ')}`);
-  return { ...s, objects: r.objects };
+  return { ...s, objects: r.objects, assets: r.objects.map((o) => r.assetOf.get(o) ?? '') };
 }
 
 /** Every object of a scenario through every rule module that judges its kind. */

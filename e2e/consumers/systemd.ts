@@ -102,7 +102,8 @@ export async function verifyUnits(ign: IgnitionFacts): Promise<UnitProblem[]> {
       const from = join(hostUnits!, name);
       if (statSync(from, { throwIfNoEntry: false })?.isFile()) copyFileSync(from, join(lib, name));
     }
-    for (const p of PLATFORM_UNITS) writeFileSync(join(etc, p), '[Unit]\nDescription=stand-in for a unit RHCOS provides\n');
+    // A stand-in service is a valid service (systemd refuses one without ExecStart when a unit orders against it).
+    for (const p of PLATFORM_UNITS) writeFileSync(join(etc, p), `[Unit]\nDescription=stand-in for a unit RHCOS provides\n${p.endsWith('.service') ? '[Service]\nType=oneshot\nExecStart=/bin/true\n' : ''}`);
     for (const f of ign.files) {
       const p = join(root, f.path);
       mkdirSync(dirname(p), { recursive: true });

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { ANNOTATIONS, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../operator/vocabulary/annotations.js';
 import type { Catalog } from '../../operator/catalog/catalog.js';
-import { detectHardware } from '../../operator/catalog/hardware.js';
-import { projectNode } from '../../operator/watch/node-projection.js';
+import { detectHardware, projectNode } from '../../operator/catalog/hardware.js';
 import { detectTopology } from '../../operator/catalog/topology.js';
 import { loadTombstones } from '../../operator/catalog/tombstones.js';
 import { buildChain, offlineEnd } from '../../operator/chain/chain.js';
@@ -74,7 +73,10 @@ export const NODES: KubeObject[] = [
   {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: 'master-0', labels: { 'kubernetes.io/hostname': 'master-0', 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': '' } },
+    metadata: {
+      name: 'master-0',
+      labels: { 'kubernetes.io/hostname': 'master-0', 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': '' },
+    },
   },
   {
     apiVersion: 'v1',
@@ -122,7 +124,15 @@ export function fullHco(catalog: Catalog): KubeObject {
 export async function targetNamespaces(catalog: Catalog, hco: KubeObject, crds: ReadonlyMap<string, CrdInfo>): Promise<string[]> {
   const nodes = NODES.map((n) => projectNode(n));
   const cluster = new OfflineCluster(hco, clusterFacts({ hardware: detectHardware(nodes), topology: detectTopology(nodes), crds, objectExists: () => true }));
-  const chain = buildChain({ renderer: new Renderer(catalog.dir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies: familyPolicies() }, offlineEnd());
+  const chain = buildChain(
+    {
+      renderer: new Renderer(catalog.dir),
+      cache: cluster,
+      record: { events: { emit: () => undefined }, memory: new OutcomeMemory() },
+      policies: familyPolicies(),
+    },
+    offlineEnd(),
+  );
   const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: familyPolicies() });
   const ns = new Set<string>();
   for (const e of evals) {

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import { parseFeatures, type Feature } from './features.js';
 import { DETECTORS, type Detector } from './hardware.js';
 import { TOPOLOGY_FACTS, type TopologyFact } from './topology.js';
 import { HCO_KIND } from '../vocabulary/hco.js';
@@ -41,6 +42,8 @@ export interface Asset {
 export interface Catalog {
   dir: string;
   assets: Asset[];
+  /** User-facing features, each a set of assets (empty when the catalog declares none). */
+  features: Feature[];
 }
 
 export class CatalogError extends Error {
@@ -158,5 +161,5 @@ export function loadCatalog(dir: string): Catalog {
     if (a.reconcileOrder === 0 && a.kind !== HCO_KIND) throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
   }
   assets.sort((a, b) => a.reconcileOrder - b.reconcileOrder || a.name.localeCompare(b.name));
-  return { dir, assets };
+  return { dir, assets, features: parseFeatures(root.features, assets, file) };
 }

@@ -76,7 +76,7 @@ describe('parseActivation', () => {
 });
 
 describe('activates and unknownActivationEntries', () => {
-  const swap = asset('swap', { group: 'node-tuning' });
+  const swap = asset('node-swap', { group: 'node-tuning' });
   const mtv = asset('mtv', { family: 'operators', kind: 'ForkliftController' });
   const list = (...names: string[]): Activation => ({ all: false, names: new Set(names) });
 
@@ -113,7 +113,7 @@ describe('activates and unknownActivationEntries', () => {
 
   it('reports entries that name no asset, family or group', () => {
     assert.deepEqual(unknownActivationEntries(list('mtv', 'operators', 'node-tuning', 'machine-config', 'metallb', 'typo'), [swap, mtv]), ['metallb', 'typo']);
-    assert.deepEqual(unknownActivationEntries(list('swap'), [swap, mtv]), []);
+    assert.deepEqual(unknownActivationEntries(list('node-swap'), [swap, mtv]), []);
     assert.deepEqual(unknownActivationEntries(ALL, [swap]), []);
   });
 });

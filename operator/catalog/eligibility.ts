@@ -5,6 +5,7 @@ import { dig } from '../util/dig.js';
 import { ANNOTATIONS, annotationsOf, oversizeControls } from '../vocabulary/annotations.js';
 import { featureGateEnabled } from '../vocabulary/hco.js';
 import type { KubeObject } from '../vocabulary/object.js';
+import { ALLOWLIST_ALIASES, annotationValue, expandAllowlist } from './aliases.js';
 import type { Asset, Condition } from './catalog.js';
 import type { Hardware } from './hardware.js';
 import type { Topology } from './topology.js';
@@ -33,31 +34,22 @@ export function parseActivation(hco: KubeObject): Activation | undefined {
   return { all: false, names: new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) };
 }
 
-/**
- * Allowlist names other components act on, as aliases of a catalog group. HCO stops deploying
- * wasp-agent for an allowlist naming "swap-enable" (the Go implementation's swap asset) and expects
- * the platform to provide swap: the same entry selects this catalog's swap group.
- * Source: kubevirt/hyperconverged-cluster-operator controllers/handlers/wasp-agent/daemonset.go
- * shouldDeployWaspAgent.
- */
-export const ACTIVATION_ALIASES: Readonly<Record<string, string>> = { 'swap-enable': 'swap' };
-
 export function activates(a: Activation, asset: Asset): boolean {
-  const group = asset.group;
-  const byGroup = group !== undefined && (a.names.has(group) || Object.entries(ACTIVATION_ALIASES).some(([alias, g]) => g === group && a.names.has(alias)));
-  return a.all || a.names.has(asset.name) || a.names.has(asset.family) || byGroup;
+  if (a.all) return true;
+  const names = expandAllowlist(a.names);
+  return names.has(asset.name) || names.has(asset.family) || (asset.group !== undefined && names.has(asset.group));
 }
 
-/** Entries of an autopilot allowlist that name no asset, family or group. */
+/** Entries of an autopilot allowlist that name no asset, family or group (aliases included). */
 export function unknownActivationEntries(a: Activation, assets: Asset[]): string[] {
-  const known = new Set([...assets.flatMap((x) => [x.name, x.family, x.group ?? '']), ...Object.keys(ACTIVATION_ALIASES)]);
+  const known = new Set([...assets.flatMap((x) => [x.name, x.family, x.group ?? '']), ...Object.keys(ALLOWLIST_ALIASES)]);
   return [...a.names].filter((n) => !known.has(n));
 }
 
 function holds(c: Condition, f: EligibilityFacts): string | undefined {
   switch (c.type) {
     case 'annotation': {
-      const v = annotationsOf(f.hco)[c.key];
+      const v = annotationValue(annotationsOf(f.hco), c.key);
       return v === c.value ? undefined : `annotation ${c.key} is not "${c.value}" on the HyperConverged`;
     }
     case 'hardware-detection':

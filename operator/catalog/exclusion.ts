@@ -1,6 +1,8 @@
 // Root exclusion: `platform.kubevirt.io/disabled-resources` on the HCO lists objects that are
 // never created, as Kind/namespace/name rules (Kind/name for cluster-scoped objects), separated
-// by commas or newlines, with `*` as a wildcard in any part.
+// by commas or newlines, with `*` as a wildcard in any part. The Go autopilot's YAML-list dialect
+// is accepted too (exclusion-list.ts).
+import { parseExclusionList } from './exclusion-list.js';
 import { globMatch } from './glob.js';
 
 export interface ExclusionRule {
@@ -19,6 +21,11 @@ export interface ParsedExclusions {
 const PART = /^[A-Za-z0-9.*_-]*$/;
 
 export function parseExclusions(value: string | undefined): ParsedExclusions {
+  const list = parseExclusionList(value);
+  if (list) {
+    const parsed = parseExclusions(list.rules.join('\n'));
+    return { rules: parsed.rules, invalid: [...list.invalid, ...parsed.invalid] };
+  }
   const rules: ExclusionRule[] = [];
   const invalid: string[] = [];
   for (const raw of (value ?? '').split(/[,\n]/)) {

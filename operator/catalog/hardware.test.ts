@@ -1,12 +1,121 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nfdNode as node } from '../../e2e/support/nfd-node.js';
-import type { NodeProjection } from '../vocabulary/node.js';
-import { projectNode } from '../watch/node-projection.js';
-import { DETECTORS, detectHardware, type Detector } from './hardware.js';
+import { DETECTORS, detectHardware, projectNode, sameProjection, type Detector, type NodeProjection } from './hardware.js';
+
+// Labels every NFD-managed node carries whatever its hardware: none of them indicates a device.
+const BASE_LABELS = {
+  'beta.kubernetes.io/arch': 'amd64',
+  'kubernetes.io/arch': 'amd64',
+  'kubernetes.io/hostname': 'worker-0',
+  'kubernetes.io/os': 'linux',
+  'node-role.kubernetes.io/worker': '',
+  'node.openshift.io/os_id': 'rhcos',
+  'topology.kubernetes.io/zone': 'zone-a',
+  'feature.node.kubernetes.io/cpu-cpuid.AVX2': 'true',
+  'feature.node.kubernetes.io/cpu-model.vendor_id': 'Intel',
+  'feature.node.kubernetes.io/kernel-version.major': '5',
+  'feature.node.kubernetes.io/system-os_release.ID': 'rhcos',
+  'cpumanager': 'false',
+  'kubevirt.io/schedulable': 'true',
+};
+
+const BASE_CAPACITY = {
+  cpu: '64',
+  memory: '263662708Ki',
+  pods: '250',
+  'ephemeral-storage': '1000Gi',
+  'hugepages-1Gi': '0',
+  'hugepages-2Mi': '0',
+  'devices.kubevirt.io/kvm': '1k',
+  'devices.kubevirt.io/tun': '1k',
+  'devices.kubevirt.io/vhost-net': '1k',
+  'devices.kubevirt.io/vhost-vsock': '1k',
+};
+
+function node(labels: Record<string, string> = {}, capacity: Record<string, string> = {}, spec: { unschedulable?: boolean; taints?: { key?: string; effect?: string }[] } = {}) {
+  return {
+    metadata: { name: 'worker-0', labels: { ...BASE_LABELS, ...labels }, annotations: { 'big.annotation': 'x'.repeat(1000) } },
+    spec,
+    status: { capacity: { ...BASE_CAPACITY, ...capacity }, allocatable: { ...BASE_CAPACITY, ...capacity }, images: [{ names: ['quay.io/x'] }] },
+  };
+}
 
 const detect = (labels: Record<string, string> = {}, capacity: Record<string, string> = {}) => detectHardware([projectNode(node(labels, capacity))]);
 const only = (...ds: Detector[]) => Object.fromEntries(DETECTORS.map((d) => [d, ds.includes(d)]));
+
+describe('projectNode', () => {
+  it('keeps only the labels detection and topology read', () => {
+    const p = projectNode(
+      node({
+        'node-role.kubernetes.io/master': '',
+        'feature.node.kubernetes.io/pci-0300_10de.present': 'true',
+        'feature.node.kubernetes.io/usb-ef_1d6b_0002.present': 'true',
+        'feature.node.kubernetes.io/memory-numa': 'true',
+        'feature.node.kubernetes.io/iommu-enabled': 'true',
+        'nvidia.com/gpu.present': 'true',
+        'nvidia.com/gpu.product': 'Tesla-T4',
+      }),
+    );
+    assert.deepEqual(p.labels, {
+      'kubernetes.io/hostname': 'worker-0',
+      'node-role.kubernetes.io/worker': '',
+      'node-role.kubernetes.io/master': '',
+      'feature.node.kubernetes.io/cpu-model.vendor_id': 'Intel',
+      'feature.node.kubernetes.io/pci-0300_10de.present': 'true',
+      'feature.node.kubernetes.io/usb-ef_1d6b_0002.present': 'true',
+      'feature.node.kubernetes.io/memory-numa': 'true',
+      'feature.node.kubernetes.io/iommu-enabled': 'true',
+      'nvidia.com/gpu.present': 'true',
+    });
+  });
+
+  it('keeps only extended-resource capacity keys, without the KubeVirt built-in devices', () => {
+    const p = projectNode(node({}, { 'nvidia.com/gpu': '2', 'intel.com/sriov_netdevice': '8' }));
+    assert.deepEqual(p.capacityKeys.sort(), ['intel.com/sriov_netdevice', 'nvidia.com/gpu']);
+    assert.deepEqual(projectNode(node()).capacityKeys, []);
+  });
+
+  it('keeps the name, the cordon flag and only NoSchedule/NoExecute taint keys', () => {
+    const p = projectNode(
+      node({}, {}, {
+        unschedulable: true,
+        taints: [
+          { key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' },
+          { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+          { key: 'soft', effect: 'PreferNoSchedule' },
+        ],
+      }),
+    );
+    assert.equal(p.name, 'worker-0');
+    assert.equal(p.unschedulable, true);
+    assert.deepEqual(p.taints, ['node-role.kubernetes.io/master', 'node.kubernetes.io/unreachable']);
+  });
+
+  it('keeps nothing else (no annotations, allocatable, images)', () => {
+    assert.deepEqual(Object.keys(projectNode(node())).sort(), ['capacityKeys', 'labels', 'name', 'taints', 'unschedulable']);
+  });
+
+  it('tolerates an empty node', () => {
+    assert.deepEqual(projectNode({}), { name: '', labels: {}, capacityKeys: [], unschedulable: false, taints: [] });
+  });
+});
+
+describe('sameProjection', () => {
+  it('is true for projections of nodes that differ only in irrelevant fields', () => {
+    const a = projectNode(node({ 'feature.node.kubernetes.io/memory-numa': 'true' }));
+    const b = projectNode(node({ 'feature.node.kubernetes.io/memory-numa': 'true', 'topology.kubernetes.io/zone': 'zone-b' }, { cpu: '128' }));
+    assert.ok(sameProjection(a, b));
+  });
+
+  it('is false when a relevant label, capacity key or the cordon flag changes', () => {
+    const a = projectNode(node());
+    assert.ok(!sameProjection(a, projectNode(node({ 'feature.node.kubernetes.io/memory-numa': 'true' }))));
+    assert.ok(!sameProjection(a, projectNode(node({}, { 'nvidia.com/gpu': '1' }))));
+    assert.ok(!sameProjection(a, projectNode(node({}, {}, { unschedulable: true }))));
+    assert.ok(!sameProjection(a, undefined));
+    assert.ok(sameProjection(undefined, undefined));
+  });
+});
 
 describe('detectHardware', () => {
   it('finds nothing on a plain node (KubeVirt device plugins and ordinary NFD labels do not count)', () => {

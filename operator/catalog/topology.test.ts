@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { projectNode } from '../watch/node-projection.js';
+import { projectNode } from './hardware.js';
 import { detectTopology } from './topology.js';
 
 type Taint = { key: string; effect: string };

@@ -1,16 +1,18 @@
 // Cluster topology facts, derived from the node projections.
-import type { NodeProjection } from '../vocabulary/node.js';
+import type { NodeProjection } from './hardware.js';
 
 export const TOPOLOGY_FACTS = ['hasSchedulableMasters', 'hasDedicatedWorkers', 'singleNode'] as const;
 export type TopologyFact = (typeof TOPOLOGY_FACTS)[number];
+/** The facts, and counts for information (no condition reads them; a change of the counts alone
+ *  does not re-evaluate the assets). */
 export type Topology = Record<TopologyFact, boolean> & { nodes: number; masters: number; workers: number };
 
 const MASTER_ROLES = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
 
-const isMaster = (n: NodeProjection): boolean => MASTER_ROLES.some((r) => r in n.labels);
+export const isMaster = (n: Pick<NodeProjection, 'labels'>): boolean => MASTER_ROLES.some((r) => r in n.labels);
 // A master is schedulable when nothing keeps ordinary workloads off it: not cordoned and no
 // NoSchedule taint of the master/control-plane roles.
-const masterSchedulable = (n: NodeProjection): boolean => !n.unschedulable && !n.taints.some((t) => MASTER_ROLES.includes(t));
+export const masterSchedulable = (n: Pick<NodeProjection, 'unschedulable' | 'taints'>): boolean => !n.unschedulable && !n.taints.some((t) => MASTER_ROLES.includes(t));
 
 export function detectTopology(nodes: Iterable<NodeProjection>): Topology {
   let total = 0;

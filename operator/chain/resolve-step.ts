@@ -11,11 +11,19 @@ export function resolveStep(): Step<Rendered, Addressed> {
     const d = run.desired;
     const resource = run.facts.resourceFor(d);
     if (!resource) {
-      return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: no installed CRD serves ${d.kind} ${d.apiVersion}; skipped until it is installed` };
+      return {
+        status: 'skipped',
+        reason: 'CRDMissing',
+        message: `asset ${run.asset.name}: no installed CRD serves ${d.kind} ${d.apiVersion}; skipped until it is installed`,
+      };
     }
     const { namespace, ...meta } = d.metadata ?? {};
     if (resource.namespaced && !namespace) {
-      return { status: 'failed', reason: 'RenderFailed', message: `asset ${run.asset.name}: ${d.kind} is namespaced but the template sets no metadata.namespace` };
+      return {
+        status: 'failed',
+        reason: 'RenderFailed',
+        message: `asset ${run.asset.name}: ${d.kind} is namespaced but the template sets no metadata.namespace`,
+      };
     }
     // A cluster-scoped object carries no namespace, whatever the template wrote.
     const desired = resource.namespaced ? d : { ...d, metadata: meta };

@@ -2,6 +2,7 @@
 // and why — applied (in sync), skipped and the reason, refused annotations, drifting fields. It
 // dry-runs, never writes.
 import { loadCatalog } from '../catalog/catalog.js';
+import { featureStatuses, formatFeatures } from '../catalog/feature-status.js';
 import { loadTombstones } from '../catalog/tombstones.js';
 import { assetReport } from '../chain/asset-report.js';
 import { buildChain, explainEnd } from '../chain/chain.js';
@@ -65,14 +66,26 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
     step = 'reading the cluster (CRDs, Nodes, Namespaces, the HyperConverged)';
     await cache.start();
     const hco = cache.hco();
-    if (!hco) return { stdout: `no HyperConverged found${values.namespace ? ` in namespace ${values.namespace}` : ''}: the operator would stay idle\n`, code: 0 };
+    if (!hco)
+      return { stdout: `no HyperConverged found${values.namespace ? ` in namespace ${values.namespace}` : ''}: the operator would stay idle\n`, code: 0 };
     step = 'dry-running every asset';
     const forbiddenHint = `you (${identity}) lack this permission: explain dry-runs with your own credentials, not the operator's ServiceAccount`;
     // The families' gates judge as the operator would (held or not), with no batch behind them.
-    const families = new Families(undefined, { observed: (name) => cache.observed(name), now: Date.now, settleTimeoutMs: DEFAULT_SETTLE_TIMEOUT_MS, nodes: () => [...cache.nodes.list()] });
+    const families = new Families(undefined, {
+      observed: (name) => cache.observed(name),
+      now: Date.now,
+      settleTimeoutMs: DEFAULT_SETTLE_TIMEOUT_MS,
+      nodes: () => [...cache.nodes.list()],
+    });
     const policies = families.policies;
     const chain = buildChain(
-      { renderer: new Renderer(assetsDir), cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory(), forbiddenHint }, policies, adoption: adoptionByGet(client) },
+      {
+        renderer: new Renderer(assetsDir),
+        cache,
+        record: { events: { emit: () => undefined }, memory: new OutcomeMemory(), forbiddenHint },
+        policies,
+        adoption: adoptionByGet(client),
+      },
       explainEnd({ client, memo: new DriftMemo(), policies }),
     );
     // Reads are reads: the managed kinds are watched (and their caches filled) before evaluating;
@@ -88,14 +101,26 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
       watched = more;
     }
     const reports = evals.map((e) => assetReport(e.asset, e.outcome));
-    const preview = families.preview(evals, { facts: cache.facts(), observed: (name) => cache.observed(name) });
     if (values.output === 'json') return { stdout: JSON.stringify(reports, null, 2) + '\n', code: 0 };
-    return { stdout: formatTable(reports, 160) + preview.map((l) => l + '\n').join(''), code: 0 };
+    const crds = cache.establishedCrds();
+    const features = featureStatuses(
+      catalog,
+      hco,
+      evals.map((e) => ({ asset: e.asset.name, status: e.outcome.status, message: e.outcome.message })),
+      (n) => crds.has(n),
+    );
+    const preview = families.preview(evals, { facts: cache.facts(), observed: (name) => cache.observed(name) });
+    return { stdout: formatTable(reports, 160) + preview.map((l) => l + '\n').join('') + (features.length ? `\n${formatFeatures(features)}` : ''), code: 0 };
   };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new UsageError(`no answer from the API server at ${client.server.origin} within ${values.timeout} (while ${step}); is it reachable? (--timeout to wait longer)`)),
+      () =>
+        reject(
+          new UsageError(
+            `no answer from the API server at ${client.server.origin} within ${values.timeout} (while ${step}); is it reachable? (--timeout to wait longer)`,
+          ),
+        ),
       timeoutMs,
     );
   });

@@ -6,8 +6,7 @@ import { loadCrds } from '../kube/crd-files.js';
 import { projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { HCO_KIND } from '../vocabulary/hco.js';
-import type { NodeProjection } from '../vocabulary/node.js';
-import { projectNode } from '../watch/node-projection.js';
+import { projectNode, type NodeProjection } from '../catalog/hardware.js';
 import { UsageError } from './usage-error.js';
 
 function readYamlDocs(file: string, what: string): unknown[] {

@@ -32,9 +32,24 @@ Renders every asset offline, through the same chain the operator runs.
 function output(evals: Evaluation[], format: string, preview: () => string[]): string {
   if (format === 'json') {
     // The asset reports, each with the object it would apply (`manifest`) when it renders one.
-    return JSON.stringify(evals.map((e) => ({ ...assetReport(e.asset, e.outcome), manifest: renderedObject(e.outcome) })), null, 2) + '\n';
+    return (
+      JSON.stringify(
+        evals.map((e) => ({ ...assetReport(e.asset, e.outcome), manifest: renderedObject(e.outcome) })),
+        null,
+        2,
+      ) + '\n'
+    );
   }
-  if (format === 'status') return formatTable(evals.map((e) => assetReport(e.asset, e.outcome)), 160) + preview().map((l) => l + '\n').join('');
+  if (format === 'status')
+    return (
+      formatTable(
+        evals.map((e) => assetReport(e.asset, e.outcome)),
+        160,
+      ) +
+      preview()
+        .map((l) => l + '\n')
+        .join('')
+    );
   return evals
     .flatMap((e) => {
       const obj = renderedObject(e.outcome);
@@ -67,7 +82,15 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
   const families = new Families();
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() }, policies: families.policies }, offlineEnd());
+  const chain = buildChain(
+    {
+      renderer: new Renderer(assetsDir),
+      cache: cluster,
+      record: { events: { emit: () => undefined }, memory: new OutcomeMemory() },
+      policies: families.policies,
+    },
+    offlineEnd(),
+  );
   const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: families.policies });
   return { stdout: output(evals, values.output, () => families.preview(evals, { facts: cluster.facts })), code: 0 };
 }

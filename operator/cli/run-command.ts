@@ -16,6 +16,7 @@ import { Operator } from '../operator.js';
 import { defaultAssetsDir } from '../paths.js';
 import { VERSION } from '../version.js';
 import { parseDuration } from './durations.js';
+import { featureStatuses } from '../catalog/feature-status.js';
 import { parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -32,7 +33,7 @@ export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
                                      /etc/virt-platform-operator/metrics-tls; a self-signed certificate
                                      while the folder holds none)
   --health-probe-bind-address ADDR   /healthz and /readyz (default :8081; "0" disables)
-  --debug-bind-address ADDR          /debug/render and /debug/explain, loopback only (default 127.0.0.1:8082; "0" disables)
+  --debug-bind-address ADDR          /debug/render, /debug/explain and /debug/features, loopback only (default 127.0.0.1:8082; "0" disables)
   --leader-elect                     elect a leader on a Lease before writing (HA replicas)
   --leader-election-namespace NS     namespace of the Lease (default: the pod's namespace)
   --leader-election-id NAME          name of the Lease (default virt-platform-operator-leader)
@@ -179,16 +180,30 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   const health = new HttpEndpoint('health', {
     '/healthz': () => Promise.resolve({ status: 200, body: 'ok\n' }),
     // A standby is ready (it is healthy and waiting); the leader once its caches are synced.
-    '/readyz': () => Promise.resolve(!started || operator.ready ? { status: 200, body: started ? 'ok\n' : 'ok (standby)\n' } : { status: 503, body: 'caches not synced\n' }),
+    '/readyz': () =>
+      Promise.resolve(!started || operator.ready ? { status: 200, body: started ? 'ok\n' : 'ok (standby)\n' } : { status: 503, body: 'caches not synced\n' }),
   });
   const service = `${METRICS_SERVICE}.${flags.operatorNamespace}.svc`;
   const metricsEndpoint = new HttpEndpoint(
     'metrics',
     { '/metrics': async () => ({ status: 200, body: await metrics.text(), type: metrics.registry.contentType }) },
-    flags.metricsSecure ? { tls: new ServingCertificate(flags.metricsCertDir, [service, `${service}.cluster.local`, 'localhost']), auth: new MetricsAuth(client.ungated('virt-platform-operator-metrics-auth')) } : {},
+    flags.metricsSecure
+      ? {
+          tls: new ServingCertificate(flags.metricsCertDir, [service, `${service}.cluster.local`, 'localhost']),
+          auth: new MetricsAuth(client.ungated('virt-platform-operator-metrics-auth')),
+        }
+      : {},
   );
   const debugEndpoint = new HttpEndpoint('debug', {
-    '/debug/explain': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),
+    '/debug/explain': () =>
+      Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),
+    '/debug/features': () => {
+      const crds = operator.cache.establishedCrds();
+      const list = featureStatuses(operator.catalog, operator.cache.hco(), operator.reconciler.reports.values(), (n) => crds.has(n));
+      return Promise.resolve({ status: 200, body: JSON.stringify(list, null, 2) + '\n', type: 'application/json' });
+    },
+    '/debug/migration': () =>
+      Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.migration.states.values()], null, 2) + '\n', type: 'application/json' }),
     '/debug/render': async () => {
       const hco = operator.cache.hco();
       if (!hco) return { status: 200, body: '# no HyperConverged: nothing would be applied\n' };
@@ -246,7 +261,10 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   process.once('SIGINT', () => void shutdown(0));
 
   if (elector) {
-    log.info('leader election: campaigning', { lease: `${flags.leaderElection.namespace}/${flags.leaderElection.name}`, identity: flags.leaderElection.identity });
+    log.info('leader election: campaigning', {
+      lease: `${flags.leaderElection.namespace}/${flags.leaderElection.name}`,
+      identity: flags.leaderElection.identity,
+    });
     void elector.run(startOperator, () => void shutdown(1));
   } else {
     startOperator();

@@ -30,6 +30,7 @@ import { ControllerMemory } from './controller-memory.js';
 import { declaredResources } from './declared-resources.js';
 import { reapTombstones } from './tombstones.js';
 import { assetItem, TOMBSTONES, WORLD, workKey, type WorkItem } from './work-item.js';
+import { GoAutopilotMigration, loadGoObjects } from './go-autopilot.js';
 import { WorkQueue } from './work-queue.js';
 
 export { WORLD } from './work-item.js';
@@ -61,6 +62,8 @@ export class Reconciler {
   private readonly objectToAsset = new Map<ObjectKey, string>();
   private readonly tombstones: Tombstone[];
   private readonly tombstoneKeys: Set<ObjectKey>;
+  /** Objects of the Go autopilot replaced by assets here (assets/migration/go-autopilot.yaml). */
+  readonly migration: GoAutopilotMigration;
   private resyncTimer: NodeJS.Timeout | undefined;
   /** Set when the HCO, a CRD or the namespaces changed: the next world pass skips no backoff. */
   private retryNow = true;
@@ -71,11 +74,22 @@ export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {
     const memo = new DriftMemo();
     this.chain = buildChain(
-      { renderer: o.renderer, cache: o.cache, record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics }, policies: o.families.policies, adoption: adoptionByGet(o.client) },
+      {
+        renderer: o.renderer,
+        cache: o.cache,
+        record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics },
+        policies: o.families.policies,
+        adoption: adoptionByGet(o.client),
+      },
       applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.families.policies, metrics: o.metrics }),
     );
     this.tombstones = loadTombstones(o.catalog.dir);
-    this.tombstoneKeys = new Set(this.tombstones.map(({ object: t }) => objectKey({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind ?? '' }, t.metadata?.namespace, t.metadata?.name ?? '')));
+    this.migration = new GoAutopilotMigration(o.client, o.events, loadGoObjects(o.catalog.dir), () => this.queue.add(WORLD));
+    this.tombstoneKeys = new Set(
+      this.tombstones.map(({ object: t }) =>
+        objectKey({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind ?? '' }, t.metadata?.namespace, t.metadata?.name ?? ''),
+      ),
+    );
   }
 
   /** The managed kinds to watch now (the catalog's, the tombstones', the families'), resolved against the installed CRDs. */
@@ -107,6 +121,7 @@ export class Reconciler {
     clearInterval(this.resyncTimer);
     this.queue.shutdown();
     await Promise.all(this.workers);
+    this.migration.stop();
   }
 
   private async work(): Promise<void> {
@@ -170,7 +185,8 @@ export class Reconciler {
     if (big.length) problems.push(`${big.join(', ')} longer than ${MAX_ANNOTATION_BYTES} bytes: refused, the operator stays idle until it is shortened`);
     const { invalid } = parseExclusions(annotationsOf(hco)[ANNOTATIONS.disabledResources]);
     problems.push(...this.o.families.hcoAnnotationProblems(hco));
-    if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
+    if (invalid.length)
+      problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');
     if (this.memory.annotationProblems === message) return;
     this.memory.annotationProblems = message;
@@ -237,10 +253,18 @@ export class Reconciler {
       this.o.families.endPass();
     }
     const tomb = await reapTombstones(this.tombstones, this.o.cache.establishedCrds(), this.o.cache, this.o.client, this.o.events);
+    const mig = await this.migration.pass(
+      this.o.catalog,
+      hco,
+      this.o.cache.establishedCrds(),
+      this.o.catalog.assets.map((a, i) => ({ asset: a.name, outcome: outcomes[i]! })),
+    );
     // A kind whose cache cannot fill (e.g. list/watch revoked) must not start a pass every second.
-    if (tomb.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
+    if (tomb.pending || mig.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
     else this.queue.forget(TOMBSTONES);
-    const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending' || o.status === 'held');
+    const bad = outcomes.filter(
+      (o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending' || o.status === 'held',
+    );
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
     // Once per configuration that converged: a blip and its recovery are not a new success.
     // Nothing applied (an allowlist naming no asset, nothing eligible) is no success to report.

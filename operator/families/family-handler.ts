@@ -2,9 +2,9 @@
 // chain at named points (render context, a gate before apply — chain/family-policy.ts), with
 // optional pass hooks and a preview under the status table. One folder per family under
 // families/, one line in registry.ts.
-import type { NodeProjection } from '../vocabulary/node.js';
 import type { Evaluation } from '../chain/evaluate-catalog.js';
 import type { FamilyPolicy } from '../chain/family-policy.js';
+import type { LabelledNode } from './remediation/min-healthy.js';
 import type { ClusterFacts } from '../render/context.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import type { GroupKind } from '../vocabulary/resource.js';
@@ -17,7 +17,7 @@ export interface FamilyDeps {
   /** How long a MachineConfigPool may settle after a batch before its conditions alone decide. */
   settleTimeoutMs: number;
   /** The cluster's Nodes, as compact projections. */
-  nodes(): readonly NodeProjection[];
+  nodes(): readonly LabelledNode[];
 }
 
 /** A family's policy on a cluster: the chain's extension points, and hooks around each pass. */

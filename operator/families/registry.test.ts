@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCatalog, type Asset } from '../catalog/catalog.js';
-import type { NodeProjection } from '../vocabulary/node.js';
 import type { Outcome } from '../chain/outcome.js';
 import type { Addressed, Drifting } from '../chain/run.js';
 import { defaultAssetsDir } from '../paths.js';
@@ -11,6 +10,7 @@ import { clusterFacts, type ClusterFacts } from '../render/context.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { Families, FAMILY_HANDLERS } from './registry.js';
+import type { LabelledNode } from './remediation/min-healthy.js';
 
 const HW = { pciDevicesPresent: false, numaNodesPresent: false, vfioCapable: false, usbDevicesPresent: false, gpuPresent: false };
 const TOPO = { hasSchedulableMasters: false, hasDedicatedWorkers: true, singleNode: false, nodes: 0, masters: 0, workers: 0 };
@@ -30,12 +30,9 @@ const hco: KubeObject = {
 };
 const run = (family: string, desired: KubeObject, f: ClusterFacts): Addressed =>
   ({ asset: { name: 'x', family } as Asset, hco, facts: f, desired, resource: { namespaced: Boolean(desired.metadata?.namespace) } }) as unknown as Addressed;
-const worker = (name: string): NodeProjection => ({
+const worker = (name: string): LabelledNode & { name: string } => ({
   name,
   labels: { 'node-role.kubernetes.io/worker': '' },
-  capacityKeys: [],
-  unschedulable: false,
-  taints: [],
 });
 
 describe('family handlers', () => {

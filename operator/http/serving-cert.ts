@@ -23,7 +23,9 @@ function fingerprint(dir: string): string | undefined {
 /** A self-signed serving certificate for these DNS names (and 127.0.0.1), valid for a year. */
 export async function selfSigned(dnsNames: string[]): Promise<KeyPair> {
   // Loaded only when needed (~20 MB of X.509 code): a pod with the service CA's certificate never is.
-  const { generate } = await import('selfsigned');
+  const mod = await import('selfsigned');
+  // A CommonJS package: in the image's bundle, a chunk of its own, its exports are on `default`.
+  const { generate } = 'default' in mod && mod.default ? mod.default : mod;
   const now = new Date();
   const pems = await generate([{ name: 'commonName', value: dnsNames[0] ?? 'localhost' }], {
     keyType: 'ec',

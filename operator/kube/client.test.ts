@@ -171,3 +171,63 @@ describe('KubeClient: the kubeconfig proxy-url', () => {
     }
   });
 });
+
+describe('KubeClient.watch', () => {
+  it('ends quietly when aborted mid-stream: done hears nothing, and no error escapes', async () => {
+    const escaped: unknown[] = [];
+    const onUncaught = (e: unknown): void => void escaped.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await withServer(
+        (_req, res) => {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.write(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', resourceVersion: '5' } } })}\n`);
+        },
+        async (c) => {
+          const events: string[] = [];
+          let ended: unknown = 'not yet';
+          const seen = new Promise<void>((r) => {
+            void c
+              .watch('/api/v1/nodes', {}, (type, obj) => (events.push(`${type} ${obj.metadata?.name}`), r()), (err) => (ended = err))
+              .then((ac) => seen.then(() => ac.abort()));
+          });
+          await seen;
+          await new Promise((r) => setTimeout(r, 200));
+          assert.deepEqual(events, ['ADDED a']);
+          assert.equal(ended, undefined);
+        },
+      );
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    assert.deepEqual(escaped, []);
+  });
+
+  it('ends quietly when aborted from the last event of a stream that has ended (a 410 ERROR, then the end)', async () => {
+    const escaped: unknown[] = [];
+    const onUncaught = (e: unknown): void => void escaped.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await withServer(
+        (_req, res) => {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410 } })}\n`);
+        },
+        async (c) => {
+          let ended: unknown = 'not yet';
+          let ac: AbortController | undefined;
+          // As the informer does on a 410: abort from inside the event handler, synchronously.
+          const finished = new Promise<void>((r) => {
+            void c.watch('/api/v1/nodes', {}, () => ac!.abort(), (err) => ((ended = err), r())).then((a) => (ac = a));
+          });
+          await finished;
+          await new Promise((r) => setTimeout(r, 200));
+          assert.equal(ended, undefined);
+        },
+      );
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    assert.deepEqual(escaped, []);
+  });
+});

@@ -1,18 +1,24 @@
 // A thin REST client over @kubernetes/client-node's KubeConfig (which owns authentication:
 // tokens, client certs, exec plugins, in-cluster, and the kubeconfig's proxy-url). We keep our own
-// keep-alive agent (client-node's proxy agent when a proxy-url is set) and build
+// keep-alive agents (client-node's proxy agent when a proxy-url is set) and build
 // requests ourselves because the operator needs things the generated clients do not give it:
 // Server-Side Apply with force/dryRun/fieldValidation=Strict on any kind, a count of every
-// request by verb (steady state must be provably silent), and pagination for large lists.
+// request by verb (steady state must be provably silent), pagination for large lists, and watches
+// in the metadata-only form (an Accept header client-node's Watch cannot send).
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { StringDecoder } from 'node:string_decoder';
+import { createSecureContext } from 'node:tls';
+// Only the KubeConfig module: the package's index also loads the whole generated API surface.
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { jsonText } from '../util/json-text.js';
 import { applyBody } from './apply-body.js';
 import { KubeError, parseRetryAfter, type KubeStatus } from './errors.js';
 import type { KubeObject, KubeList } from '../vocabulary/object.js';
+import { isProtobuf, WatchFrames } from './protobuf.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
+
 
 export interface RequestOptions {
   query?: Query;
@@ -20,6 +26,7 @@ export interface RequestOptions {
   contentType?: string;
   /** The verb to count this request as, when the method alone does not say (list vs get). */
   verb?: string;
+  accept?: string;
   /** Abandons the request (e.g. a Lease request past the renew deadline). */
   signal?: AbortSignal;
 }
@@ -40,25 +47,15 @@ export type RequestObserver = (verb: string, path: string) => void;
 
 export const FIELD_MANAGER = 'virt-platform-operator';
 
-/** Sets client-node's (private) watch inactivity timeout; fails loudly if a new client-node renamed it. */
-function setInactivityTimeout(watch: Watch, ms: number): void {
-  const w = watch as unknown as { requestTimeoutMs?: number };
-  if (typeof w.requestTimeoutMs !== 'number') throw new Error('@kubernetes/client-node Watch has no requestTimeoutMs any more: revisit KubeClient.watch');
-  w.requestTimeoutMs = ms;
-}
+/** Certificate or key material as a string to compare (PEM text, a Buffer, or a list of them). */
+const pemBytes = (b: unknown): string => (Buffer.isBuffer(b) ? b.toString('latin1') : Array.isArray(b) ? b.map(pemBytes).join('\0') : typeof b === 'string' ? b : '');
 
 const VERBS: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' };
 
-/** A keep-alive agent straight to the API server. */
-function directAgent(server: URL, opts: https.RequestOptions): http.Agent {
-  const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
-  return server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tls }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
-}
-
 /**
  * The kubeconfig's proxy-url: the agent client-node builds for it (a CONNECT tunnel through an
- * http(s) proxy, or SOCKS for socks5://) — the one its watches use, so every request takes the
- * same way out. (It opens a tunnel per request: client-node builds it without keep-alive.)
+ * http(s) proxy, or SOCKS for socks5://), for requests and watches alike, so every request takes
+ * the same way out. (It opens a tunnel per request: client-node builds it without keep-alive.)
  */
 function proxyAgent(opts: https.RequestOptions, proxyUrl: string): http.Agent {
   if (!(opts.agent instanceof http.Agent)) throw new Error(`kubeconfig proxy-url ${proxyUrl}: the client library built no proxy agent for it`);
@@ -68,6 +65,8 @@ function proxyAgent(opts: https.RequestOptions, proxyUrl: string): http.Agent {
 export class KubeClient {
   readonly server: URL;
   private agent: http.Agent | undefined;
+  /** Watches hold their connection for minutes: their own pool, so they never starve requests. */
+  private watchAgent: http.Agent | undefined;
   private agentKey = '';
   private observers: RequestObserver[] = [];
   private gate: WriteGate | undefined;
@@ -119,22 +118,55 @@ export class KubeClient {
     const opts: https.RequestOptions = {};
     await this.config.applyToHTTPSOptions(opts);
     const proxyUrl = this.config.getCurrentCluster()?.proxyUrl;
-    const key = JSON.stringify([opts.ca, opts.cert, opts.key, opts.rejectUnauthorized, proxyUrl]);
+    // Compared as bytes: stringifying the certificates on every request was a hot spot.
+    const key = [opts.ca, opts.cert, opts.key].map(pemBytes).join('\0') + String(opts.rejectUnauthorized) + '\0' + (proxyUrl ?? '');
     if (!this.agent || key !== this.agentKey) {
       this.agent?.destroy();
-      this.agent = proxyUrl ? proxyAgent(opts, proxyUrl) : directAgent(this.server, opts);
+      this.watchAgent?.destroy();
+      if (proxyUrl) {
+        this.agent = this.watchAgent = proxyAgent(opts, proxyUrl);
+      } else {
+        // One TLS context for every connection: building it (parsing the CA and the client key)
+        // per connection was a good part of the start-up's CPU, when the watches all connect.
+        const secureContext = this.server.protocol === 'https:' ? createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }) : undefined;
+        const tls = { secureContext, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+        const agent = (maxSockets: number): http.Agent => (this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets, ...tls }) : new http.Agent({ keepAlive: true, maxSockets }));
+        this.agent = agent(16);
+        this.watchAgent = agent(Infinity);
+      }
       this.agentKey = key;
     }
     return opts;
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const url = new URL(path, this.server);
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  private async headers(accept = 'application/json'): Promise<Record<string, string>> {
     const opts = await this.connectionOptions();
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
+    const headers: Record<string, string> = { Accept: accept, 'User-Agent': this.userAgent };
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    return headers;
+  }
+
+  private url(path: string, query: Query = {}): URL {
+    const url = new URL(path, this.server);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const { body } = await this.requestBytes(method, path, options);
+    const text = body.toString('utf8');
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return undefined as T;
+    }
+  }
+
+  /** The response body as bytes, with its content type (a 2xx status; a KubeError otherwise). */
+  async requestBytes(method: string, path: string, options: RequestOptions = {}): Promise<{ body: Buffer; contentType: string }> {
+    const url = this.url(path, options.query);
+    const headers = await this.headers(options.accept);
     let payload: string | undefined;
     if (options.body !== undefined) {
       payload = typeof options.body === 'string' ? options.body : jsonText(options.body);
@@ -149,22 +181,24 @@ export class KubeClient {
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     for (const o of this.observers) o(verb, url.pathname);
     const transport = url.protocol === 'https:' ? https : http;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const req = transport.request(url, { method, headers, agent: this.agent, timeout: 60_000, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = undefined;
+          const body = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve({ body, contentType: res.headers['content-type'] ?? '' });
+          // (A Status in protobuf, when that was asked for, is not read: the code says enough.)
+          const text = /json/.test(res.headers['content-type'] ?? 'json') ? body.toString('utf8') : '';
+          let parsed: KubeStatus | undefined;
           try {
-            parsed = text ? JSON.parse(text) : undefined;
+            parsed = text ? (JSON.parse(text) as KubeStatus) : undefined;
           } catch {
             parsed = undefined;
           }
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(parsed as T);
-          else reject(new KubeError(status, method, url.pathname, parsed as KubeStatus | undefined, text, parseRetryAfter(res.headers['retry-after'])));
+          reject(new KubeError(status, method, url.pathname, parsed, text, parseRetryAfter(res.headers['retry-after'])));
         });
       });
       req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: request timed out`)));
@@ -240,22 +274,108 @@ export class KubeClient {
   }
 
   /**
-   * Starts a watch (client-node's Watch does the streaming and line parsing).
-   * `done` fires once, when the server closes the stream or on any error.
+   * Starts a watch: one JSON event per line, parsed as the lines arrive — or, when the caller can
+   * read protobuf (`decodeFrame`, with an `accept` that asks for it) and the server answers so,
+   * length-prefixed frames. `done` fires once: with nothing when the server ends the stream or the
+   * watch is aborted, with the error otherwise.
    */
-  async watch(path: string, query: Query, onEvent: (type: string, obj: KubeObject) => void, done: (err: unknown) => void): Promise<AbortController> {
+  async watch(
+    path: string,
+    query: Query,
+    onEvent: (type: string, obj: KubeObject) => void,
+    done: (err: unknown) => void,
+    opts: { accept?: string; decodeFrame?: (frame: Uint8Array) => { type: string; object: KubeObject } } = {},
+  ): Promise<AbortController> {
+    const { accept, decodeFrame } = opts;
     for (const o of this.observers) o('watch', path);
-    const watch = new Watch(this.config);
-    // client-node 2.x ends a watch after 30 s without data (an inactivity timeout), but an idle
-    // watch is quiet for minutes, and every such end would cost a new request at steady state.
-    // The server closes the watch at timeoutSeconds anyway: wait that long plus a margin, so only
-    // a dead connection trips it.
-    setInactivityTimeout(watch, ((Number(query.timeoutSeconds) || 600) + 30) * 1000);
-    return watch.watch(path, query, (type, obj) => onEvent(type, obj as KubeObject), done);
+    const url = this.url(path, { ...query, watch: true });
+    const headers = await this.headers(accept);
+    const ac = new AbortController();
+    let finished = false;
+    const finish = (err?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      done(ac.signal.aborted ? undefined : err);
+    };
+    const transport = url.protocol === 'https:' ? https : http;
+    const req = transport.request(url, { method: 'GET', headers, agent: this.watchAgent }, (res) => {
+      res.on('error', finish);
+      const status = res.statusCode ?? 0;
+      const decoder = new StringDecoder('utf8');
+      let buffered = '';
+      if (status !== 200) {
+        res.on('data', (c: Buffer) => (buffered += decoder.write(c)));
+        res.on('end', () => {
+          let parsed: KubeStatus | undefined;
+          try {
+            parsed = JSON.parse(buffered) as KubeStatus;
+          } catch {
+            parsed = undefined;
+          }
+          finish(new KubeError(status, 'WATCH', url.pathname, parsed, buffered));
+        });
+        res.on('close', () => finish(new KubeError(status, 'WATCH', url.pathname, undefined, buffered)));
+        return;
+      }
+      if (isProtobuf(res.headers['content-type'] ?? '')) {
+        const frames = new WatchFrames();
+        res.on('data', (c: Buffer) => {
+          for (const frame of frames.push(c)) {
+            let event: { type: string; object: KubeObject };
+            try {
+              if (!decodeFrame) throw new Error('protobuf was not asked for');
+              event = decodeFrame(frame);
+            } catch (e) {
+              req.destroy(new Error(`${url.pathname}: watch event not understood: ${(e as Error).message}`));
+              return;
+            }
+            onEvent(event.type, event.object);
+            if (finished) return;
+          }
+        });
+      } else {
+        res.on('data', (c: Buffer) => {
+          buffered += decoder.write(c);
+          let start = 0;
+          for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
+            const line = buffered.slice(start, nl);
+            start = nl + 1;
+            if (!line) continue;
+            let event: { type: string; object: KubeObject };
+            try {
+              event = JSON.parse(line) as { type: string; object: KubeObject };
+            } catch (e) {
+              req.destroy(new Error(`${url.pathname}: watch event is not JSON: ${(e as Error).message}`));
+              return;
+            }
+            onEvent(event.type, event.object);
+            if (finished) return;
+          }
+          buffered = buffered.slice(start);
+        });
+      }
+      res.on('end', () => finish());
+      res.on('close', () => finish(res.complete ? undefined : new Error(`${url.pathname}: watch connection lost`)));
+    });
+    req.on('error', finish);
+    // Not the request's `signal` option: that destroys the request with an AbortError, which is an
+    // uncaught exception when the response has already ended (a 410 ERROR event, then the end of
+    // the stream, in one chunk). Destroyed without an error, it closes quietly in every state.
+    ac.signal.addEventListener('abort', () => req.destroy(), { once: true });
+    // A dead connection (no reset, no data) must not hold the watch forever. The server ends the
+    // watch at timeoutSeconds and sends bookmarks meanwhile: only silence well past that trips it.
+    const silentMs = ((Number(query.timeoutSeconds) || 600) + 30) * 1000;
+    req.setTimeout(silentMs, () => {
+      if (!finished) req.destroy(new Error(`${url.pathname}: watch silent for ${silentMs / 1000} s`));
+    });
+    req.end();
+    return ac;
   }
 
   close(): void {
     this.agent?.destroy();
     this.agent = undefined;
+    this.watchAgent?.destroy();
+    this.watchAgent = undefined;
   }
 }

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import type { Asset } from '../catalog/catalog.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { clusterFacts, renderContext, type ClusterFacts } from './context.js';
-import { RenderError, Renderer } from './renderer.js';
+import Handlebars from 'handlebars';
+import { COMPILE_OPTIONS, RenderError, Renderer, sha256 } from './renderer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpo-render-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -168,5 +169,28 @@ describe('Renderer.render', () => {
   it('renderText returns the raw text', () => {
     const a = assetFor('hello {{params.role}}\n');
     assert.equal(renderer.renderText(a, renderContext(hco, facts, a), facts), 'hello worker\n');
+  });
+});
+
+/** What scripts/image-bundle.ts embeds: the precompiler's output is the JS source of an object literal. */
+function precompiled(source: string): TemplateSpecification {
+  const js = Handlebars.precompile(source, COMPILE_OPTIONS) as unknown as string;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating that source is what loading the bundle does
+  return (new Function(`return ${js}`) as () => TemplateSpecification)();
+}
+
+describe('Renderer with precompiled templates (the image bundle)', () => {
+  const text = (r: Renderer, a: Asset): string => r.renderText(a, renderContext(hco, facts, a), facts);
+
+  it('renders exactly what the compiler renders, from the precompiled spec', () => {
+    const a = assetFor(MC);
+    const pre = new Renderer(dir, { [a.path]: { sha256: sha256(MC), spec: precompiled(MC) } });
+    assert.equal(text(pre, a), text(new Renderer(dir), a));
+  });
+
+  it('compiles the file instead when its content is not what was precompiled', () => {
+    const a = assetFor(MC.replace('90-{{params.role}}-swap', '91-{{params.role}}-edited'));
+    const pre = new Renderer(dir, { [a.path]: { sha256: sha256(MC), spec: precompiled(MC) } });
+    assert.match(text(pre, a), /name: 91-worker-edited/);
   });
 });

@@ -1,6 +1,8 @@
 // Renders an asset's Handlebars template to at most one Kubernetes object. Templates are compiled
-// once; helpers are bound to the facts snapshot of each render. Empty output means "not
+// once (ahead of time in the image, see precompiled.ts); helpers are bound to the facts snapshot
+// of each render. Empty output means "not
 // applicable here"; anything malformed is a RenderError naming the asset.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -10,6 +12,12 @@ import type { KubeObject } from '../vocabulary/object.js';
 import type { ClusterFacts, RenderContext } from './context.js';
 import { makeHelpers } from './helpers.js';
 import { NotApplicable } from './not-applicable.js';
+import { PRECOMPILED, type Precompiled } from './precompiled.js';
+
+/** noEscape: the output is YAML, not HTML; strict off: a missing field renders empty. */
+export const COMPILE_OPTIONS = { noEscape: true, strict: false } as const;
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export class RenderError extends Error {
   override name = 'RenderError';
@@ -20,14 +28,17 @@ export class Renderer {
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
   private readonly files = new Map<string, string>();
 
-  constructor(readonly assetsDir: string) {}
+  constructor(
+    readonly assetsDir: string,
+    private readonly precompiled: Readonly<Record<string, Precompiled>> = PRECOMPILED,
+  ) {}
 
   private template(asset: Asset): HandlebarsTemplateDelegate {
     let t = this.compiled.get(asset.path);
     if (!t) {
       const source = readFileSync(join(this.assetsDir, asset.path), 'utf8');
-      // noEscape: the output is YAML, not HTML; strict off: a missing field renders empty.
-      t = this.hbs.compile(source, { noEscape: true, strict: false });
+      const pre = this.precompiled[asset.path];
+      t = pre?.sha256 === sha256(source) ? this.hbs.template(pre.spec) : this.hbs.compile(source, COMPILE_OPTIONS);
       this.compiled.set(asset.path, t);
     }
     return t;

@@ -16,6 +16,8 @@ export const REASONS = {
   ReconcileSucceeded: 'Normal',
   AssetDeleted: 'Normal',
   InvalidAnnotation: 'Warning',
+  MigratedFromGoAutopilot: 'Normal',
+  MigrationBlocked: 'Warning',
   HyperConvergedIgnored: 'Warning',
   RolloutHeld: 'Normal',
 } as const;

@@ -1,14 +1,19 @@
-// The watch layer: informers for CRDs, Nodes (as compact projections), Namespaces (names), the
-// HyperConverged CR, and the managed kinds. Nothing here starts on a read: the managed kinds'
-// informers (label-selected on managed-by) are started when the controller says which kinds the
-// catalog declares (watch), and only while their CRD is installed; the HCO's informer (the whole
-// collection, in its namespace) when its CRD is installed. It answers the chain's live lookups
-// and the render context's facts from memory, and tells the controller what changed.
-import { detectHardware, type Hardware } from '../catalog/hardware.js';
-import type { NodeProjection } from '../vocabulary/node.js';
-import { projectNode, sameProjection } from './node-projection.js';
+// The watch layer: informers for CRDs, Nodes, Namespaces (names), the HyperConverged CR, and the
+// managed kinds. Nothing here starts on a read: the managed kinds' informers (label-selected on
+// managed-by) are started when the controller says which kinds the catalog declares (watch), and
+// only while their CRD is installed; the HCO's informer (the whole collection, in its namespace)
+// when its CRD is installed. It answers the chain's live lookups and the render context's facts
+// from memory, and tells the controller what changed.
+//
+// Nodes must cost almost nothing on a cluster of thousands, whose status changes all the time. So
+// all Nodes are watched as metadata only (the labels hardware detection and topology read);
+// the masters — a handful — are watched whole, for what keeps workloads off them (cordon,
+// role taints); the extended-resource capacity keys come from a rate-bounded scan
+// (capacity-scan.ts). The facts are counted per Node (NodeFacts), and the controller hears of
+// Nodes only when a fact changes, not on every Node event.
+import { blockingTaints, isRelevantLabel, relevantLabels } from '../catalog/hardware.js';
+import { NodeFacts } from '../catalog/node-facts.js';
 import { clusterVersionOf, infrastructureFacts, type OpenShiftFacts } from '../catalog/openshift.js';
-import { detectTopology, type Topology } from '../catalog/topology.js';
 import type { KubeClient } from '../kube/client.js';
 import { log } from '../log.js';
 import { clusterFacts, type ClusterFacts } from '../render/context.js';
@@ -18,6 +23,7 @@ import { HCO_CRD, HCO_DEFAULT_NAMESPACES, HCO_GROUP, HCO_KIND, HCO_NAME, HCO_PLU
 import type { LiveCache, Lookup } from '../vocabulary/live-cache.js';
 import { resourcePath, type KubeObject } from '../vocabulary/object.js';
 import { keyOf, type ObjectKey, type ResourceRef } from '../vocabulary/resource.js';
+import { CapacityScan, type CapacityScanOptions } from './capacity-scan.js';
 import { Informer } from './informer.js';
 import { ObservedKinds, type ObservedKind, type ObservedView } from './observed-kinds.js';
 
@@ -50,6 +56,21 @@ interface Watched {
   informer: Informer<KubeObject>;
 }
 
+/** What the metadata-only Node watch keeps of a Node. */
+interface NodeLabels {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** What the master watches keep of a master. */
+interface Schedulability {
+  name: string;
+  unschedulable: boolean;
+  taints: string[];
+}
+
+const MASTER_SELECTORS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
+
 export interface ClusterCacheOptions {
   /** Namespace of the HCO; empty: openshift-cnv, else kubevirt-hyperconverged. */
   hcoNamespace?: string;
@@ -58,11 +79,17 @@ export interface ClusterCacheOptions {
   onChange?: (c: Change) => void;
   /** Kinds read but not managed (the families' observed kinds), watched while their CRD is installed. */
   observe?: readonly ObservedKind[];
+  capacityScan?: CapacityScanOptions;
 }
 
 export class ClusterCache implements LiveCache {
   readonly crds: Informer<CrdEntry>;
-  readonly nodes: Informer<NodeProjection>;
+  readonly nodes: Informer<NodeLabels>;
+  private readonly masters: Informer<Schedulability>[];
+  private readonly capacity: CapacityScan;
+  private capacitySynced = false;
+  private readonly nodeFacts = new NodeFacts();
+  private factsSignature: number;
   readonly namespaces: Informer<string>;
   /** The HCO's informer (also among `watched`: the chain reads the HCO like any managed object). */
   private hcos: Watched | undefined;
@@ -73,7 +100,6 @@ export class ClusterCache implements LiveCache {
   private hcoReadVersion: string | undefined;
   /** Every informer the chain reads from, by collection: the managed kinds and the HCO. */
   private readonly watched = new Map<string, Watched>();
-  private factsMemo: { hardware: Hardware; topology: Topology } | undefined;
   private establishedMemo: Map<string, CrdInfo> | undefined;
   private stopped = false;
   private readonly observedKinds: ObservedKinds;
@@ -88,6 +114,8 @@ export class ClusterCache implements LiveCache {
       kind: { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
       name: 'crds',
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      // Small pages: some CRDs weigh a megabyte, and a cluster has hundreds.
+      pageSize: 25,
       project: (o) => ({ ...projectCrd(o), established: crdEstablished(o) }),
       onEvent: (type, crd, old) => {
         const installed = type !== 'delete' && crd.established;
@@ -100,18 +128,43 @@ export class ClusterCache implements LiveCache {
         emit({ type: 'crd', name: crd.name, installed });
       },
     });
-    this.nodes = new Informer<NodeProjection>(client, {
+    this.nodes = new Informer<NodeLabels>(client, {
       kind: { group: '', kind: 'Node' },
       name: 'nodes',
       path: '/api/v1/nodes',
-      project: (o) => projectNode(o),
-      pageSize: 250,
+      metadataOnly: true,
+      keepLabel: isRelevantLabel,
+      project: (o) => ({ name: o.metadata?.name ?? '', labels: relevantLabels(o.metadata?.labels) }),
       onEvent: (type, n, old) => {
-        if (type === 'update' && sameProjection(old, n)) return;
-        this.factsMemo = undefined;
-        emit({ type: 'nodes' });
+        // Any change of a Node may be one of its capacity (status, which this watch does not see).
+        // (The initial list is no change: the first scan follows it.)
+        if (type !== 'delete' && this.nodes.hasSynced) this.capacity.nodeChanged();
+        if (type !== 'update' || JSON.stringify(old) !== JSON.stringify(n)) this.refreshNode(n.name);
       },
     });
+    this.masters = MASTER_SELECTORS.map(
+      (role) =>
+        new Informer<Schedulability>(client, {
+          kind: { group: '', kind: 'Node' },
+          name: `nodes-${role.split('/')[1]}`,
+          path: '/api/v1/nodes',
+          labelSelector: role,
+          project: (o) => {
+            const spec = o.spec as { unschedulable?: boolean; taints?: { key?: string; effect?: string }[] } | undefined;
+            return { name: o.metadata?.name ?? '', unschedulable: spec?.unschedulable === true, taints: blockingTaints(spec?.taints) };
+          },
+          onEvent: (_type, n) => this.refreshNode(n.name),
+        }),
+    );
+    this.capacity = new CapacityScan(
+      client,
+      (names) => {
+        for (const n of names) this.refreshNode(n);
+      },
+      () => this.nodes.size,
+      opts.capacityScan,
+    );
+    this.factsSignature = this.nodeFacts.signature();
     this.namespaces = new Informer<string>(client, {
       kind: { group: '', kind: 'Namespace' },
       name: 'namespaces',
@@ -124,8 +177,11 @@ export class ClusterCache implements LiveCache {
   }
 
   async start(): Promise<void> {
-    for (const i of [this.crds, this.nodes, this.namespaces]) i.start();
-    await Promise.all([this.crds.synced, this.nodes.synced, this.namespaces.synced]);
+    const base = [this.crds, this.nodes, ...this.masters, this.namespaces];
+    for (const i of base) i.start();
+    // The first capacity scan after the Node list: a Node added since arrives as a watch event.
+    const capacity = this.nodes.synced.then(() => this.capacity.start()).then(() => void (this.capacitySynced = true));
+    await Promise.all([...base.map((i) => i.synced), capacity]);
     this.syncHcoInformer();
     this.syncFactInformers();
     this.observedKinds.sync((name) => this.crdInstalled(name));
@@ -134,7 +190,8 @@ export class ClusterCache implements LiveCache {
 
   stop(): void {
     this.stopped = true;
-    for (const i of [this.crds, this.nodes, this.namespaces, ...this.factSources.values()]) i.stop();
+    this.capacity.stop();
+    for (const i of [this.crds, this.nodes, ...this.masters, this.namespaces, ...this.factSources.values()]) i.stop();
     this.factSources.clear();
     this.observedKinds.stop();
     for (const w of this.watched.values()) w.informer.stop();
@@ -146,11 +203,38 @@ export class ClusterCache implements LiveCache {
     return (
       this.crds.hasSynced &&
       this.nodes.hasSynced &&
+      this.masters.every((m) => m.hasSynced) &&
+      this.capacitySynced &&
       this.namespaces.hasSynced &&
       (!this.hcos || this.hcos.informer.hasSynced) &&
       [...this.factSources.values()].every((i) => i.hasSynced) &&
       this.observedKinds.synced
     );
+  }
+
+  /** Recounts one Node from what the three sources know of it; tells the controller only when a
+   *  fact changed. */
+  private refreshNode(name: string): void {
+    const meta = this.nodes.get(undefined, name);
+    if (!meta) this.nodeFacts.set(name, undefined);
+    else {
+      const master = this.masters[0]!.get(undefined, name) ?? this.masters[1]!.get(undefined, name);
+      // A master the masters' watch has not delivered yet counts as not schedulable: the two
+      // watches race, and a master seen schedulable for a moment would apply (then delete) the
+      // master pool's MachineConfigs — reboots for nothing.
+      this.nodeFacts.set(name, {
+        name,
+        labels: meta.labels,
+        capacityKeys: this.capacity.of(name),
+        unschedulable: master?.unschedulable ?? true,
+        taints: master?.taints ?? [],
+      });
+    }
+    const signature = this.nodeFacts.signature();
+    if (signature !== this.factsSignature) {
+      this.factsSignature = signature;
+      this.opts.onChange?.({ type: 'nodes' });
+    }
   }
 
   /**
@@ -265,7 +349,9 @@ export class ClusterCache implements LiveCache {
 
   /** Where the operator looks for the HCO (for messages). */
   describeHcoLocation(): string {
-    return this.hcoNamespaces().map((ns) => `${ns}/${HCO_NAME}`).join(' or ');
+    return this.hcoNamespaces()
+      .map((ns) => `${ns}/${HCO_NAME}`)
+      .join(' or ');
   }
 
   /** Installed (Established) CRDs by name. */
@@ -277,9 +363,9 @@ export class ClusterCache implements LiveCache {
   }
 
   facts(): ClusterFacts {
-    this.factsMemo ??= { hardware: detectHardware(this.nodes.list()), topology: detectTopology(this.nodes.list()) };
     return clusterFacts({
-      ...this.factsMemo,
+      hardware: this.nodeFacts.hardware(),
+      topology: this.nodeFacts.topology(),
       openshift: this.openshiftFacts(),
       crds: this.establishedCrds(),
       objectExists: (kind, namespace, name) => this.objectExists(kind, namespace, name),
@@ -350,8 +436,26 @@ export class ClusterCache implements LiveCache {
   /** Objects held per informer (metrics). */
   sizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    const all = [this.crds, this.nodes, this.namespaces, ...this.factSources.values(), ...this.observedKinds.informers(), ...[...this.watched.values()].map((w) => w.informer)];
+    const all = [
+      this.crds,
+      this.nodes,
+      ...this.masters,
+      this.namespaces,
+      ...this.factSources.values(),
+      ...this.observedKinds.informers(),
+      ...[...this.watched.values()].map((w) => w.informer),
+    ];
     for (const i of all) out[i.name] = i.size;
     return out;
+  }
+
+  /** Paginated Node lists read for capacity so far (metrics). */
+  get capacityScans(): number {
+    return this.capacity.scans;
+  }
+
+  /** Nodes the last capacity scan read. */
+  get capacityScanned(): number {
+    return this.capacity.covered;
   }
 }

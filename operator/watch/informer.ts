@@ -1,10 +1,13 @@
 // A list+watch cache of one collection (the reflector/informer pattern). It lists in pages, then
-// watches from the list's resourceVersion with bookmarks. A closed watch resumes from the last
-// resourceVersion; a 410 Gone relists; any other error retries with exponential backoff. It never
-// ends the process. Objects may be stored as a projection to keep memory small.
+// watches from the list's resourceVersion with bookmarks. A watch the server ended resumes at once
+// from the last resourceVersion (the server ends watches routinely, and closes those of a client
+// it finds slow); a 410 Gone relists; errors, and a watch that ends at once having delivered
+// nothing, retry with exponential backoff. It never ends the process. Objects may be stored as a
+// projection, and read in the metadata-only form, to keep memory and CPU small.
 import { KubeError } from '../kube/errors.js';
 import { deepEqual } from '../patch/deep-equal.js';
 import type { KubeClient, Query } from '../kube/client.js';
+import { decodeMetadataWatchEvent, listMetadata, METADATA_WATCH_ACCEPT, type LabelFilter } from '../kube/metadata-proto.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import { objectKey, type GroupKind, type ObjectKey } from '../vocabulary/resource.js';
 import { log } from '../log.js';
@@ -24,6 +27,13 @@ export interface InformerOptions<T> {
   project?: (obj: KubeObject) => T;
   onEvent?: (type: InformerEvent, obj: T, old: T | undefined) => void;
   pageSize?: number;
+  /** List and watch PartialObjectMetadata (metadata only: no spec, no status; in protobuf, and of
+   *  it only name, namespace, resourceVersion and labels). */
+  metadataOnly?: boolean;
+  /** With metadataOnly: the labels to read (the others are skipped undecoded). */
+  keepLabel?: LabelFilter;
+  /** How long the server keeps a watch open (default 5–10 minutes, spread). */
+  watchTimeoutSeconds?: number;
   /** Reported to logs and metrics. */
   name?: string;
 }
@@ -119,9 +129,11 @@ export class Informer<T = KubeObject> {
   private async relist(): Promise<void> {
     // Projected as the pages arrive: a list of thousands of whole Nodes is never held at once.
     const fresh = new Map<ObjectKey, T>();
-    const { resourceVersion } = await this.client.listAll(this.opts.path, this.selectors(), this.opts.pageSize ?? 500, (item) => {
-      fresh.set(this.keyOf(item), this.project(item));
-    });
+    const onItem = (item: KubeObject): void => void fresh.set(this.keyOf(item), this.project(item));
+    const pageSize = this.opts.pageSize ?? 500;
+    const { resourceVersion } = this.opts.metadataOnly
+      ? await listMetadata(this.client, this.opts.path, this.selectors(), pageSize, onItem, this.opts.keepLabel)
+      : await this.client.listAll(this.opts.path, this.selectors(), pageSize, onItem);
     const previous = new Map(this.store);
     this.store.clear();
     for (const [k, v] of fresh) this.store.set(k, v);
@@ -134,10 +146,12 @@ export class Informer<T = KubeObject> {
     for (const [k, old] of previous) if (!fresh.has(k)) this.opts.onEvent?.('delete', old, old);
   }
 
-  private watchOnce(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /** Resolves with the number of events (bookmarks included) the watch delivered. */
+  private watchOnce(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      let events = 0;
       let gone = false;
-      // client-node's Watch swallows whatever the callback throws: say it, or an event is lost silently.
+      // What a handler throws would escape from the stream's data listener: say it, and go on.
       const onEvent = (type: string, obj: KubeObject): void => {
         try {
           handle(type, obj);
@@ -153,6 +167,7 @@ export class Informer<T = KubeObject> {
           this.abort?.abort();
           return;
         }
+        events++;
         const rv = obj.metadata?.resourceVersion;
         if (rv) this.resourceVersion = rv;
         if (type === 'BOOKMARK') return;
@@ -170,7 +185,7 @@ export class Informer<T = KubeObject> {
       const done = (err: unknown): void => {
         if (gone) reject(new GoneError('410 Gone'));
         else if (err && !this.stopped && !(err instanceof Error && err.name === 'AbortError')) reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
-        else resolve();
+        else resolve(events);
       };
       this.client
         .watch(
@@ -180,10 +195,11 @@ export class Informer<T = KubeObject> {
             resourceVersion: this.resourceVersion,
             allowWatchBookmarks: true,
             // The server ends the watch after this long; we resume from the last resourceVersion.
-            timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+            timeoutSeconds: this.opts.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
           },
           onEvent,
           done,
+          this.opts.metadataOnly ? { accept: METADATA_WATCH_ACCEPT, decodeFrame: (f) => decodeMetadataWatchEvent(f, this.opts.keepLabel) } : {},
         )
         .then((ac) => {
           this.abort = ac;
@@ -215,10 +231,18 @@ export class Informer<T = KubeObject> {
           }
         }
         watchStarted = Date.now();
-        await this.watchOnce();
-        // A watch that ends at once (server shutting down, proxy closing) must not spin.
-        if (Date.now() - watchStarted < HEALTHY_MS) await this.sleeper.sleep(this.nextBackoff());
-        else this.failures = 0;
+        const events = await this.watchOnce();
+        if (this.stopped) break;
+        // A watch that ends at once having delivered nothing (server shutting down, a proxy
+        // closing) must not spin; one that made progress resumes at once from where it was.
+        if (events === 0 && Date.now() - watchStarted < HEALTHY_MS) {
+          const delay = this.nextBackoff();
+          log.info('watch ended at once without events; retrying', { informer: this.name, retryInMs: delay });
+          await this.sleeper.sleep(delay);
+        } else {
+          this.failures = 0;
+          log.debug('watch ended; resuming', { informer: this.name, events, seconds: Math.round((Date.now() - watchStarted) / 1000) });
+        }
       } catch (err) {
         this.triedResolve();
         if (this.stopped) break;

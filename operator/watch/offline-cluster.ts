@@ -2,8 +2,7 @@
 // LiveCache port answered from an HCO file — the one live object there is, so its own patch,
 // ignore-fields and mode annotations act on the golden config as on a cluster — and facts from
 // input files. With no API server there is no client: the offline chain has nothing to call.
-import { detectHardware } from '../catalog/hardware.js';
-import type { NodeProjection } from '../vocabulary/node.js';
+import { detectHardware, type NodeProjection } from '../catalog/hardware.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import { clusterFacts, type ClusterFacts } from '../render/context.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';

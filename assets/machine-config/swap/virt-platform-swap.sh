@@ -4,6 +4,7 @@
 # virt-platform-swap.service before the kubelet. It never fails: whatever goes wrong, the node
 # boots and the kubelet starts, without (new) swap, and the reason is in the journal.
 #   - swap already active (pre-provisioned by the admin: partition, fstab, own unit): kept as is;
+#   - a partition labelled OCPSWAP or /var/tmp/ocpswap.file (the Go autopilot's places): enabled;
 #   - a swap file made earlier: enabled;
 #   - otherwise a file of RAM x (OVERCOMMIT_PERCENT - 100) / 100 is made, only if the filesystem
 #     keeps a fifth of its space free afterwards; a failed attempt leaves no partial file.
@@ -25,6 +26,13 @@ done_() { say "$*"; exit 0; }
 if [ "$(awk 'NR > 1' "$PROC/swaps" 2>/dev/null | wc -l)" -gt 0 ]; then
   done_ "swap is already active, kept as is: $(awk 'NR > 1 { printf "%s ", $1 }' "$PROC/swaps")"
 fi
+
+# Swap the Go autopilot's setup used (a partition labelled OCPSWAP, or /var/tmp/ocpswap.file) is
+# pre-provisioned swap too: enabled as it is when present.
+# Source: openshift-virtualization/virt-platform-autopilot assets/active/machine-config/01-swap-enable.yaml.tpl
+for pre in "${VPS_ROOT:-}/dev/disk/by-partlabel/OCPSWAP" "${VPS_ROOT:-}/var/tmp/ocpswap.file"; do
+  [ -e "$pre" ] && swapon "$pre" && done_ "enabled pre-provisioned swap $pre"
+done
 
 if [ -f "$SWAPFILE" ]; then
   swapon "$SWAPFILE" && done_ "enabled $SWAPFILE"

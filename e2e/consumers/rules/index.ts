@@ -10,6 +10,9 @@ import { metallbRules } from './metallb.js';
 import { nodeHealthCheckRules } from './node-healthcheck.js';
 import { nodeMaintenanceRules } from './node-maintenance.js';
 import { uiPluginRules } from './uiplugin.js';
+import { clusterLogForwarderRules, collectorBindingRules, lokiStackRules } from './logging.js';
+import { persesRules } from './perses.js';
+import { sbrRules } from './sbr.js';
 
 export const remediationOperatorsRules: ConsumerRules[] = [
   hyperConvergedRules,
@@ -21,4 +24,9 @@ export const remediationOperatorsRules: ConsumerRules[] = [
   forkliftRules,
   metallbRules,
   uiPluginRules,
+  lokiStackRules,
+  clusterLogForwarderRules,
+  collectorBindingRules,
+  persesRules,
+  sbrRules,
 ];

@@ -16,4 +16,13 @@ describe('consumer rules: UIPlugin', () => {
     assert.deepEqual(rulesOf(validateUIPlugin(ui({ perses: { enabled: false } }), ctx('4.21'))), ['monitoring-features']);
     assert.deepEqual(rulesOf(validateUIPlugin(ui({ incidents: { enabled: true } }), ctx('4.17'))), ['monitoring-features']);
   });
+  it('Logging reads a rendered LokiStack; the troubleshooting panel needs 4.19', () => {
+    const stack: KubeObject = { apiVersion: 'loki.grafana.com/v1', kind: 'LokiStack', metadata: { name: 'logging-loki', namespace: 'openshift-logging' } };
+    const logging: KubeObject = { apiVersion: 'observability.openshift.io/v1alpha1', kind: 'UIPlugin', metadata: { name: 'logging' }, spec: { type: 'Logging', logging: { lokiStack: { name: 'logging-loki' } } } };
+    assert.deepEqual(validateUIPlugin(logging, ctx('4.21', [stack])), []);
+    assert.deepEqual(rulesOf(validateUIPlugin(logging, ctx('4.21', []))), ['logging-lokistack']);
+    const panel: KubeObject = { apiVersion: 'observability.openshift.io/v1alpha1', kind: 'UIPlugin', metadata: { name: 'troubleshooting-panel' }, spec: { type: 'TroubleshootingPanel' } };
+    assert.deepEqual(validateUIPlugin(panel, ctx('4.19')), []);
+    assert.deepEqual(rulesOf(validateUIPlugin(panel, ctx('4.17'))), ['cluster-version']);
+  });
 });

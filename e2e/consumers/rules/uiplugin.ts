@@ -4,7 +4,7 @@
 // a Monitoring plugin gets on a given OpenShift version.
 import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext, ConsumerRules } from '../types.js';
-import { atLeast, dig, findings, spec } from './support.js';
+import { atLeast, dig, findings, objectsOf, show, spec } from './support.js';
 
 const REPO = 'rhobs/observability-operator';
 const NAMES: Record<string, string> = { Monitoring: 'monitoring', Logging: 'logging', TroubleshootingPanel: 'troubleshooting-panel', DistributedTracing: 'distributed-tracing' };
@@ -15,6 +15,19 @@ export function validateUIPlugin(obj: KubeObject, ctx: ConsumerContext) {
   const type = String(s.type);
   f.check(type in NAMES, 'type', `${REPO} pkg/apis/uiplugin/v1alpha1/types.go UIPluginType`, `type ${JSON.stringify(s.type)} is not a UIPlugin type`);
   if (type in NAMES) f.check(obj.metadata?.name === NAMES[type], 'name-for-type', `${REPO} pkg/apis/uiplugin/v1alpha1/types.go (XValidation)`, `UIPlugin name must be '${NAMES[type]}' if type is ${type}`);
+  if (type === 'TroubleshootingPanel') {
+    f.check(atLeast(ctx, '4.19'), 'cluster-version', `${REPO} pkg/controllers/uiplugin/compatibility_matrix.go (TroubleshootingPanel: v4.19+)`, 'the troubleshooting panel is not deployed before OpenShift 4.19');
+  }
+  if (type === 'Logging') {
+    const name = dig(s, 'logging.lokiStack.name');
+    const ns = dig(s, 'logging.lokiStack.namespace') ?? 'openshift-logging';
+    f.check(
+      objectsOf(ctx, 'LokiStack').some((l) => l.metadata?.name === name && l.metadata?.namespace === ns),
+      'logging-lokistack',
+      `${REPO} pkg/apis/uiplugin/v1alpha1/types.go LoggingConfig.LokiStack; pkg/controllers/uiplugin/logging.go`,
+      `the Logging plugin reads LokiStack ${show(ns)}/${show(name)}, which is not rendered with it`,
+    );
+  }
   if (type !== 'Monitoring') return f.list;
   f.check(atLeast(ctx, '4.15'), 'cluster-version', `${REPO} pkg/controllers/uiplugin/compatibility_matrix.go`, 'the monitoring plugin needs OpenShift 4.15+');
   const features = {

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeProjection } from '../../vocabulary/node.js';
-import { cannotRemediate, minHealthyCount } from './min-healthy.js';
+import { cannotRemediate, minHealthyCount, type LabelledNode } from './min-healthy.js';
 
-const worker = (name: string): NodeProjection => ({
+const worker = (name: string): LabelledNode & { name: string } => ({
   name,
   labels: { 'node-role.kubernetes.io/worker': '' },
-  capacityKeys: [],
-  unschedulable: false,
-  taints: [],
 });
-const master = (name: string): NodeProjection => ({
+const master = (name: string): LabelledNode & { name: string } => ({
   name,
   labels: { 'node-role.kubernetes.io/master': '' },
-  capacityKeys: [],
-  unschedulable: false,
-  taints: [],
 });
 const SPEC = { selector: { matchExpressions: [{ key: 'node-role.kubernetes.io/worker', operator: 'Exists' }] }, minHealthy: '51%' };
 

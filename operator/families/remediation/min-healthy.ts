@@ -5,8 +5,12 @@
 // with roundUp, and "Skipped remediation because the number of healthy nodes ... should equal or
 // exceed"). With one node unhealthy, the others must still reach minHealthy: on 2 workers with 51%
 // (2 needed) that never holds, so the NodeHealthCheck would only ever say it skipped.
-import type { NodeProjection } from '../../vocabulary/node.js';
 import { selectorMatches, type LabelSelector } from '../../util/label-selector.js';
+
+/** A Node as far as a selector reads it. */
+export interface LabelledNode {
+  readonly labels: Readonly<Record<string, string>>;
+}
 
 /** minHealthy as a node count for `total` selected nodes; undefined when not understood. */
 export function minHealthyCount(minHealthy: unknown, total: number): number | undefined {
@@ -17,7 +21,7 @@ export function minHealthyCount(minHealthy: unknown, total: number): number | un
 }
 
 /** Why the NodeHealthCheck could never remediate here, or undefined when it can. */
-export function cannotRemediate(spec: { selector?: LabelSelector; minHealthy?: unknown } | undefined, nodes: readonly NodeProjection[]): string | undefined {
+export function cannotRemediate(spec: { selector?: LabelSelector; minHealthy?: unknown } | undefined, nodes: readonly LabelledNode[]): string | undefined {
   const selected = nodes.filter((n) => selectorMatches(spec?.selector, n.labels)).length;
   const needed = minHealthyCount(spec?.minHealthy, selected);
   if (needed === undefined || selected - 1 >= needed) return undefined;
