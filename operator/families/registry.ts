@@ -10,8 +10,10 @@ import type { ObservedKind } from '../watch/observed-kinds.js';
 import type { FamilyDeps, FamilyHandler, FamilyRuntime, PreviewInput } from './family-handler.js';
 import { deschedulerFamily } from './descheduler/handler.js';
 import { hcoFamily } from './hco/handler.js';
+import { loggingFamily } from './logging/handler.js';
 import { machineConfigFamily } from './machine-config/handler.js';
 import { monitoringFamily } from './monitoring/handler.js';
+import { observabilityFamily } from './observability/handler.js';
 import { operatorsFamily } from './operators/handler.js';
 import { remediationFamily } from './remediation/handler.js';
 
