@@ -24,6 +24,8 @@ export const FAMILY_HANDLERS: readonly FamilyHandler[] = [
   operatorsFamily,
   deschedulerFamily,
   monitoringFamily,
+  loggingFamily,
+  observabilityFamily,
 ];
 
 /** The families as one object: their policies for the chain, and their hooks for the controller. */
