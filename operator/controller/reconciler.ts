@@ -53,6 +53,9 @@ export interface ReconcilerOptions {
   resyncMs?: number;
 }
 
+/** How long a world pass waits for the first list of a kind an asset turned out to render. */
+const PENDING_WAIT_MS = 5000;
+
 export class Reconciler {
   readonly queue = new WorkQueue<WorkItem>(undefined, workKey);
   readonly reports = new Map<string, AssetReport>();
@@ -216,7 +219,14 @@ export class Reconciler {
         outcomes.push({ status: 'failed', message: 'waiting for its retry' });
         continue;
       }
-      const o = await this.runAsset(asset, hco);
+      let o = await this.runAsset(asset, hco);
+      if (o.status === 'pending' && o.subject?.resource) {
+        // What it renders is not watched yet (a kind several groups serve, a version nothing
+        // declared): watch it, and look once more when its first list is in (bounded).
+        this.o.cache.watch([o.subject.resource]);
+        await Promise.race([this.o.cache.whenTried([o.subject.resource]), new Promise((r) => setTimeout(r, PENDING_WAIT_MS).unref())]);
+        o = await this.runAsset(asset, hco);
+      }
       this.schedule(asset, o);
       outcomes.push(o);
       // The HCO is the configuration source: read it back after its own asset.
