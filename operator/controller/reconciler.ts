@@ -239,9 +239,11 @@ export class Reconciler {
     else this.queue.forget(TOMBSTONES);
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending');
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
-    // Once per configuration that converged: a blip and its recovery are not a new success.
-    // Nothing applied (an allowlist naming no asset, nothing eligible) is no success to report.
-    const config = `${hco.metadata?.uid}/${hco.metadata?.generation}/${hashOf(annotationsOf(hco))}/${applied}`;
+    // Once per configuration that converged: a blip and its recovery are not a new success, nor is a
+    // drift repair (it bumps the HCO's generation but renders the same objects), so the key is what
+    // was rendered, not the generation. Nothing applied (an allowlist naming no asset, nothing
+    // eligible) is no success to report.
+    const config = `${hco.metadata?.uid}/${hashOf(annotationsOf(hco))}/${applied}/${hashOf(outcomes.map((o) => o.subject?.desired ?? null))}`;
     if (!bad.length && applied > 0 && parseActivation(hco) && this.memory.converged !== config) {
       this.memory.converged = config;
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);
