@@ -236,7 +236,7 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
     const out = await explainCommand(['--kubeconfig', f.cluster.kubeconfigPath, '--namespace', f.ns, '--assets-dir', ASSETS]);
     assert.match(
       out.stdout,
-      new RegExp(`mc-a\\s+MachineConfig/90-${f.ns}-rollout-a\\s+held\\s+RolloutHeld: held: pool ${f.ns} is Updating, 4/12 nodes updated`),
+      new RegExp(`mc-a\\s+MachineConfig/90-${f.ns}-rollout-a\\s+held\\s+held: pool ${f.ns} is Updating, 4/12 nodes updated`),
     );
     assert.match(out.stdout, /NODE DISRUPTION/);
     assert.match(

@@ -29,3 +29,23 @@ describe('success is reported only for a real success', () => {
     assert.match(ok.message, /^all [1-9]\d* eligible assets are applied and in sync$/);
   });
 });
+
+describe('a drift repair is not a new configuration', () => {
+  let f: OperatorFixture | undefined;
+  after(async () => f?.stop());
+
+  it('an edit of a managed HCO field is repaired with DriftCorrected and no second ReconcileSucceeded', async () => {
+    f = await startOperator(ASSETS);
+    const fx = f;
+    const succeeded = async (): Promise<number> => reasons(await eventsFor(fx.cluster.admin, 'HyperConverged', HCO_NAME, fx.ns)).filter((r) => r === 'ReconcileSucceeded').length;
+    await eventually('ReconcileSucceeded', async () => (await succeeded()) === 1);
+    await f.cluster.admin.mergePatch(f.hcoPath, { spec: { virtualization: { evictionStrategy: 'None' } } }, 'kubectl-edit');
+    await eventually('the repair', async () => {
+      const hco = await fx.cluster.admin.get<{ spec: { virtualization: { evictionStrategy: string } } }>(fx.hcoPath);
+      const ev = reasons(await eventsFor(fx.cluster.admin, 'HyperConverged', HCO_NAME, fx.ns));
+      return hco.spec.virtualization.evictionStrategy === 'LiveMigrate' && ev.includes('DriftCorrected');
+    });
+    await f.operator.settle();
+    assert.equal(await succeeded(), 1, 'the repaired configuration is the one that already converged');
+  });
+});

@@ -66,7 +66,7 @@ const spec = (o: KubeObject | undefined): Record<string, unknown> => (o?.spec ??
 describe('remediation, descheduler, operators, hco: every rendered object passes its consumers', () => {
   const counts = new Map<string, number>();
   for (const version of VERSIONS) {
-    for (const shape of ['standard', 'compact', 'sno'] as Shape[]) {
+    for (const shape of ['standard', 'compact', 'single-node'] as Shape[]) {
       for (const [name, v] of variants) {
         it(`${version} ${shape}, ${name}: zero findings`, async () => {
           const r = await renderScenario({ shape, version, ...v });

@@ -24,7 +24,7 @@ import type { ConsumerContext, ConsumerRules, Finding } from './types.js';
 
 export const VERSIONS = ['4.17', '4.19', '4.21'] as const;
 export type Version = (typeof VERSIONS)[number];
-export type Shape = 'standard' | 'compact' | 'sno';
+export type Shape = 'standard' | 'compact' | 'single-node';
 
 export const SHAPES: Record<Shape, { topology: Topology; controlPlaneTopology: string }> = {
   standard: {
@@ -35,7 +35,7 @@ export const SHAPES: Record<Shape, { topology: Topology; controlPlaneTopology: s
     topology: { hasSchedulableMasters: true, hasDedicatedWorkers: false, singleNode: false, nodes: 3, masters: 3, workers: 0 },
     controlPlaneTopology: 'HighlyAvailable',
   },
-  sno: {
+  'single-node': {
     topology: { hasSchedulableMasters: true, hasDedicatedWorkers: false, singleNode: true, nodes: 1, masters: 1, workers: 0 },
     controlPlaneTopology: 'SingleReplica',
   },
@@ -58,10 +58,7 @@ export function crdsFor(version: string, opts: { descheduler?: boolean } = {}): 
 /** A scenario's HyperConverged: autopilot on, plus its annotations and spec, and what HCO itself
  *  reports — whether the infrastructure can live-migrate at all (not on a single node). */
 export function scenarioHco(shape: Shape, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec),
-    status: { infrastructureHighlyAvailable: shape !== 'sno' },
-  };
+  return { ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec), status: { infrastructureHighlyAvailable: shape !== 'single-node' } };
 }
 
 export interface RenderedCatalog {

@@ -32,13 +32,8 @@ Renders every asset offline, through the same chain the operator runs.
 function output(evals: Evaluation[], format: string, preview: () => string[]): string {
   if (format === 'json') {
     // The asset reports, each with the object it would apply (`manifest`) when it renders one.
-    return (
-      JSON.stringify(
-        evals.map((e) => ({ ...assetReport(e.asset, e.outcome), manifest: renderedObject(e.outcome) })),
-        null,
-        2,
-      ) + '\n'
-    );
+    // Offline output is a function of the inputs alone: no time of day.
+    return JSON.stringify(evals.map((e) => ({ ...assetReport(e.asset, e.outcome), at: undefined, manifest: renderedObject(e.outcome) })), null, 2) + '\n';
   }
   if (format === 'status')
     return (

@@ -14,8 +14,7 @@ interface Row {
 const LABEL: Partial<Record<Status, string>> = { rendered: 'applied' };
 
 function row(r: AssetReport): Row {
-  const said = r.reason ? `${r.reason}: ${r.message}` : r.message;
-  const detail = r.status === 'rendered' ? '' : said;
+  const detail = r.status === 'rendered' ? (r.reason ?? '') : r.message;
   return {
     asset: r.asset,
     object: r.object ? `${r.kind}/${r.object}` : r.kind,

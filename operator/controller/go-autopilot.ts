@@ -16,7 +16,7 @@ import type { CrdInfo } from '../vocabulary/crd-info.js';
 import { isStatus } from '../kube/errors.js';
 import { involvedOf, type EventSink } from '../kube/events.js';
 import { pathOf, resolveResource, type ResourceRef } from '../vocabulary/resource.js';
-import { resourcePath, type KubeObject } from '../vocabulary/object.js';
+import { describeObject, resourcePath, type KubeObject } from '../vocabulary/object.js';
 import { log } from '../log.js';
 import { Informer } from '../watch/informer.js';
 
@@ -61,8 +61,7 @@ export interface MigrationState {
 }
 
 const APPLIED = new Set(['created', 'updated', 'in-sync']);
-const describe = (kind: string, o: { metadata?: { namespace?: string; name?: string } }): string =>
-  `${kind} ${o.metadata?.namespace ? o.metadata.namespace + '/' : ''}${o.metadata?.name}`;
+const describe = (kind: string, o: KubeObject): string => describeObject({ ...o, kind });
 
 export class GoAutopilotMigration {
   private readonly informers = new Map<string, { ref: ResourceRef; informer: Informer<KubeObject> }>();

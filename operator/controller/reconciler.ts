@@ -54,6 +54,9 @@ export interface ReconcilerOptions {
   resyncMs?: number;
 }
 
+/** How long a world pass waits for the first list of a kind an asset turned out to render. */
+const PENDING_WAIT_MS = 5000;
+
 export class Reconciler {
   readonly queue = new WorkQueue<WorkItem>(undefined, workKey);
   readonly reports = new Map<string, AssetReport>();
@@ -222,7 +225,14 @@ export class Reconciler {
         outcomes.push({ status: 'failed', message: 'waiting for its retry' });
         continue;
       }
-      const o = await this.runAsset(asset, hco);
+      let o = await this.runAsset(asset, hco);
+      if (o.status === 'pending' && o.subject?.resource) {
+        // What it renders is not watched yet (a kind several groups serve, a version nothing
+        // declared): watch it, and look once more when its first list is in (bounded).
+        this.o.cache.watch([o.subject.resource]);
+        await Promise.race([this.o.cache.whenTried([o.subject.resource]), new Promise((r) => setTimeout(r, PENDING_WAIT_MS).unref())]);
+        o = await this.runAsset(asset, hco);
+      }
       this.schedule(asset, o);
       outcomes.push(o);
       // The configuration source as the family that owns it says (the HCO family reads it back).
@@ -266,9 +276,11 @@ export class Reconciler {
       (o) => o.status === 'failed' || o.status === 'refused' || o.status === 'throttled' || o.status === 'pending' || o.status === 'held',
     );
     const applied = outcomes.filter((o) => o.status === 'in-sync' || o.status === 'created' || o.status === 'updated').length;
-    // Once per configuration that converged: a blip and its recovery are not a new success.
-    // Nothing applied (an allowlist naming no asset, nothing eligible) is no success to report.
-    const config = `${hco.metadata?.uid}/${hco.metadata?.generation}/${hashOf(annotationsOf(hco))}/${applied}`;
+    // Once per configuration that converged: a blip and its recovery are not a new success, nor is a
+    // drift repair (it bumps the HCO's generation but renders the same objects), so the key is what
+    // was rendered, not the generation. Nothing applied (an allowlist naming no asset, nothing
+    // eligible) is no success to report.
+    const config = `${hco.metadata?.uid}/${hashOf(annotationsOf(hco))}/${applied}/${hashOf(outcomes.map((o) => o.subject?.desired ?? null))}`;
     if (!bad.length && applied > 0 && parseActivation(hco) && this.memory.converged !== config) {
       this.memory.converged = config;
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);

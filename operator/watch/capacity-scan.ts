@@ -18,6 +18,11 @@ import { isProtobuf, PROTOBUF } from '../kube/protobuf.js';
 import type { KubeList } from '../vocabulary/object.js';
 import { describeError } from '../kube/errors.js';
 import { log } from '../log.js';
+import { exponentialBackoff } from '../util/backoff.js';
+import { Sleeper } from '../util/sleeper.js';
+
+/** Between failed first scans: 0.5 s doubling to 30 s. */
+const RETRY_BACKOFF = { baseMs: 500, maxMs: 30_000 };
 
 export interface CapacityScanOptions {
   /** Spacing of scans: at least this long (default 10 s)... */
@@ -39,6 +44,7 @@ export class CapacityScan {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
+  private readonly sleeper = new Sleeper();
   private failures = 0;
   /** Completed scans (metrics, the bench). */
   scans = 0;
@@ -69,7 +75,7 @@ export class CapacityScan {
       const ok = await this.scan();
       this.running = false;
       if (ok || this.stopped) break;
-      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6))));
+      await this.sleeper.sleep(exponentialBackoff(RETRY_BACKOFF, this.failures));
     }
     this.arm();
   }
@@ -84,6 +90,7 @@ export class CapacityScan {
 
   stop(): void {
     this.stopped = true;
+    this.sleeper.wakeAll();
     clearTimeout(this.timer);
     this.timer = undefined;
   }
