@@ -48,7 +48,9 @@ const OPT_INS = Object.fromEntries(
 );
 
 function eligible(hco: KubeObject, hardware: Hardware, topology: Topology, crds: ReadonlyMap<string, CrdInfo> = CRDS): string[] {
-  return catalog.assets.filter((a) => evaluateEligibility(a, parseActivation(hco), { hco, hardware, topology, hasCrd: (n) => crds.has(n) }).eligible).map((a) => a.name);
+  return catalog.assets
+    .filter((a) => evaluateEligibility(a, parseActivation(hco), { hco, hardware, topology, hasCrd: (n) => crds.has(n) }).eligible)
+    .map((a) => a.name);
 }
 
 function facts(over: Partial<Parameters<typeof clusterFacts>[0]> = {}): ClusterFacts {
@@ -70,12 +72,26 @@ describe('asset catalog: shape', () => {
     assert.deepEqual([...kinds.keys()].sort(), ['descheduler', 'hco', 'logging', 'machine-config', 'monitoring', 'observability', 'operators', 'remediation']);
     assert.deepEqual([...kinds.get('monitoring')!].sort(), ['PrometheusRule', 'Service', 'ServiceMonitor']);
     assert.deepEqual([...kinds.get('machine-config')!].sort(), ['KubeletConfig', 'MachineConfig']);
-    assert.deepEqual([...kinds.get('remediation')!].sort(), ['FenceAgentsRemediationTemplate', 'NodeHealthCheck', 'NodeMaintenance', 'StorageBasedRemediationConfig']);
+    assert.deepEqual([...kinds.get('remediation')!].sort(), [
+      'FenceAgentsRemediationTemplate',
+      'NodeHealthCheck',
+      'NodeMaintenance',
+      'StorageBasedRemediationConfig',
+    ]);
     assert.deepEqual([...kinds.get('logging')!].sort(), ['ClusterLogForwarder', 'ClusterRoleBinding', 'LokiStack', 'ServiceAccount', 'UIPlugin']);
     assert.deepEqual([...kinds.get('observability')!], ['PersesDashboard']);
     assert.deepEqual([...kinds.get('operators')!].sort(), ['ForkliftController', 'MetalLB', 'UIPlugin'], 'AAQ goes through the HyperConverged');
     assert.deepEqual([...kinds.get('descheduler')!], ['KubeDescheduler']);
-    for (const n of ['swap-enable-worker', 'pci-passthrough-worker', 'numa-hugepages-worker', 'vfio-assign-worker', 'usb-passthrough-worker', 'kubelet-perf-worker', 'kubelet-cpu-manager-worker']) byName(n);
+    for (const n of [
+      'swap-enable-worker',
+      'pci-passthrough-worker',
+      'numa-hugepages-worker',
+      'vfio-assign-worker',
+      'usb-passthrough-worker',
+      'kubelet-perf-worker',
+      'kubelet-cpu-manager-worker',
+    ])
+      byName(n);
   });
 
   it('every asset has a description, and opt-in annotations follow platform.kubevirt.io/enable-<feature>', () => {
@@ -87,7 +103,10 @@ describe('asset catalog: shape', () => {
 
   it('master-pool assets exist only beside a worker twin and require schedulable masters', () => {
     for (const a of catalog.assets.filter((x) => x.templateParams.role === 'master')) {
-      assert.ok(a.conditions.some((c) => c.type === 'topology' && c.fact === 'hasSchedulableMasters' && c.value), `${a.name}: topology condition`);
+      assert.ok(
+        a.conditions.some((c) => c.type === 'topology' && c.fact === 'hasSchedulableMasters' && c.value),
+        `${a.name}: topology condition`,
+      );
       const twin = byName(a.name.replace(/-master$/, '-worker'));
       assert.equal(twin.path, a.path);
       assert.equal(twin.templateParams.role, 'worker');
@@ -102,20 +121,36 @@ describe('asset catalog: shape', () => {
 describe('asset catalog: which assets a cluster gets', () => {
   it('a worker-only cluster gets no master MachineConfigs or KubeletConfigs', () => {
     const names = eligible(hcoWith(OPT_INS, { featureGates: [{ name: 'CPUManager' }] }), ALL_HARDWARE, WORKER_ONLY);
-    assert.deepEqual(names.filter((n) => n.endsWith('-master')), []);
+    assert.deepEqual(
+      names.filter((n) => n.endsWith('-master')),
+      [],
+    );
     assert.ok(names.includes('pci-passthrough-worker') && names.includes('kubelet-cpu-manager-worker'));
   });
 
   it('a compact cluster (schedulable masters) gets the master twins too', () => {
     const names = eligible(hcoWith(OPT_INS, { featureGates: [{ name: 'CPUManager' }] }), ALL_HARDWARE, COMPACT);
-    for (const n of ['kubelet-perf-master', 'kubelet-cpu-manager-master', 'psi-enable-master', 'pci-passthrough-master', 'vfio-assign-master', 'numa-hugepages-master', 'usb-passthrough-master']) {
+    for (const n of [
+      'kubelet-perf-master',
+      'kubelet-cpu-manager-master',
+      'psi-enable-master',
+      'pci-passthrough-master',
+      'vfio-assign-master',
+      'numa-hugepages-master',
+      'usb-passthrough-master',
+    ]) {
       assert.ok(names.includes(n), n);
     }
   });
 
   it('a cluster without the hardware gets no hardware assets, whatever the opt-ins', () => {
     const names = eligible(hcoWith(OPT_INS), NO_HARDWARE, COMPACT);
-    for (const n of ['pci-passthrough', 'vfio-assign', 'numa-hugepages', 'usb-passthrough']) assert.deepEqual(names.filter((x) => x.startsWith(n)), [], n);
+    for (const n of ['pci-passthrough', 'vfio-assign', 'numa-hugepages', 'usb-passthrough'])
+      assert.deepEqual(
+        names.filter((x) => x.startsWith(n)),
+        [],
+        n,
+      );
     assert.ok(names.includes('psi-enable-worker') && names.includes('kubelet-perf-worker'));
   });
 
@@ -132,7 +167,14 @@ describe('asset catalog: which assets a cluster gets', () => {
     for (const a of catalog.assets) {
       if (a.install === 'opt-in') assert.ok(!names.includes(a.name), `${a.name} is opt-in`);
     }
-    for (const n of ['hco-golden-config', 'kubelet-perf-worker', 'swap-enable-worker', 'psi-enable-worker', 'observability-ui-plugin', 'descheduler-kubevirt']) {
+    for (const n of [
+      'hco-golden-config',
+      'kubelet-perf-worker',
+      'swap-enable-worker',
+      'psi-enable-worker',
+      'observability-ui-plugin',
+      'descheduler-kubevirt',
+    ]) {
       assert.ok(names.includes(n), n);
     }
   });
@@ -141,8 +183,17 @@ describe('asset catalog: which assets a cluster gets', () => {
     const without = new Map(CRDS);
     without.delete('forkliftcontrollers.forklift.konveyor.io');
     const hco = hcoWith(OPT_INS);
-    const e = evaluateEligibility(byName('mtv-forklift-controller'), parseActivation(hco), { hco, hardware: ALL_HARDWARE, topology: WORKER_ONLY, hasCrd: (n) => without.has(n) });
-    assert.deepEqual(e, { eligible: false, reason: 'CRD forkliftcontrollers.forklift.konveyor.io is not installed', missingCrd: 'forkliftcontrollers.forklift.konveyor.io' });
+    const e = evaluateEligibility(byName('mtv-forklift-controller'), parseActivation(hco), {
+      hco,
+      hardware: ALL_HARDWARE,
+      topology: WORKER_ONLY,
+      hasCrd: (n) => without.has(n),
+    });
+    assert.deepEqual(e, {
+      eligible: false,
+      reason: 'CRD forkliftcontrollers.forklift.konveyor.io is not installed',
+      missingCrd: 'forkliftcontrollers.forklift.konveyor.io',
+    });
   });
 });
 
@@ -168,7 +219,10 @@ describe('asset templates: what they make of the HyperConverged', () => {
     const over = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } };
     const gate = { featureGates: [{ name: 'CPUManager', state: 'Enabled' }] };
     for (const version of ['4.17', '4.19', '4.21', undefined]) {
-      for (const [name, spec] of [['kubelet-perf-worker', over], ['kubelet-cpu-manager-worker', { ...over, ...gate }]] as const) {
+      for (const [name, spec] of [
+        ['kubelet-perf-worker', over],
+        ['kubelet-cpu-manager-worker', { ...over, ...gate }],
+      ] as const) {
         const k = kubelet(render(name, hcoWith({ 'platform.kubevirt.io/kubelet-max-pods': '300' }, spec), facts({ openshift: { version } })));
         assert.equal(k.maxPods, 300, `${name} ${version}: its own settings are there`);
         for (const f of ['failSwapOn', 'memorySwap']) assert.ok(!(f in k), `${name} on ${version}: no ${f}`);
@@ -181,13 +235,17 @@ describe('asset templates: what they make of the HyperConverged', () => {
     const flat = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 100 } } };
     assert.equal(render('swap-enable-worker', hcoWith({}, flat)), undefined);
     assert.equal(render('swap-enable-worker', hcoWith()), undefined);
-    for (const version of ['4.17', '4.19', undefined]) assert.equal(render('swap-enable-worker', hcoWith({}, over), facts({ openshift: { version } })), undefined, `${version}`);
+    for (const version of ['4.17', '4.19', undefined])
+      assert.equal(render('swap-enable-worker', hcoWith({}, over), facts({ openshift: { version } })), undefined, `${version}`);
     // ... and says why, so the admin learns that VM pods get no swap on this release (HCO leaves swap to the autopilot).
     const a = byName('swap-enable-worker');
     const f = facts({ openshift: { version: '4.19' } });
     assert.match(renderer.renderOutcome(a, renderContext(hcoWith({}, over), f, a), f).reason ?? '', /needs OpenShift 4\.21 or later/);
     const mc = render('swap-enable-worker', hcoWith({}, over));
-    const config = spec(mc).config as { storage: { files: { path: string; mode: number; contents: { source: string } }[] }; systemd: { units: { name: string; contents?: string; dropins?: { contents: string }[] }[] } };
+    const config = spec(mc).config as {
+      storage: { files: { path: string; mode: number; contents: { source: string } }[] };
+      systemd: { units: { name: string; contents?: string; dropins?: { contents: string }[] }[] };
+    };
     const decode = (src: string): string => Buffer.from(src.replace(/^data:;base64,/, ''), 'base64').toString();
     const files = Object.fromEntries(config.storage.files.map((f) => [f.path, decode(f.contents.source)]));
     assert.match(files['/etc/openshift/kubelet.conf.d/90-virt-platform-swap.conf']!, /kind: KubeletConfiguration[\s\S]*swapBehavior: LimitedSwap/);
@@ -197,11 +255,17 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.doesNotMatch(unit, /RequiredBy|Requires=/, 'a failure must never hold up the kubelet');
     assert.match(unit, /Environment=OVERCOMMIT_PERCENT=150/);
     assert.match(config.systemd.units.find((u) => u.name === 'system.slice')!.dropins![0]!.contents, /MemorySwapMax=0/);
-    assert.equal(render('swap-enable-worker', hcoWith({}, { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: '150; rm -rf /' } } })), undefined);
+    assert.equal(
+      render('swap-enable-worker', hcoWith({}, { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: '150; rm -rf /' } } })),
+      undefined,
+    );
   });
 
   it('swap: the autopilot allowlist entry "swap-enable" (the name HCO stops wasp-agent for) selects the swap asset only', () => {
-    const hco = hcoWith({ 'platform.kubevirt.io/autopilot': 'swap-enable' }, { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } });
+    const hco = hcoWith(
+      { 'platform.kubevirt.io/autopilot': 'swap-enable' },
+      { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 } } },
+    );
     assert.deepEqual(eligible(hco, ALL_HARDWARE, WORKER_ONLY), ['swap-enable-worker']);
   });
 
@@ -255,11 +319,17 @@ describe('asset templates: what they make of the HyperConverged', () => {
 
   it('USB and NUMA: rendered only once the admin says what to pass through / how many huge pages', () => {
     assert.equal(render('usb-passthrough-worker', hcoWith()), undefined);
-    const usb = render('usb-passthrough-worker', hcoWith({}, { virtualization: { permittedHostDevices: { usbHostDevices: [{ resourceName: 'kubevirt.io/storage' }] } } }));
+    const usb = render(
+      'usb-passthrough-worker',
+      hcoWith({}, { virtualization: { permittedHostDevices: { usbHostDevices: [{ resourceName: 'kubevirt.io/storage' }] } } }),
+    );
     assert.deepEqual(spec(usb).kernelArguments, ['usbcore.autosuspend=-1']);
     assert.equal(render('numa-hugepages-worker', hcoWith()), undefined);
     assert.equal(render('numa-hugepages-worker', hcoWith({ 'platform.kubevirt.io/numa-hugepages-1gi': '4097' })), undefined);
-    assert.deepEqual(spec(render('numa-hugepages-master', hcoWith({ 'platform.kubevirt.io/numa-hugepages-1gi': '64' }))).kernelArguments, ['hugepagesz=1G', 'hugepages=64']);
+    assert.deepEqual(spec(render('numa-hugepages-master', hcoWith({ 'platform.kubevirt.io/numa-hugepages-1gi': '64' }))).kernelArguments, [
+      'hugepagesz=1G',
+      'hugepages=64',
+    ]);
   });
 
   it('node health check: opt-in; SNR alone, escalating to fence agents only once their template is complete; nothing while SNR is absent', () => {
@@ -276,9 +346,15 @@ describe('asset templates: what they make of the HyperConverged', () => {
     assert.equal(esc.remediationTemplate, undefined);
     assert.deepEqual(
       (esc.escalatingRemediations as { order: number; remediationTemplate: { kind: string } }[]).map((e) => [e.order, e.remediationTemplate.kind]),
-      [[0, 'SelfNodeRemediationTemplate'], [1, 'FenceAgentsRemediationTemplate']],
+      [
+        [0, 'SelfNodeRemediationTemplate'],
+        [1, 'FenceAgentsRemediationTemplate'],
+      ],
     );
-    assert.deepEqual((spec(render('fence-agents-remediation-template', hcoWith(complete))).template as { spec: { nodeparameters: unknown } }).spec.nodeparameters, { '--ip': { 'worker-0': '192.168.111.20' } });
+    assert.deepEqual(
+      (spec(render('fence-agents-remediation-template', hcoWith(complete))).template as { spec: { nodeparameters: unknown } }).spec.nodeparameters,
+      { '--ip': { 'worker-0': '192.168.111.20' } },
+    );
     const noSnr = new Map(CRDS);
     noSnr.delete('selfnoderemediationtemplates.self-node-remediation.medik8s.io');
     assert.equal(render('node-health-check', hcoWith(on), facts({ crds: noSnr })), undefined);
@@ -287,11 +363,15 @@ describe('asset templates: what they make of the HyperConverged', () => {
 
   it('node maintenance: only for a well-formed target node name', () => {
     assert.equal(render('node-maintenance', hcoWith()), undefined);
-    for (const bad of ['Worker 1', 'worker..1', 'worker-.1']) assert.equal(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': bad })), undefined, bad);
-    assert.equal(spec(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': 'worker-1.example.com' }))).nodeName, 'worker-1.example.com');
+    for (const bad of ['Worker 1', 'worker..1', 'worker-.1'])
+      assert.equal(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': bad })), undefined, bad);
+    assert.equal(
+      spec(render('node-maintenance', hcoWith({ 'platform.kubevirt.io/node-maintenance-target': 'worker-1.example.com' }))).nodeName,
+      'worker-1.example.com',
+    );
   });
 
-  it('AAQ: platform.kubevirt.io/enable-aaq turns on the HyperConverged\'s own AAQ (no standalone AAQ asset)', () => {
+  it("AAQ: platform.kubevirt.io/enable-aaq turns on the HyperConverged's own AAQ (no standalone AAQ asset)", () => {
     assert.ok(!catalog.assets.some((a) => a.kind === 'AAQ'));
     const deployment = (o: KubeObject | undefined): Record<string, unknown> => spec(o).deployment as Record<string, unknown>;
     assert.deepEqual(deployment(render('hco-golden-config', hcoWith({ 'platform.kubevirt.io/enable-aaq': 'true' }))).applicationAwareConfig, { enable: true });

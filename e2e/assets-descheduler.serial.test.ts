@@ -124,11 +124,13 @@ describe(`descheduler profile per shipped KubeDescheduler CRD (from ${versionsDi
       assert.deepEqual(spec.evictionLimits, want.nodeLimit ? { total: 4, node: 2 } : { total: 4 });
       assert.equal(spec.mode, 'Automatic');
       await applyDryRun(client, obj);
-      chosen.push(`  ${version.replace('-', '.')}: ${want.profile} (offered: ${offered.filter((p) => /KubeVirt|Lifecycle/.test(p)).join(', ')}) - strict dry-run accepted`);
+      chosen.push(
+        `  ${version.replace('-', '.')}: ${want.profile} (offered: ${offered.filter((p) => /KubeVirt|Lifecycle/.test(p)).join(', ')}) - strict dry-run accepted`,
+      );
     });
   }
 
-  it('a running operator follows the installed CRD: swapping versions re-applies with that version\'s profile, no restart', async () => {
+  it("a running operator follows the installed CRD: swapping versions re-applies with that version's profile, no restart", async () => {
     let f: OperatorFixture | undefined;
     try {
       f = await startOperator(ASSETS, { 'platform.kubevirt.io/autopilot': 'descheduler-kubevirt' });

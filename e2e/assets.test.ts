@@ -104,9 +104,23 @@ function labelled(obj: KubeObject): KubeObject {
 // spec.kubeletConfig, so Strict validation cannot see inside them: their shape is checked here,
 // their content by the consumers (e2e/consumers-matrix.test.ts).
 const KUBELET_FIELDS = new Set([
-  'nodeStatusMaxImages', 'maxPods', 'failSwapOn', 'memorySwap', 'cpuManagerPolicy', 'cpuManagerReconcilePeriod',
-  'cpuManagerPolicyOptions', 'topologyManagerPolicy', 'topologyManagerScope', 'memoryManagerPolicy', 'reservedSystemCPUs',
-  'reservedMemory', 'systemReserved', 'kubeReserved', 'podsPerCore', 'evictionHard', 'evictionSoft',
+  'nodeStatusMaxImages',
+  'maxPods',
+  'failSwapOn',
+  'memorySwap',
+  'cpuManagerPolicy',
+  'cpuManagerReconcilePeriod',
+  'cpuManagerPolicyOptions',
+  'topologyManagerPolicy',
+  'topologyManagerScope',
+  'memoryManagerPolicy',
+  'reservedSystemCPUs',
+  'reservedMemory',
+  'systemReserved',
+  'kubeReserved',
+  'podsPerCore',
+  'evictionHard',
+  'evictionSoft',
 ]);
 
 function checkOpaqueParts(asset: Asset, obj: KubeObject): void {
@@ -145,7 +159,14 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
     hco = everythingHco(ns);
     crds = await installedCrds(client);
     // The operator's own monitoring objects go to its namespace: this test's, here.
-    facts = clusterFacts({ hardware: ALL_HARDWARE, topology: ALL_TOPOLOGY, openshift: { version: '4.21' }, crds, objectExists: () => true, operatorNamespace: ns });
+    facts = clusterFacts({
+      hardware: ALL_HARDWARE,
+      topology: ALL_TOPOLOGY,
+      openshift: { version: '4.21' },
+      crds,
+      objectExists: () => true,
+      operatorNamespace: ns,
+    });
   });
 
   it('the all-conditions context really satisfies every asset (and every gate CRD is installed)', () => {

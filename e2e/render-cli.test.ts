@@ -32,7 +32,12 @@ function file(name: string, content: string): string {
 }
 
 function hcoYaml(ns: string, annotations: Record<string, string> = {}): string {
-  return yaml.dump({ apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'kubevirt-hyperconverged', namespace: ns, annotations }, spec: {} });
+  return yaml.dump({
+    apiVersion: 'hco.kubevirt.io/v1',
+    kind: 'HyperConverged',
+    metadata: { name: 'kubevirt-hyperconverged', namespace: ns, annotations },
+    spec: {},
+  });
 }
 
 describe('render CLI: bad input', () => {
@@ -40,12 +45,28 @@ describe('render CLI: bad input', () => {
     ['a missing --hco-file', () => ['render'], /--hco-file is required/],
     ['an unreadable file', () => ['render', '--hco-file', join(dir, 'nope.yaml')], /nope\.yaml: cannot read the HyperConverged file \(ENOENT\)/],
     ['a file that is not YAML', () => ['render', '--hco-file', file('bad.yaml', 'a: [b\n')], /bad\.yaml: not valid YAML/],
-    ['a file that is not a HyperConverged', () => ['render', '--hco-file', file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')], /cm\.yaml: not a HyperConverged \(kind is "ConfigMap"\)/],
-    ['a v1beta1 HyperConverged', () => ['render', '--hco-file', file('b1.yaml', 'apiVersion: hco.kubevirt.io/v1beta1\nkind: HyperConverged\nmetadata: {name: x, namespace: y}\n')], /must be apiVersion hco\.kubevirt\.io\/v1/],
+    [
+      'a file that is not a HyperConverged',
+      () => ['render', '--hco-file', file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')],
+      /cm\.yaml: not a HyperConverged \(kind is "ConfigMap"\)/,
+    ],
+    [
+      'a v1beta1 HyperConverged',
+      () => ['render', '--hco-file', file('b1.yaml', 'apiVersion: hco.kubevirt.io/v1beta1\nkind: HyperConverged\nmetadata: {name: x, namespace: y}\n')],
+      /must be apiVersion hco\.kubevirt\.io\/v1/,
+    ],
     ['an unknown output format', () => ['render', '--hco-file', file('ok.yaml', hcoYaml('ns')), '--output', 'xml'], /--output must be yaml, json or status/],
     ['an unknown flag', () => ['render', '--hco-fil', 'x'], /Unknown option '--hco-fil'/],
-    ['a nodes file with other kinds', () => ['render', '--hco-file', file('ok2.yaml', hcoYaml('ns')), '--nodes-file', file('n.yaml', 'kind: Pod\n')], /n\.yaml: expected Node objects/],
-    ['a malformed --openshift-version', () => ['render', '--hco-file', file('ok4.yaml', hcoYaml('ns')), '--openshift-version', '4.21.3'], /--openshift-version must be major\.minor/],
+    [
+      'a nodes file with other kinds',
+      () => ['render', '--hco-file', file('ok2.yaml', hcoYaml('ns')), '--nodes-file', file('n.yaml', 'kind: Pod\n')],
+      /n\.yaml: expected Node objects/,
+    ],
+    [
+      'a malformed --openshift-version',
+      () => ['render', '--hco-file', file('ok4.yaml', hcoYaml('ns')), '--openshift-version', '4.21.3'],
+      /--openshift-version must be major\.minor/,
+    ],
     ['a broken catalog', () => ['render', '--hco-file', file('ok3.yaml', hcoYaml('ns')), '--assets-dir', dir], /metadata\.yaml/],
   ];
   for (const [what, args, message] of cases) {
@@ -86,7 +107,10 @@ describe('render CLI: output', () => {
   });
 
   it('shows a refused HCO patch with its reason in the status table (exit 0)', async () => {
-    const hco = file('refused.yaml', hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/patch': '[{"op":"replace","path":"/metadata/name","value":"x"}]' }));
+    const hco = file(
+      'refused.yaml',
+      hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/patch': '[{"op":"replace","path":"/metadata/name","value":"x"}]' }),
+    );
     const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--output', 'status']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ASSET\s+KIND\/NAME\s+STATUS\s+DETAIL/);
@@ -95,11 +119,14 @@ describe('render CLI: output', () => {
     assert.match(r.stdout, /optin\s+ConfigMap\s+skipped\s+not eligible: annotation platform\.kubevirt\.io\/enable-optin/);
   });
 
-  it('applies the HCO file\'s own patch to the golden config, and later assets see the result', async () => {
-    const hco = file('patched.yaml', hcoYaml(ns, {
-      'platform.kubevirt.io/autopilot': 'true',
-      'platform.kubevirt.io/patch': '[{"op":"replace","path":"/spec/virtualization/liveMigrationConfig/parallelMigrationsPerCluster","value":42}]',
-    }));
+  it("applies the HCO file's own patch to the golden config, and later assets see the result", async () => {
+    const hco = file(
+      'patched.yaml',
+      hcoYaml(ns, {
+        'platform.kubevirt.io/autopilot': 'true',
+        'platform.kubevirt.io/patch': '[{"op":"replace","path":"/spec/virtualization/liveMigrationConfig/parallelMigrationsPerCluster","value":42}]',
+      }),
+    );
     const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--output', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const rows = JSON.parse(r.stdout) as { asset: string; status: string; manifest?: KubeObject }[];
@@ -112,10 +139,15 @@ describe('render CLI: output', () => {
     await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns)));
     const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE_ASSETS, '--crds-dir', crdDir()]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual([...r.stdout.matchAll(/^# asset: (\S+)$/gm)].map((m) => m[1]), ['hco-golden', 'settings', 'node-tuning', 'optin']);
+    assert.deepEqual(
+      [...r.stdout.matchAll(/^# asset: (\S+)$/gm)].map((m) => m[1]),
+      ['hco-golden', 'settings', 'node-tuning', 'optin'],
+    );
     const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(cluster.binaries.kubectl, ['--kubeconfig', cluster.kubeconfigPath, 'apply', '--server-side', '--force-conflicts', '--dry-run=server', '--field-manager=render-test', '-f', '-'], (err, stdout, stderr) =>
-        resolve({ code: err ? 1 : 0, stdout, stderr }),
+      const child = execFile(
+        cluster.binaries.kubectl,
+        ['--kubeconfig', cluster.kubeconfigPath, 'apply', '--server-side', '--force-conflicts', '--dry-run=server', '--field-manager=render-test', '-f', '-'],
+        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
       );
       child.stdin!.end(r.stdout);
     });
@@ -128,7 +160,10 @@ describe('explain CLI', () => {
   it('shows, for the live cluster, what would be created or corrected and which fields drift, without writing', async () => {
     const cluster = await testCluster();
     const ns = await testNamespace(cluster, 'explain');
-    await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true' })));
+    await cluster.admin.create(
+      `/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`,
+      yaml.load(hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true' })),
+    );
     const r = await cli(['explain', '--kubeconfig', cluster.kubeconfigPath, '--namespace', ns, '--assets-dir', FIXTURE_ASSETS]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /hco-golden\s+HyperConverged\/\S+\s+drifting\s+would correct .*\/spec\/virtualization/);
@@ -142,7 +177,10 @@ describe('explain CLI', () => {
   it('with the real catalog: per feature, on / available / waiting and for what - logging turned on without its site data says which', async () => {
     const cluster = await testCluster();
     const ns = await testNamespace(cluster, 'explain-features');
-    await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, yaml.load(hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-logging': 'true' })));
+    await cluster.admin.create(
+      `/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`,
+      yaml.load(hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-logging': 'true' })),
+    );
     const r = await cli(['explain', '--kubeconfig', cluster.kubeconfigPath, '--namespace', ns, '--assets-dir', repoPath('assets')]);
     assert.equal(r.code, 0, r.stderr);
     const table = r.stdout.slice(r.stdout.search(/^FEATURE\s+MATURITY\s+STATE\s+WAITING FOR$/m));

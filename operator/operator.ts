@@ -40,7 +40,11 @@ export class Operator {
     this.metrics = options.metrics ?? new OperatorMetrics(false);
     options.client.onRequest((verb) => this.metrics.apiRequests.inc({ verb }));
     this.events = new EventRecorder(options.client);
-    this.cache = new ClusterCache(options.client, { hcoNamespace: options.hcoNamespace, operatorNamespace: options.operatorNamespace, onChange: (c) => this.reconciler.onChange(c) });
+    this.cache = new ClusterCache(options.client, {
+      hcoNamespace: options.hcoNamespace,
+      operatorNamespace: options.operatorNamespace,
+      onChange: (c) => this.reconciler.onChange(c),
+    });
     this.metrics.watchedObjects = () => this.cache.sizes();
     this.metrics.nodeCapacityScans = () => ({ scans: this.cache.capacityScans, nodes: this.cache.capacityScanned });
     this.reconciler = new Reconciler({
@@ -63,7 +67,10 @@ export class Operator {
 
   /** What every asset would apply now (/debug/render): the offline end of the chain, over the live caches; writes nothing. */
   renderAll(hco: KubeObject): Promise<Evaluation[]> {
-    this.renderChain ??= buildChain({ renderer: this.renderer, cache: this.cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+    this.renderChain ??= buildChain(
+      { renderer: this.renderer, cache: this.cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } },
+      offlineEnd(),
+    );
     return evaluateCatalog(this.catalog, this.renderChain, hco, this.cache.facts(), { policies: familyPolicies() });
   }
 

@@ -69,7 +69,11 @@ export function hcoSatisfying(catalog: Catalog, asset: Asset | undefined, optIns
     if (c.type === 'annotation') annotations[c.key] = c.value;
     if (c.type === 'feature-gate') gates.add(c.gate);
   }
-  return hcoObject(namespace, { ...annotations, [ANNOTATIONS.autopilot]: 'true' }, { featureGates: [...gates].sort().map((name) => ({ name, state: 'Enabled' })) });
+  return hcoObject(
+    namespace,
+    { ...annotations, [ANNOTATIONS.autopilot]: 'true' },
+    { featureGates: [...gates].sort().map((name) => ({ name, state: 'Enabled' })) },
+  );
 }
 
 /** Cluster facts where every detector holds and every topology fact has the value this asset asks for. */
@@ -128,7 +132,12 @@ export async function collectKinds(assetsDir: string, crds: ReadonlyMap<string, 
   }
   if (errors.length) throw new Error(`cannot render every asset with every condition satisfied:\n  ${errors.join('\n  ')}`);
   const tombstones: KindUse[] = [
-    ...loadTombstones(assetsDir).map((t) => ({ apiVersion: t.object.apiVersion!, kind: t.object.kind!, by: { tombstone: t.file }, name: t.object.metadata!.name! })),
+    ...loadTombstones(assetsDir).map((t) => ({
+      apiVersion: t.object.apiVersion!,
+      kind: t.object.kind!,
+      by: { tombstone: t.file },
+      name: t.object.metadata!.name!,
+    })),
     // The Go autopilot's objects replaced by assets here: watched by its label, deleted by name.
     ...loadGoObjects(assetsDir).map((g) => ({ apiVersion: g.apiVersion, kind: g.kind, by: { tombstone: 'migration/go-autopilot.yaml' }, name: g.name })),
   ];

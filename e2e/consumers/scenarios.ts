@@ -58,7 +58,10 @@ export function crdsFor(version: string, opts: { descheduler?: boolean } = {}): 
 /** A scenario's HyperConverged: autopilot on, plus its annotations and spec, and what HCO itself
  *  reports — whether the infrastructure can live-migrate at all (not on a single node). */
 export function scenarioHco(shape: Shape, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
-  return { ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec), status: { infrastructureHighlyAvailable: shape !== 'single-node' } };
+  return {
+    ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec),
+    status: { infrastructureHighlyAvailable: shape !== 'single-node' },
+  };
 }
 
 export interface RenderedCatalog {
@@ -78,7 +81,10 @@ const ASSETS = repoPath('assets');
 /** The whole catalog through the operator's offline chain, for this HCO and these facts. */
 export async function renderCatalog(live: KubeObject, facts: ClusterFacts, assetsDir = ASSETS): Promise<RenderedCatalog> {
   const cluster = new OfflineCluster(live, facts);
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+  const chain = buildChain(
+    { renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } },
+    offlineEnd(),
+  );
   const evals = await evaluateCatalog(loadCatalog(assetsDir), chain, live, facts, { projectHco: true, policies: familyPolicies() });
   const out: RenderedCatalog = { hco: live, objects: [], assetOf: new Map(), skipped: new Map(), failed: [] };
   for (const e of evals) {
@@ -94,7 +100,12 @@ export async function renderCatalog(live: KubeObject, facts: ClusterFacts, asset
 }
 
 /** Every object through every rule module that judges its kind. */
-export async function judge(objects: KubeObject[], hco: KubeObject, openshiftVersion: string, rules: readonly ConsumerRules[]): Promise<{ findings: Finding[]; validated: number }> {
+export async function judge(
+  objects: KubeObject[],
+  hco: KubeObject,
+  openshiftVersion: string,
+  rules: readonly ConsumerRules[],
+): Promise<{ findings: Finding[]; validated: number }> {
   const ctx: ConsumerContext = { openshiftVersion, hco, objects };
   const findings: Finding[] = [];
   let validated = 0;

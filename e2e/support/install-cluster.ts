@@ -73,7 +73,10 @@ export const NODES: KubeObject[] = [
   {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: 'master-0', labels: { 'kubernetes.io/hostname': 'master-0', 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': '' } },
+    metadata: {
+      name: 'master-0',
+      labels: { 'kubernetes.io/hostname': 'master-0', 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': '' },
+    },
   },
   {
     apiVersion: 'v1',
@@ -121,7 +124,10 @@ export function fullHco(catalog: Catalog): KubeObject {
 export async function targetNamespaces(catalog: Catalog, hco: KubeObject, crds: ReadonlyMap<string, CrdInfo>): Promise<string[]> {
   const nodes = NODES.map((n) => projectNode(n));
   const cluster = new OfflineCluster(hco, clusterFacts({ hardware: detectHardware(nodes), topology: detectTopology(nodes), crds, objectExists: () => true }));
-  const chain = buildChain({ renderer: new Renderer(catalog.dir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+  const chain = buildChain(
+    { renderer: new Renderer(catalog.dir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } },
+    offlineEnd(),
+  );
   const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: familyPolicies() });
   const ns = new Set<string>();
   for (const e of evals) {

@@ -64,7 +64,14 @@ export function buildChain(base: ChainBase, end: ChainEnd): Chain {
 }
 
 /** The operator: drift check, the families' gates, anti-thrashing, then the write. */
-export function applyEnd(d: { client: KubeClient; cache: LiveCache; memo: DriftMemo; antiThrashing: AntiThrashing; policies?: FamilyPolicies; metrics?: ChainMetrics }): ChainEnd {
+export function applyEnd(d: {
+  client: KubeClient;
+  cache: LiveCache;
+  memo: DriftMemo;
+  antiThrashing: AntiThrashing;
+  policies?: FamilyPolicies;
+  metrics?: ChainMetrics;
+}): ChainEnd {
   return {
     finish: (steps) =>
       steps

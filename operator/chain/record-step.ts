@@ -72,7 +72,8 @@ export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
       log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, { asset: name, ...objectFields(run, o), drift: o.drift });
     }
     if (changed || wrote) {
-      if (before?.missingCrd && o.reason !== 'CRDMissing') events.emit(involvedOf(run.hco), 'CRDDiscovered', `asset ${name}: the CRD it needs is now installed`);
+      if (before?.missingCrd && o.reason !== 'CRDMissing')
+        events.emit(involvedOf(run.hco), 'CRDDiscovered', `asset ${name}: the CRD it needs is now installed`);
       if (o.reason) events.emit(target(run, o), o.reason, o.message);
     }
     if (wrote && customizations.includes('patch')) {

@@ -11,11 +11,19 @@ export function resolveStep(): Step<Rendered, Addressed> {
     const d = run.desired;
     const resource = run.facts.resourceFor(d);
     if (!resource) {
-      return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: no installed CRD serves ${d.kind} ${d.apiVersion}; skipped until it is installed` };
+      return {
+        status: 'skipped',
+        reason: 'CRDMissing',
+        message: `asset ${run.asset.name}: no installed CRD serves ${d.kind} ${d.apiVersion}; skipped until it is installed`,
+      };
     }
     const { namespace, ...meta } = d.metadata ?? {};
     if (resource.namespaced && !namespace) {
-      return { status: 'failed', reason: 'RenderFailed', message: `asset ${run.asset.name}: ${d.kind} is namespaced but the template sets no metadata.namespace` };
+      return {
+        status: 'failed',
+        reason: 'RenderFailed',
+        message: `asset ${run.asset.name}: ${d.kind} is namespaced but the template sets no metadata.namespace`,
+      };
     }
     if (resource.namespaced && namespace && !run.facts.objectExists('Namespace', '', namespace)) {
       return { status: 'skipped', message: `namespace ${namespace} does not exist (the operator it configures is not installed)` };

@@ -65,11 +65,17 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
     step = 'reading the cluster (CRDs, Nodes, Namespaces, the HyperConverged)';
     await cache.start();
     const hco = cache.hco();
-    if (!hco) return { stdout: `no HyperConverged found${values.namespace ? ` in namespace ${values.namespace}` : ''}: the operator would stay idle\n`, code: 0 };
+    if (!hco)
+      return { stdout: `no HyperConverged found${values.namespace ? ` in namespace ${values.namespace}` : ''}: the operator would stay idle\n`, code: 0 };
     step = 'dry-running every asset';
     const forbiddenHint = `you (${identity}) lack this permission: explain dry-runs with your own credentials, not the operator's ServiceAccount`;
     const chain = buildChain(
-      { renderer: new Renderer(assetsDir), cache, record: { events: { emit: () => undefined }, memory: new OutcomeMemory(), forbiddenHint }, adoption: adoptionByGet(client) },
+      {
+        renderer: new Renderer(assetsDir),
+        cache,
+        record: { events: { emit: () => undefined }, memory: new OutcomeMemory(), forbiddenHint },
+        adoption: adoptionByGet(client),
+      },
       explainEnd({ client, memo: new DriftMemo() }),
     );
     const policies = familyPolicies();
@@ -88,13 +94,23 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
     const reports = evals.map((e) => assetReport(e.asset, e.outcome));
     if (values.output === 'json') return { stdout: JSON.stringify(reports, null, 2) + '\n', code: 0 };
     const crds = cache.establishedCrds();
-    const features = featureStatuses(catalog, hco, evals.map((e) => ({ asset: e.asset.name, status: e.outcome.status, message: e.outcome.message })), (n) => crds.has(n));
+    const features = featureStatuses(
+      catalog,
+      hco,
+      evals.map((e) => ({ asset: e.asset.name, status: e.outcome.status, message: e.outcome.message })),
+      (n) => crds.has(n),
+    );
     return { stdout: formatTable(reports, 160) + (features.length ? `\n${formatFeatures(features)}` : ''), code: 0 };
   };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new UsageError(`no answer from the API server at ${client.server.origin} within ${values.timeout} (while ${step}); is it reachable? (--timeout to wait longer)`)),
+      () =>
+        reject(
+          new UsageError(
+            `no answer from the API server at ${client.server.origin} within ${values.timeout} (while ${step}); is it reachable? (--timeout to wait longer)`,
+          ),
+        ),
       timeoutMs,
     );
   });

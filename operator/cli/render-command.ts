@@ -33,9 +33,19 @@ function output(evals: Evaluation[], format: string): string {
   if (format === 'json') {
     // The asset reports, each with the object it would apply (`manifest`) when it renders one.
     // Offline output is a function of the inputs alone: no time of day.
-    return JSON.stringify(evals.map((e) => ({ ...assetReport(e.asset, e.outcome), at: undefined, manifest: renderedObject(e.outcome) })), null, 2) + '\n';
+    return (
+      JSON.stringify(
+        evals.map((e) => ({ ...assetReport(e.asset, e.outcome), at: undefined, manifest: renderedObject(e.outcome) })),
+        null,
+        2,
+      ) + '\n'
+    );
   }
-  if (format === 'status') return formatTable(evals.map((e) => assetReport(e.asset, e.outcome)), 160);
+  if (format === 'status')
+    return formatTable(
+      evals.map((e) => assetReport(e.asset, e.outcome)),
+      160,
+    );
   return evals
     .flatMap((e) => {
       const obj = renderedObject(e.outcome);
@@ -67,7 +77,10 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
   const cluster = new OfflineCluster(hco, offlineFacts({ nodes, crds, openshiftVersion: version }));
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
-  const chain = buildChain({ renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } }, offlineEnd());
+  const chain = buildChain(
+    { renderer: new Renderer(assetsDir), cache: cluster, record: { events: { emit: () => undefined }, memory: new OutcomeMemory() } },
+    offlineEnd(),
+  );
   const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: familyPolicies() });
   return { stdout: output(evals, values.output), code: 0 };
 }

@@ -175,22 +175,30 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   const health = new HttpEndpoint('health', {
     '/healthz': () => Promise.resolve({ status: 200, body: 'ok\n' }),
     // A standby is ready (it is healthy and waiting); the leader once its caches are synced.
-    '/readyz': () => Promise.resolve(!started || operator.ready ? { status: 200, body: started ? 'ok\n' : 'ok (standby)\n' } : { status: 503, body: 'caches not synced\n' }),
+    '/readyz': () =>
+      Promise.resolve(!started || operator.ready ? { status: 200, body: started ? 'ok\n' : 'ok (standby)\n' } : { status: 503, body: 'caches not synced\n' }),
   });
   const service = `${METRICS_SERVICE}.${flags.operatorNamespace}.svc`;
   const metricsEndpoint = new HttpEndpoint(
     'metrics',
     { '/metrics': async () => ({ status: 200, body: await metrics.text(), type: metrics.registry.contentType }) },
-    flags.metricsSecure ? { tls: new ServingCertificate(flags.metricsCertDir, [service, `${service}.cluster.local`, 'localhost']), auth: new MetricsAuth(client.ungated('virt-platform-operator-metrics-auth')) } : {},
+    flags.metricsSecure
+      ? {
+          tls: new ServingCertificate(flags.metricsCertDir, [service, `${service}.cluster.local`, 'localhost']),
+          auth: new MetricsAuth(client.ungated('virt-platform-operator-metrics-auth')),
+        }
+      : {},
   );
   const debugEndpoint = new HttpEndpoint('debug', {
-    '/debug/explain': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),
+    '/debug/explain': () =>
+      Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.reports.values()], null, 2) + '\n', type: 'application/json' }),
     '/debug/features': () => {
       const crds = operator.cache.establishedCrds();
       const list = featureStatuses(operator.catalog, operator.cache.hco(), operator.reconciler.reports.values(), (n) => crds.has(n));
       return Promise.resolve({ status: 200, body: JSON.stringify(list, null, 2) + '\n', type: 'application/json' });
     },
-    '/debug/migration': () => Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.migration.states.values()], null, 2) + '\n', type: 'application/json' }),
+    '/debug/migration': () =>
+      Promise.resolve({ status: 200, body: JSON.stringify([...operator.reconciler.migration.states.values()], null, 2) + '\n', type: 'application/json' }),
     '/debug/render': async () => {
       const hco = operator.cache.hco();
       if (!hco) return { status: 200, body: '# no HyperConverged: nothing would be applied\n' };
@@ -248,7 +256,10 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
   process.once('SIGINT', () => void shutdown(0));
 
   if (elector) {
-    log.info('leader election: campaigning', { lease: `${flags.leaderElection.namespace}/${flags.leaderElection.name}`, identity: flags.leaderElection.identity });
+    log.info('leader election: campaigning', {
+      lease: `${flags.leaderElection.namespace}/${flags.leaderElection.name}`,
+      identity: flags.leaderElection.identity,
+    });
     void elector.run(startOperator, () => void shutdown(1));
   } else {
     startOperator();

@@ -40,8 +40,16 @@ export function loadGoObjects(assetsDir: string): GoObject[] {
   if (!doc || !Array.isArray(doc.objects)) throw new Error(`${file}: expected an "objects" list`);
   return doc.objects.map((e, i) => {
     const o = e as Partial<GoObject>;
-    if (!o.apiVersion || !o.kind || !o.name || !Array.isArray(o.replacedBy) || !o.purpose) throw new Error(`${file}: objects[${i}] needs apiVersion, kind, name, replacedBy and purpose`);
-    return { apiVersion: o.apiVersion, kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), replacedBy: o.replacedBy, purpose: o.purpose };
+    if (!o.apiVersion || !o.kind || !o.name || !Array.isArray(o.replacedBy) || !o.purpose)
+      throw new Error(`${file}: objects[${i}] needs apiVersion, kind, name, replacedBy and purpose`);
+    return {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.name,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      replacedBy: o.replacedBy,
+      purpose: o.purpose,
+    };
   });
 }
 
@@ -80,7 +88,13 @@ export class GoAutopilotMigration {
       wanted.add(k);
       let w = this.informers.get(k);
       if (!w) {
-        const informer = new Informer<KubeObject>(this.client, { kind: r, name: `go-autopilot ${r.plural}`, path: resourcePath(r), labelSelector: `${MANAGED_BY_LABEL}=${GO_AUTOPILOT}`, onEvent: () => this.onChange() });
+        const informer = new Informer<KubeObject>(this.client, {
+          kind: r,
+          name: `go-autopilot ${r.plural}`,
+          path: resourcePath(r),
+          labelSelector: `${MANAGED_BY_LABEL}=${GO_AUTOPILOT}`,
+          onEvent: () => this.onChange(),
+        });
         w = { ref: r, informer };
         this.informers.set(k, w);
         informer.start();
@@ -101,7 +115,12 @@ export class GoAutopilotMigration {
    * adopted, then remove its objects whose replacement is applied.
    * @returns pending: a watch is still filling (look again shortly).
    */
-  async pass(catalog: Catalog, hco: KubeObject, crds: ReadonlyMap<string, CrdInfo>, results: { asset: string; outcome: Outcome }[]): Promise<{ pending: boolean }> {
+  async pass(
+    catalog: Catalog,
+    hco: KubeObject,
+    crds: ReadonlyMap<string, CrdInfo>,
+    results: { asset: string; outcome: Outcome }[],
+  ): Promise<{ pending: boolean }> {
     if (!parseActivation(hco) || this.table.length === 0) return { pending: false };
     for (const { outcome } of results) if (outcome.applied) await this.release(outcome.applied, crds);
     const synced = this.syncWatches(crds);
@@ -109,7 +128,9 @@ export class GoAutopilotMigration {
     for (const t of this.table) {
       const w = [...this.informers.values()].find((x) => x.ref.kind === t.kind && `${x.ref.group ? x.ref.group + '/' : ''}${x.ref.version}` === t.apiVersion);
       const key = `${t.kind}/${t.namespace ?? '*'}/${t.name}`;
-      const live = w ? [...w.informer.list()].find((o) => o.metadata?.name === t.name && (!w.ref.namespaced || !t.namespace || o.metadata?.namespace === t.namespace)) : undefined;
+      const live = w
+        ? [...w.informer.list()].find((o) => o.metadata?.name === t.name && (!w.ref.namespaced || !t.namespace || o.metadata?.namespace === t.namespace))
+        : undefined;
       if (!live) {
         if (this.states.get(key)?.state !== 'removed') this.states.set(key, { object: `${t.kind} ${t.name}`, state: 'absent', detail: t.purpose });
         continue;
@@ -126,7 +147,11 @@ export class GoAutopilotMigration {
         this.states.set(key, { object: what, state: 'recreated', detail: 'the Go autopilot recreated it: it still runs; uninstall it' });
         if (!this.warned.has(key)) {
           this.warned.add(key);
-          this.events.emit(involvedOf(hco), 'MigrationBlocked', `the Go autopilot recreated ${what} (${t.purpose}) after it was replaced: it is still running; uninstall it, then delete ${what}`);
+          this.events.emit(
+            involvedOf(hco),
+            'MigrationBlocked',
+            `the Go autopilot recreated ${what} (${t.purpose}) after it was replaced: it is still running; uninstall it, then delete ${what}`,
+          );
           log.warn('the Go autopilot recreated an object it had replaced', { object: what });
         }
         continue;
@@ -138,7 +163,9 @@ export class GoAutopilotMigration {
         continue;
       }
       try {
-        await this.client.request('DELETE', pathOf(w!.ref, live), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: live.metadata?.uid } } });
+        await this.client.request('DELETE', pathOf(w!.ref, live), {
+          body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: live.metadata?.uid } },
+        });
       } catch (e) {
         if (!isStatus(e, 404, 409)) throw e;
       }
@@ -157,9 +184,17 @@ export class GoAutopilotMigration {
     if (!obj.metadata?.managedFields?.some((m) => m.manager === GO_AUTOPILOT && m.operation === 'Apply')) return;
     const r = resolveResource(obj.apiVersion!, obj.kind!, crds);
     if (!r) return;
-    const identity: KubeObject = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) } };
+    const identity: KubeObject = {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      metadata: { name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) },
+    };
     await this.client.apply(pathOf(r, obj), identity, { fieldManager: GO_AUTOPILOT, force: false });
-    this.events.emit(involvedOf(obj), 'MigratedFromGoAutopilot', `adopted ${describe(obj.kind!, obj)} from the Go autopilot; released the fields only it had set`);
+    this.events.emit(
+      involvedOf(obj),
+      'MigratedFromGoAutopilot',
+      `adopted ${describe(obj.kind!, obj)} from the Go autopilot; released the fields only it had set`,
+    );
   }
 
   stop(): void {

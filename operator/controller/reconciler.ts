@@ -76,12 +76,21 @@ export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {
     const memo = new DriftMemo();
     this.chain = buildChain(
-      { renderer: o.renderer, cache: o.cache, record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics }, adoption: adoptionByGet(o.client) },
+      {
+        renderer: o.renderer,
+        cache: o.cache,
+        record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics },
+        adoption: adoptionByGet(o.client),
+      },
       applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.policies, metrics: o.metrics }),
     );
     this.tombstones = loadTombstones(o.catalog.dir);
     this.migration = new GoAutopilotMigration(o.client, o.events, loadGoObjects(o.catalog.dir), () => this.queue.add(WORLD));
-    this.tombstoneKeys = new Set(this.tombstones.map(({ object: t }) => objectKey({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind ?? '' }, t.metadata?.namespace, t.metadata?.name ?? '')));
+    this.tombstoneKeys = new Set(
+      this.tombstones.map(({ object: t }) =>
+        objectKey({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind ?? '' }, t.metadata?.namespace, t.metadata?.name ?? ''),
+      ),
+    );
   }
 
   /** The managed kinds to watch now (the catalog's, the tombstones', the families'), resolved against the installed CRDs. */
@@ -170,7 +179,8 @@ export class Reconciler {
     const big = oversizeControls(hco);
     if (big.length) problems.push(`${big.join(', ')} longer than ${MAX_ANNOTATION_BYTES} bytes: refused, the operator stays idle until it is shortened`);
     const { invalid } = parseExclusions(annotationsOf(hco)[ANNOTATIONS.disabledResources]);
-    if (invalid.length) problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
+    if (invalid.length)
+      problems.push(`${ANNOTATIONS.disabledResources} has entries that are not Kind/namespace/name or Kind/name (ignored): ${invalid.join(', ')}`);
     const message = problems.join('; ');
     if (this.memory.annotationProblems === message) return;
     this.memory.annotationProblems = message;
@@ -233,7 +243,12 @@ export class Reconciler {
       if (asset.reconcileOrder === 0) hco = this.o.cache.hco() ?? hco;
     }
     const tomb = await reapTombstones(this.tombstones, this.o.cache.establishedCrds(), this.o.cache, this.o.client, this.o.events);
-    const mig = await this.migration.pass(this.o.catalog, hco, this.o.cache.establishedCrds(), this.o.catalog.assets.map((a, i) => ({ asset: a.name, outcome: outcomes[i]! })));
+    const mig = await this.migration.pass(
+      this.o.catalog,
+      hco,
+      this.o.cache.establishedCrds(),
+      this.o.catalog.assets.map((a, i) => ({ asset: a.name, outcome: outcomes[i]! })),
+    );
     // A kind whose cache cannot fill (e.g. list/watch revoked) must not start a pass every second.
     if (tomb.pending || mig.pending) this.queue.addRateLimited(TOMBSTONES, 1000);
     else this.queue.forget(TOMBSTONES);

@@ -211,7 +211,13 @@ export class ClusterCache implements LiveCache {
       // A master the masters' watch has not delivered yet counts as not schedulable: the two
       // watches race, and a master seen schedulable for a moment would apply (then delete) the
       // master pool's MachineConfigs — reboots for nothing.
-      this.nodeFacts.set(name, { name, labels: meta.labels, capacityKeys: this.capacity.of(name), unschedulable: master?.unschedulable ?? true, taints: master?.taints ?? [] });
+      this.nodeFacts.set(name, {
+        name,
+        labels: meta.labels,
+        capacityKeys: this.capacity.of(name),
+        unschedulable: master?.unschedulable ?? true,
+        taints: master?.taints ?? [],
+      });
     }
     const signature = this.nodeFacts.signature();
     if (signature !== this.factsSignature) {
@@ -323,7 +329,9 @@ export class ClusterCache implements LiveCache {
 
   /** Where the operator looks for the HCO (for messages). */
   describeHcoLocation(): string {
-    return this.hcoNamespaces().map((ns) => `${ns}/${HCO_NAME}`).join(' or ');
+    return this.hcoNamespaces()
+      .map((ns) => `${ns}/${HCO_NAME}`)
+      .join(' or ');
   }
 
   /** Installed (Established) CRDs by name. */
