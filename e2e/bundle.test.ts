@@ -35,7 +35,14 @@ type Csv = KubeObject & {
   spec: {
     version: string;
     installModes: { type: string; supported: boolean }[];
-    install: { strategy: string; spec: { clusterPermissions: { serviceAccountName: string; rules: unknown[] }[]; permissions: { rules: unknown[] }[]; deployments: { name: string; spec: { template: { spec: { priorityClassName?: string; containers: { image: string }[] } } } }[] } };
+    install: {
+      strategy: string;
+      spec: {
+        clusterPermissions: { serviceAccountName: string; rules: unknown[] }[];
+        permissions: { rules: unknown[] }[];
+        deployments: { name: string; spec: { template: { spec: { priorityClassName?: string; containers: { image: string }[] } } } }[];
+      };
+    };
     customresourcedefinitions: { owned?: unknown[]; required: { name: string; version: string; kind: string }[] };
     relatedImages: { name: string; image: string }[];
   };
@@ -62,7 +69,9 @@ describe('OLM bundle', () => {
   it('passes the operator-framework validators with no error and no warning', () => {
     const { code, report, stderr } = validate(repoPath('bundle'));
     assert.equal(code, 0, stderr);
-    process.stderr.write(`olm-validate: ${report.csv} (package ${report.package}, channels ${report.channels.join(',')}): ${report.validators.join(', ')}: ${report.errors.length} errors, ${report.warnings.length} warnings\n`);
+    process.stderr.write(
+      `olm-validate: ${report.csv} (package ${report.package}, channels ${report.channels.join(',')}): ${report.validators.join(', ')}: ${report.errors.length} errors, ${report.warnings.length} warnings\n`,
+    );
     assert.deepEqual(report.errors, []);
     assert.deepEqual(report.warnings, []);
     assert.equal(report.package, PACKAGE);
@@ -82,7 +91,7 @@ describe('OLM bundle', () => {
     assert.match(report.errors.map((e) => e.detail).join('\n'), /none of InstallModeTypes are supported/);
   });
 
-  it('CSV: version and image from package.json, clusterPermissions = rbac-gen\'s rules, HyperConverged required, no owned CRDs', async () => {
+  it("CSV: version and image from package.json, clusterPermissions = rbac-gen's rules, HyperConverged required, no owned CRDs", async () => {
     const csv = yaml.load(readFileSync(CSV_FILE, 'utf8')) as Csv;
     const image = `${IMAGE_REPO}:v${VERSION}`;
     assert.equal(csv.spec.version, VERSION);
@@ -92,19 +101,29 @@ describe('OLM bundle', () => {
     assert.equal(dep.spec.template.spec.priorityClassName, 'system-cluster-critical');
     const role = yaml.load((await generateRole({ assetsDir: repoPath('assets'), crdDir: crdDir() })).yaml) as { rules: unknown[] };
     assert.deepEqual(csv.spec.install.spec.clusterPermissions, [{ serviceAccountName: 'virt-platform-operator', rules: role.rules }]);
-    const leader = (yaml.loadAll(readFileSync(repoPath('manifests', 'rbac', 'leader-election.yaml'), 'utf8')) as (KubeObject & { rules?: unknown[] })[]).find((d) => d.kind === 'Role')!;
+    const leader = (yaml.loadAll(readFileSync(repoPath('manifests', 'rbac', 'leader-election.yaml'), 'utf8')) as (KubeObject & { rules?: unknown[] })[]).find(
+      (d) => d.kind === 'Role',
+    )!;
     assert.deepEqual(csv.spec.install.spec.permissions[0]!.rules, leader.rules);
-    assert.deepEqual(csv.spec.installModes.filter((m) => m.supported).map((m) => m.type), ['AllNamespaces']);
-    assert.deepEqual(csv.spec.customresourcedefinitions.required.map((c) => `${c.kind}/${c.name}/${c.version}`), ['HyperConverged/hyperconvergeds.hco.kubevirt.io/v1']);
+    assert.deepEqual(
+      csv.spec.installModes.filter((m) => m.supported).map((m) => m.type),
+      ['AllNamespaces'],
+    );
+    assert.deepEqual(
+      csv.spec.customresourcedefinitions.required.map((c) => `${c.kind}/${c.name}/${c.version}`),
+      ['HyperConverged/hyperconvergeds.hco.kubevirt.io/v1'],
+    );
     assert.equal(csv.spec.customresourcedefinitions.owned, undefined);
   });
 
-  it('the API server accepts the CSV under the OLM CRD (strict) and the bundle\'s RBAC objects', async () => {
+  it("the API server accepts the CSV under the OLM CRD (strict) and the bundle's RBAC objects", async () => {
     const cluster = await testCluster();
     const ns = await testNamespace(cluster, 'olm');
     const csv = yaml.load(readFileSync(CSV_FILE, 'utf8')) as Csv;
     csv.metadata = { ...csv.metadata, namespace: ns };
-    const created = await cluster.admin.create<Csv>(`/apis/operators.coreos.com/v1alpha1/namespaces/${ns}/clusterserviceversions`, csv, { fieldValidation: 'Strict' });
+    const created = await cluster.admin.create<Csv>(`/apis/operators.coreos.com/v1alpha1/namespaces/${ns}/clusterserviceversions`, csv, {
+      fieldValidation: 'Strict',
+    });
     assert.equal(created.spec.install.spec.deployments[0]!.name, 'virt-platform-operator');
     assert.equal(created.spec.install.spec.clusterPermissions[0]!.rules.length, csv.spec.install.spec.clusterPermissions[0]!.rules.length);
     for (const f of (await generateBundle()).filter((b) => /_rbac\.authorization\.k8s\.io_v1_/.test(b.path))) {
@@ -115,7 +134,11 @@ describe('OLM bundle', () => {
     }
     // An unknown field is refused: the strict create above really checked the schema.
     await assert.rejects(
-      cluster.admin.create(`/apis/operators.coreos.com/v1alpha1/namespaces/${ns}/clusterserviceversions`, { ...csv, metadata: { name: 'broken', namespace: ns }, spec: { ...csv.spec, installModez: [] } }, { fieldValidation: 'Strict' }),
+      cluster.admin.create(
+        `/apis/operators.coreos.com/v1alpha1/namespaces/${ns}/clusterserviceversions`,
+        { ...csv, metadata: { name: 'broken', namespace: ns }, spec: { ...csv.spec, installModez: [] } },
+        { fieldValidation: 'Strict' },
+      ),
       /unknown field "spec.installModez"/,
     );
   });

@@ -90,10 +90,16 @@ describe('Patched Baseline chain (real API server)', () => {
 
   it('patches the HCO golden config through an annotation on the HCO itself', async () => {
     const f = await start();
-    await annotate(f, f.hcoPath, { 'platform.kubevirt.io/patch': '[{"op":"replace","path":"/spec/virtualization/liveMigrationConfig/parallelMigrationsPerCluster","value":20}]' });
+    await annotate(f, f.hcoPath, {
+      'platform.kubevirt.io/patch': '[{"op":"replace","path":"/spec/virtualization/liveMigrationConfig/parallelMigrationsPerCluster","value":20}]',
+    });
     await eventually('HCO patched and the dependent ConfigMap re-rendered', async () => data(await f.cluster.admin.get(cmPath(f.ns))).migrations === '20');
     const hco = await f.cluster.admin.get(f.hcoPath);
-    assert.equal((hco.spec as { virtualization: { liveMigrationConfig: { parallelMigrationsPerCluster: number } } }).virtualization.liveMigrationConfig.parallelMigrationsPerCluster, 20);
+    assert.equal(
+      (hco.spec as { virtualization: { liveMigrationConfig: { parallelMigrationsPerCluster: number } } }).virtualization.liveMigrationConfig
+        .parallelMigrationsPerCluster,
+      20,
+    );
   });
 
   it('lets the user own ignore-fields: never reverted, never removed', async () => {
@@ -185,7 +191,9 @@ describe('Patched Baseline chain (real API server)', () => {
       const mcName = `99-engine-test-${f.ns}`;
       const mcPath = `/apis/machineconfiguration.openshift.io/v1/machineconfigs/${mcName}`;
       await annotate(f, mcPath, { 'platform.kubevirt.io/patch': '[{"op":"add","path":"/spec/kernelArguments/-","value":"evil=1"}]' });
-      const ev = await eventually('InvalidPatch on the MachineConfig', async () => (await eventsFor(f.cluster.admin, 'MachineConfig', mcName)).find((e) => e.reason === 'InvalidPatch'));
+      const ev = await eventually('InvalidPatch on the MachineConfig', async () =>
+        (await eventsFor(f.cluster.admin, 'MachineConfig', mcName)).find((e) => e.reason === 'InvalidPatch'),
+      );
       assert.match(ev.message, /sensitive kind/);
       const mc = await f.cluster.admin.get(mcPath);
       assert.deepEqual((mc.spec as { kernelArguments: string[] }).kernelArguments, ['intel_iommu=on']);
@@ -194,7 +202,9 @@ describe('Patched Baseline chain (real API server)', () => {
     it('refuses invalid ignore-fields with InvalidIgnoreFields and writes nothing', async () => {
       const f = await start();
       await userEdit(f, cmPath(f.ns), { data: { tier: 'user-value' }, metadata: { annotations: { 'platform.kubevirt.io/ignore-fields': 'data/tier' } } });
-      await eventually('InvalidIgnoreFields', async () => reasons(await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).includes('InvalidIgnoreFields'));
+      await eventually('InvalidIgnoreFields', async () =>
+        reasons(await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).includes('InvalidIgnoreFields'),
+      );
       await f.operator.settle();
       assert.equal(data(await f.cluster.admin.get(cmPath(f.ns))).tier, 'user-value');
     });

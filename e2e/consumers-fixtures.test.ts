@@ -20,7 +20,8 @@ function mc(name: string, spec: Record<string, unknown>, role = 'worker'): KubeO
 }
 const ign = (config: Record<string, unknown>, version = '3.2.0'): Record<string, unknown> => ({ config: { ignition: { version }, ...config } });
 const unit = (name: string, contents: string, enabled = true): Record<string, unknown> => ign({ systemd: { units: [{ name, enabled, contents }] } });
-const file = (path: string, contents: string, mode = 420): Record<string, unknown> => ign({ storage: { files: [{ path, mode, contents: { source: dataUrl(contents) } }] } });
+const file = (path: string, contents: string, mode = 420): Record<string, unknown> =>
+  ign({ storage: { files: [{ path, mode, contents: { source: dataUrl(contents) } }] } });
 
 function kc(name: string, kubeletConfig: Record<string, unknown>, extra: Record<string, unknown> = {}, role = 'worker'): KubeObject {
   return {
@@ -33,7 +34,11 @@ function kc(name: string, kubeletConfig: Record<string, unknown>, extra: Record<
 
 async function findings(obj: KubeObject, version: string, others: KubeObject[] = []): Promise<Finding[]> {
   const objects = [obj, ...others];
-  const ctx: ConsumerContext = { openshiftVersion: version, hco: { apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'h' } }, objects };
+  const ctx: ConsumerContext = {
+    openshiftVersion: version,
+    hco: { apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'h' } },
+    objects,
+  };
   const out: Finding[] = [];
   for (const r of rulesFor(obj.kind)) out.push(...(await r.validate(obj, ctx)));
   return out;
@@ -42,12 +47,22 @@ async function findings(obj: KubeObject, version: string, others: KubeObject[] =
 async function expectRule(obj: KubeObject, version: string, rule: string, message?: RegExp, others: KubeObject[] = []): Promise<void> {
   const f = await findings(obj, version, others);
   const hit = f.filter((x) => x.rule === rule && (!message || message.test(x.message)));
-  assert.ok(hit.length > 0, `expected ${rule}${message ? ` ${message}` : ''} on OpenShift ${version}; got: ${JSON.stringify(f.map((x) => `${x.rule}: ${x.message}`), null, 1)}`);
+  assert.ok(
+    hit.length > 0,
+    `expected ${rule}${message ? ` ${message}` : ''} on OpenShift ${version}; got: ${JSON.stringify(
+      f.map((x) => `${x.rule}: ${x.message}`),
+      null,
+      1,
+    )}`,
+  );
   for (const h of hit) assert.ok(h.source.length > 10 && h.consumer && h.object.includes(obj.metadata!.name!), 'a finding names its source and object');
 }
 
 async function expectClean(obj: KubeObject, version: string, others: KubeObject[] = []): Promise<void> {
-  assert.deepEqual((await findings(obj, version, others)).map((x) => `${x.rule}: ${x.message}`), []);
+  assert.deepEqual(
+    (await findings(obj, version, others)).map((x) => `${x.rule}: ${x.message}`),
+    [],
+  );
 }
 
 const GOOD_UNIT = '[Unit]\nDescription=ok\n[Service]\nType=oneshot\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n';
@@ -71,7 +86,12 @@ describe('broken fixtures: every consumer rule catches its defect', () => {
       await expectRule(mc('90-worker-v9', ign({}, '9.9.0')), '4.21', 'ignition-version');
     });
     it('an undecodable data URL', async () => {
-      await expectRule(mc('90-worker-url', ign({ storage: { files: [{ path: '/etc/x', mode: 420, contents: { source: 'data:;base64,@@@' } }] } })), '4.21', 'ignition-error', /invalid/);
+      await expectRule(
+        mc('90-worker-url', ign({ storage: { files: [{ path: '/etc/x', mode: 420, contents: { source: 'data:;base64,@@@' } }] } })),
+        '4.21',
+        'ignition-error',
+        /invalid/,
+      );
     });
     it('an unknown key is reported (Ignition ignores it)', async () => {
       await expectRule(mc('90-worker-key', ign({ storage: { filez: [] } })), '4.21', 'ignition-warning', /unused key filez/);
@@ -98,7 +118,13 @@ describe('broken fixtures: every consumer rule catches its defect', () => {
       assert.ok(!(await findings(kc('swap', { failSwapOn: false }), '4.19')).some((f) => f.rule === 'kubeletconfig-no-swap-fields'));
     });
     it('kubeletconfig-forbidden-field: cgroupDriver, clusterDNS, clusterDomain, featureGates, staticPodPath', async () => {
-      for (const [field, value] of Object.entries({ cgroupDriver: 'cgroupfs', clusterDNS: ['10.0.0.10'], clusterDomain: 'x.local', featureGates: { Foo: true }, staticPodPath: '/tmp' })) {
+      for (const [field, value] of Object.entries({
+        cgroupDriver: 'cgroupfs',
+        clusterDNS: ['10.0.0.10'],
+        clusterDomain: 'x.local',
+        featureGates: { Foo: true },
+        staticPodPath: '/tmp',
+      })) {
         await expectRule(kc(`forbidden-${field.toLowerCase()}`, { [field]: value }), '4.17', 'kubeletconfig-forbidden-field', new RegExp(field));
       }
     });
@@ -114,7 +140,12 @@ describe('broken fixtures: every consumer rule catches its defect', () => {
     it('kubelet-dropin-unread: /etc/openshift/kubelet.conf.d before 4.21 and on the master pool', async () => {
       const dropin = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmaxPods: 300\n';
       await expectRule(mc('90-worker-dropin', file('/etc/openshift/kubelet.conf.d/90-x.conf', dropin)), '4.19', 'kubelet-dropin-unread');
-      await expectRule(mc('90-master-dropin', file('/etc/openshift/kubelet.conf.d/90-x.conf', dropin), 'master'), '4.21', 'kubelet-dropin-unread', /master pool/);
+      await expectRule(
+        mc('90-master-dropin', file('/etc/openshift/kubelet.conf.d/90-x.conf', dropin), 'master'),
+        '4.21',
+        'kubelet-dropin-unread',
+        /master pool/,
+      );
       await expectClean(mc('90-worker-dropin', file('/etc/openshift/kubelet.conf.d/90-x.conf', dropin)), '4.21');
     });
   });
@@ -135,17 +166,36 @@ describe('broken fixtures: every consumer rule catches its defect', () => {
       await expectRule(mc('90-worker-dropin-kind', file('/etc/openshift/kubelet.conf.d/90-x.conf', 'maxPods: 300\n')), '4.21', 'kubelet-dropin-decode');
       const bad = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmemorySwap:\n  swapBehavior: Sometimes\n';
       await expectRule(mc('90-worker-dropin-bad', file('/etc/openshift/kubelet.conf.d/90-x.conf', bad)), '4.21', 'kubelet-validate', /swapBehavior/);
-      await expectRule(mc('90-worker-dropin-suffix', file('/etc/openshift/kubelet.conf.d/90-x.yaml', bad.replace('Sometimes', 'LimitedSwap'))), '4.21', 'kubelet-dropin-suffix');
+      await expectRule(
+        mc('90-worker-dropin-suffix', file('/etc/openshift/kubelet.conf.d/90-x.yaml', bad.replace('Sometimes', 'LimitedSwap'))),
+        '4.21',
+        'kubelet-dropin-suffix',
+      );
     });
   });
 
   describe('systemd and the shell', () => {
     it('bad unit syntax (systemd-analyze verify)', async () => {
-      await expectRule(mc('90-worker-unit', unit('bad.service', GOOD_UNIT.replace('Type=oneshot', 'Type=oneshot\nRestartt=always'))), '4.21', 'unit-verify', /Unknown key 'Restartt'/);
-      await expectRule(mc('90-worker-prog', unit('prog.service', GOOD_UNIT.replace('/bin/true', '/usr/local/bin/not-written'))), '4.21', 'unit-verify', /not-written/);
+      await expectRule(
+        mc('90-worker-unit', unit('bad.service', GOOD_UNIT.replace('Type=oneshot', 'Type=oneshot\nRestartt=always'))),
+        '4.21',
+        'unit-verify',
+        /Unknown key 'Restartt'/,
+      );
+      await expectRule(
+        mc('90-worker-prog', unit('prog.service', GOOD_UNIT.replace('/bin/true', '/usr/local/bin/not-written'))),
+        '4.21',
+        'unit-verify',
+        /not-written/,
+      );
     });
     it('an enabled unit without [Install]', async () => {
-      await expectRule(mc('90-worker-noinstall', unit('noinstall.service', '[Unit]\nDescription=x\n[Service]\nType=oneshot\nExecStart=/bin/true\n')), '4.21', 'unit-verify', /no \[Install\]/);
+      await expectRule(
+        mc('90-worker-noinstall', unit('noinstall.service', '[Unit]\nDescription=x\n[Service]\nType=oneshot\nExecStart=/bin/true\n')),
+        '4.21',
+        'unit-verify',
+        /no \[Install\]/,
+      );
     });
     it('bad shell in ExecStart=/bin/sh -c, after systemd has resolved $$ and ${VAR}', async () => {
       await expectRule(mc('90-worker-sh', unit('sh.service', running("ExecStart=/bin/sh -c 'if true; then echo; fi fi'"))), '4.21', 'shell-syntax');
@@ -157,7 +207,11 @@ describe('broken fixtures: every consumer rule catches its defect', () => {
       await expectRule(mc('90-worker-script', file('/usr/local/bin/x', '#!/bin/sh\ncase x in\n', 493)), '4.21', 'shell-syntax');
     });
     it('a unit the kubelet requires (a failure keeps the kubelet down on every boot)', async () => {
-      await expectRule(mc('90-worker-req', unit('req.service', GOOD_UNIT.replace('WantedBy=multi-user.target', 'RequiredBy=kubelet-dependencies.target'))), '4.21', 'unit-blocks-kubelet');
+      await expectRule(
+        mc('90-worker-req', unit('req.service', GOOD_UNIT.replace('WantedBy=multi-user.target', 'RequiredBy=kubelet-dependencies.target'))),
+        '4.21',
+        'unit-blocks-kubelet',
+      );
     });
   });
 
@@ -166,7 +220,9 @@ describe('broken fixtures: every consumer rule catches its defect', () => {
       await expectRule(mc('90-worker-empty', { kernelArguments: ['vfio-pci.ids='] }), '4.21', 'kernel-arg-empty');
       await expectRule(mc('90-worker-typo', { kernelArguments: ['intel_iomu=on'] }), '4.21', 'kernel-arg-unknown');
       await expectRule(mc('90-worker-value', { kernelArguments: ['iommu=always'] }), '4.21', 'kernel-arg-value');
-      await expectRule(mc('90-worker-a', { kernelArguments: ['iommu=pt'] }), '4.21', 'kernel-arg-duplicate', /90-worker-b/, [mc('90-worker-b', { kernelArguments: ['iommu=pt'] })]);
+      await expectRule(mc('90-worker-a', { kernelArguments: ['iommu=pt'] }), '4.21', 'kernel-arg-duplicate', /90-worker-b/, [
+        mc('90-worker-b', { kernelArguments: ['iommu=pt'] }),
+      ]);
       await expectClean(mc('90-worker-a', { kernelArguments: ['iommu=pt'] }), '4.21', [mc('90-master-b', { kernelArguments: ['iommu=pt'] }, 'master')]);
     });
     it('an empty module option or vfio-pci id (defect 6: "ids=" binds nothing and still reboots)', async () => {

@@ -28,20 +28,33 @@ describe('docs/user-guide.md examples', () => {
   let client: KubeClient;
   const run = (script: string): Promise<{ code: number; out: string }> =>
     new Promise((resolve) =>
-      execFile('bash', ['-euo', 'pipefail', '-c', `virt-platform-operator() { node ${OPERATOR_BIN} "$@"; }\n${script}`], {
-        env: { ...process.env, KUBECONFIG: cp.kubeconfigPath, PATH: `${dirname(cp.binaries.kubectl)}:${process.env.PATH}` },
-      }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr })),
+      execFile(
+        'bash',
+        ['-euo', 'pipefail', '-c', `virt-platform-operator() { node ${OPERATOR_BIN} "$@"; }\n${script}`],
+        {
+          env: { ...process.env, KUBECONFIG: cp.kubeconfigPath, PATH: `${dirname(cp.binaries.kubectl)}:${process.env.PATH}` },
+        },
+        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr }),
+      ),
     );
-  const at = async (path: string, field: string): Promise<unknown> => field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], await cp.admin.get(path));
+  const at = async (path: string, field: string): Promise<unknown> =>
+    field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], await cp.admin.get(path));
 
   before(async () => {
     cp = await startControlPlane();
     await installCrds(cp.admin, loadCrds(crdDir()));
     for (const name of ['openshift-cnv', 'openshift-kube-descheduler-operator']) await cp.admin.create('/api/v1/namespaces', { metadata: { name } });
     await cp.admin.create('/apis/hco.kubevirt.io/v1/namespaces/openshift-cnv/hyperconvergeds', {
-      apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv' }, spec: {},
+      apiVersion: 'hco.kubevirt.io/v1',
+      kind: 'HyperConverged',
+      metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv' },
+      spec: {},
     });
-    await cp.admin.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-0', labels: { 'node-role.kubernetes.io/worker': '' } } });
+    await cp.admin.create('/api/v1/nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'worker-0', labels: { 'node-role.kubernetes.io/worker': '' } },
+    });
     client = new KubeClient(cp.kubeconfigForToken(cp.adminToken, 'admin'));
     operator = new Operator({ client, assetsDir: repoPath('assets'), hcoNamespace: 'openshift-cnv' });
     await operator.start();

@@ -74,7 +74,7 @@ describe('explain: clear failures, bounded time', () => {
     assert.ok(r.ms >= 2000 && r.ms < 20_000, `${r.ms} ms`);
   });
 
-  it('a caller who may not list: exit 2 naming the caller\'s identity, not the operator\'s ClusterRole', async () => {
+  it("a caller who may not list: exit 2 naming the caller's identity, not the operator's ClusterRole", async () => {
     const cluster = await testCluster();
     const ns = await testNamespace(cluster, 'explain');
     await cluster.admin.create(`/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'viewer' } });

@@ -25,7 +25,8 @@ const NS = 'openshift-cnv';
 const HCO_CRD = 'hyperconvergeds.hco.kubevirt.io';
 const AUTOPILOT = { 'platform.kubevirt.io/autopilot': 'true' };
 const cmPath = (ns = NS): string => `/api/v1/namespaces/${ns}/configmaps/platform-settings`;
-const tier = async (cp: ControlPlane): Promise<string | undefined> => ((await cp.admin.getOrUndefined(cmPath()))?.data as Record<string, string> | undefined)?.tier;
+const tier = async (cp: ControlPlane): Promise<string | undefined> =>
+  ((await cp.admin.getOrUndefined(cmPath()))?.data as Record<string, string> | undefined)?.tier;
 const count = async (cp: ControlPlane, reason: string, kind = 'ConfigMap', name = 'platform-settings'): Promise<number> =>
   (await eventsFor(cp.admin, kind, name, NS)).filter((e) => e.reason === reason).length;
 
@@ -43,7 +44,11 @@ describe('faults (private control plane, loopback fault proxy)', () => {
 
   const newProxy = async (): Promise<FaultProxy> => {
     const certs = join(cp.dir, 'certs');
-    const p = new FaultProxy(new URL(cp.server), { cert: readFileSync(join(certs, 'apiserver.crt')), key: readFileSync(join(certs, 'apiserver.key')), ca: readFileSync(join(certs, 'apiserver.crt')) });
+    const p = new FaultProxy(new URL(cp.server), {
+      cert: readFileSync(join(certs, 'apiserver.crt')),
+      key: readFileSync(join(certs, 'apiserver.key')),
+      ca: readFileSync(join(certs, 'apiserver.crt')),
+    });
     await p.start();
     proxies.push(p);
     return p;
@@ -80,13 +85,21 @@ describe('faults (private control plane, loopback fault proxy)', () => {
   it('repro 10: an HCO CRD that does not serve v1 leaves the operator ready and idle, says why on the HCO, and it starts once v1 is served', async () => {
     const real = loadCrds(crdDir()).find((c) => c.metadata?.name === HCO_CRD)!;
     const spec = real.spec as { versions: { name: string; served: boolean; storage: boolean }[] };
-    const onlyBeta = { ...real, spec: { ...spec, versions: spec.versions.filter((v) => v.name === 'v1beta1').map((v) => ({ ...v, served: true, storage: true })) } };
+    const onlyBeta = {
+      ...real,
+      spec: { ...spec, versions: spec.versions.filter((v) => v.name === 'v1beta1').map((v) => ({ ...v, served: true, storage: true })) },
+    };
     await installCrds(cp.admin, [onlyBeta]);
-    await cp.admin.create(`/apis/hco.kubevirt.io/v1beta1/namespaces/${NS}/hyperconvergeds`, { ...hcoObject(NS, AUTOPILOT), apiVersion: 'hco.kubevirt.io/v1beta1' });
+    await cp.admin.create(`/apis/hco.kubevirt.io/v1beta1/namespaces/${NS}/hyperconvergeds`, {
+      ...hcoObject(NS, AUTOPILOT),
+      apiVersion: 'hco.kubevirt.io/v1beta1',
+    });
     const t0 = Date.now();
     await startInProcess();
     assert.ok(op!.ready, 'ready although the HCO cannot be read as v1');
-    const ev = await eventually('a Warning on the HCO', async () => (await eventsFor(cp.admin, 'HyperConverged', HCO_NAME, NS)).find((e) => e.reason === 'CRDMissing'));
+    const ev = await eventually('a Warning on the HCO', async () =>
+      (await eventsFor(cp.admin, 'HyperConverged', HCO_NAME, NS)).find((e) => e.reason === 'CRDMissing'),
+    );
     assert.equal(ev.type, 'Warning');
     assert.match(ev.message, /does not serve hco\.kubevirt\.io\/v1/);
     assert.equal(await cp.admin.getOrUndefined(cmPath()), undefined, 'idle');
@@ -103,9 +116,11 @@ describe('faults (private control plane, loopback fault proxy)', () => {
     assert.equal(await count(cp, 'CRDMissing', 'HyperConverged', HCO_NAME), 1 + 1, 'once for v1, once for the Widget CRD');
   });
 
-  it('repro 5: without --namespace only kubevirt-hyperconverged in openshift-cnv is acted on; a tenant\'s HCO never, and it is told once', async () => {
+  it("repro 5: without --namespace only kubevirt-hyperconverged in openshift-cnv is acted on; a tenant's HCO never, and it is told once", async () => {
     await cp.admin.create('/apis/hco.kubevirt.io/v1/namespaces/aaa-tenant/hyperconvergeds', hcoObject('aaa-tenant', AUTOPILOT, { infra: {} }));
-    const ev = await eventually('HyperConvergedIgnored', async () => (await eventsFor(cp.admin, 'HyperConverged', HCO_NAME, 'aaa-tenant')).find((e) => e.reason === 'HyperConvergedIgnored'));
+    const ev = await eventually('HyperConvergedIgnored', async () =>
+      (await eventsFor(cp.admin, 'HyperConverged', HCO_NAME, 'aaa-tenant')).find((e) => e.reason === 'HyperConvergedIgnored'),
+    );
     assert.equal(ev.type, 'Warning');
     await op!.settle();
     const tenant = await cp.admin.get('/apis/hco.kubevirt.io/v1/namespaces/aaa-tenant/hyperconvergeds/kubevirt-hyperconverged');
@@ -119,10 +134,19 @@ describe('faults (private control plane, loopback fault proxy)', () => {
    * `ms`, then is cleared. Measures how long after the fault ends the drift is repaired, the
    * request rate through the proxy during the fault, and the writes and Events it caused.
    */
-  const faultCase = async (name: string, rules: FaultRule[], ms: number, o: { during?: () => Promise<void>; maxPeak?: number } = {}): Promise<{ repairedAfterClearMs: number; t0: number }> => {
+  const faultCase = async (
+    name: string,
+    rules: FaultRule[],
+    ms: number,
+    o: { during?: () => Promise<void>; maxPeak?: number } = {},
+  ): Promise<{ repairedAfterClearMs: number; t0: number }> => {
     await op!.settle();
     const value = `drift-${table.length}`;
-    const before = { drift: await count(cp, 'DriftCorrected'), failed: await count(cp, 'ApplyFailed'), succeeded: await count(cp, 'ReconcileSucceeded', 'HyperConverged', HCO_NAME) };
+    const before = {
+      drift: await count(cp, 'DriftCorrected'),
+      failed: await count(cp, 'ApplyFailed'),
+      succeeded: await count(cp, 'ReconcileSucceeded', 'HyperConverged', HCO_NAME),
+    };
     const t0 = Date.now();
     proxy.set(rules);
     await cp.admin.mergePatch(cmPath(), { data: { tier: value } }, 'kubectl-edit');
@@ -142,7 +166,11 @@ describe('faults (private control plane, loopback fault proxy)', () => {
     await sleep(500);
     const r = rate(proxy.seen, t0, tClear);
     const writes = proxy.since(t0, (x) => isWrite(x) && x.path.startsWith(cmPath())).filter((x) => (x.status ?? 0) < 300).length;
-    const after = { drift: await count(cp, 'DriftCorrected'), failed: await count(cp, 'ApplyFailed'), succeeded: await count(cp, 'ReconcileSucceeded', 'HyperConverged', HCO_NAME) };
+    const after = {
+      drift: await count(cp, 'DriftCorrected'),
+      failed: await count(cp, 'ApplyFailed'),
+      succeeded: await count(cp, 'ReconcileSucceeded', 'HyperConverged', HCO_NAME),
+    };
     const line = `${name.padEnd(24)} repaired ${tRepaired - t0 > ms ? `${String(tRepaired - tClear).padStart(5)} ms after the fault ended` : `during the fault         `} (${String(tRepaired - t0).padStart(5)} ms after the edit); requests during the fault: mean ${r.mean.toFixed(1)}/s, peak ${r.peak}/s; writes landed ${writes}; DriftCorrected +${after.drift - before.drift}, ApplyFailed +${after.failed - before.failed}`;
     table.push(line);
     process.stderr.write(line + '\n');
@@ -253,7 +281,11 @@ describe('faults (private control plane, loopback fault proxy)', () => {
     proxy.set([{ fault: { kind: 'status', code: 403 }, match: (x) => x.path.startsWith('/api/v1/secrets') }]);
     await cp.admin.create('/api/v1/nodes', { metadata: { name: 'node-1', labels: { 'node-role.kubernetes.io/worker': '' } } });
     // The user's patch makes every apply fail on the server (a ConfigMap value must be a string).
-    await cp.admin.mergePatch(cmPath(), { metadata: { annotations: { 'platform.kubevirt.io/patch': '[{"op":"add","path":"/data/count","value":1}]' } } }, 'kubectl-edit');
+    await cp.admin.mergePatch(
+      cmPath(),
+      { metadata: { annotations: { 'platform.kubevirt.io/patch': '[{"op":"add","path":"/data/count","value":1}]' } } },
+      'kubectl-edit',
+    );
     await startInProcess(assets, NS);
     await sleep(1000);
     const quiet0 = Date.now();
@@ -279,12 +311,38 @@ describe('faults (private control plane, loopback fault proxy)', () => {
   });
 
   it('repro 2: a leader whose Lease requests hang stops writing before the standby takes over (zero writes after the takeover)', async () => {
-    const lease = ['--leader-elect', '--leader-election-namespace', NS, '--lease-duration', '4s', '--renew-deadline', '3s', '--retry-period', '500ms', '--throttle-burst', '1000'];
+    const lease = [
+      '--leader-elect',
+      '--leader-election-namespace',
+      NS,
+      '--lease-duration',
+      '4s',
+      '--renew-deadline',
+      '3s',
+      '--retry-period',
+      '500ms',
+      '--throttle-burst',
+      '1000',
+    ];
     const start = async (p: FaultProxy): Promise<OperatorProcess> => {
       const kubeconfig = join(work, `kubeconfig-${procs.length}`);
       writeFileSync(kubeconfig, tokenKubeconfig(p.url, join(cp.dir, 'certs', 'apiserver.crt'), cp.adminToken, 'admin').exportConfig());
       const [h, m] = (await freePorts(2)) as [number, number];
-      const proc = new OperatorProcess(['--kubeconfig', kubeconfig, '--namespace', NS, '--assets-dir', ASSETS, '--health-probe-bind-address', `127.0.0.1:${h}`, '--metrics-bind-address', `127.0.0.1:${m}`, '--debug-bind-address', '0', ...lease]);
+      const proc = new OperatorProcess([
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        NS,
+        '--assets-dir',
+        ASSETS,
+        '--health-probe-bind-address',
+        `127.0.0.1:${h}`,
+        '--metrics-bind-address',
+        `127.0.0.1:${m}`,
+        '--debug-bind-address',
+        '0',
+        ...lease,
+      ]);
       procs.push(proc);
       return proc;
     };

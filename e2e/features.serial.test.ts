@@ -52,9 +52,31 @@ describe('features: each turned on by its annotation applies exactly its objects
       });
     }
     // OpenShift 4.21: swap (and its hygiene) and the troubleshooting panel apply there.
-    if (!(await client.getOrUndefined(CV))) await client.create('/apis/config.openshift.io/v1/clusterversions', { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' } });
-    const done = { version: '4.21.3', state: 'Completed', image: 'quay.io/ocp:4.21.3', startedTime: '2026-01-01T00:00:00Z', completionTime: '2026-01-01T00:00:00Z', verified: true };
-    await client.apply(`${CV}/status`, { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' } }, { fieldManager: 'cluster-version-operator' });
+    if (!(await client.getOrUndefined(CV)))
+      await client.create('/apis/config.openshift.io/v1/clusterversions', {
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'ClusterVersion',
+        metadata: { name: 'version' },
+        spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' },
+      });
+    const done = {
+      version: '4.21.3',
+      state: 'Completed',
+      image: 'quay.io/ocp:4.21.3',
+      startedTime: '2026-01-01T00:00:00Z',
+      completionTime: '2026-01-01T00:00:00Z',
+      verified: true,
+    };
+    await client.apply(
+      `${CV}/status`,
+      {
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'ClusterVersion',
+        metadata: { name: 'version' },
+        status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' },
+      },
+      { fieldManager: 'cluster-version-operator' },
+    );
     f = await startOperator(repoPath('assets'), {
       'platform.kubevirt.io/autopilot': 'true',
       'platform.kubevirt.io/logging-storage-secret': 'logging-loki-s3',
@@ -88,20 +110,31 @@ describe('features: each turned on by its annotation applies exactly its objects
       'logging',
       { 'platform.kubevirt.io/enable-logging': 'true' },
       [
-        'LokiStack openshift-logging/logging-loki', 'ClusterLogForwarder openshift-logging/instance', 'ServiceAccount openshift-logging/collector', 'UIPlugin logging',
-        'ClusterRoleBinding logging-collector-application', 'ClusterRoleBinding logging-collector-infrastructure', 'ClusterRoleBinding logging-collector-logs-writer',
+        'LokiStack openshift-logging/logging-loki',
+        'ClusterLogForwarder openshift-logging/instance',
+        'ServiceAccount openshift-logging/collector',
+        'UIPlugin logging',
+        'ClusterRoleBinding logging-collector-application',
+        'ClusterRoleBinding logging-collector-infrastructure',
+        'ClusterRoleBinding logging-collector-logs-writer',
       ],
     ],
     ['audit-logging', { 'platform.kubevirt.io/enable-audit-logging': 'true' }, ['ClusterRoleBinding logging-collector-audit']],
     ['troubleshooting-panel', { 'platform.kubevirt.io/enable-troubleshooting-panel': 'true' }, ['UIPlugin troubleshooting-panel']],
-    ['node-remediation', { 'platform.kubevirt.io/enable-node-remediation': 'true' }, ['NodeHealthCheck virt-platform-workers', 'StorageBasedRemediationConfig openshift-workload-availability/virt-platform-detection']],
+    [
+      'node-remediation',
+      { 'platform.kubevirt.io/enable-node-remediation': 'true' },
+      ['NodeHealthCheck virt-platform-workers', 'StorageBasedRemediationConfig openshift-workload-availability/virt-platform-detection'],
+    ],
   ];
 
   it('the baseline (autopilot on, no opt-in) has none of the opt-in objects, and the always-on observability ones', () => {
     for (const [, , objects] of features) for (const o of objects) assert.ok(!before_.has(o), `${o} before its opt-in`);
     assert.ok(before_.has(`PersesDashboard ${f.ns}/virt-platform-operator-health`), [...before_].join(', '));
     assert.ok(before_.has('UIPlugin monitoring'));
-    const status = featureStatuses(f.operator.catalog, f.operator.cache.hco(), f.operator.reconciler.reports.values(), (n) => f.operator.cache.establishedCrds().has(n));
+    const status = featureStatuses(f.operator.catalog, f.operator.cache.hco(), f.operator.reconciler.reports.values(), (n) =>
+      f.operator.cache.establishedCrds().has(n),
+    );
     assert.equal(status.find((s) => s.feature === 'logging')!.state, 'available');
     assert.equal(status.find((s) => s.feature === 'console-observability')!.state, 'on');
   });
@@ -110,16 +143,22 @@ describe('features: each turned on by its annotation applies exactly its objects
     it(`${feature}: ${Object.keys(annotations).join(', ')} applies exactly ${objects.length} object(s)`, async () => {
       const t0 = Date.now();
       await client.mergePatch(f.hcoPath, { metadata: { annotations } }, 'kubectl-annotate');
-      await eventually(`${feature} applied`, async () => {
-        const now = await managed(client);
-        return objects.every((o) => now.has(o));
-      }, 20_000);
+      await eventually(
+        `${feature} applied`,
+        async () => {
+          const now = await managed(client);
+          return objects.every((o) => now.has(o));
+        },
+        20_000,
+      );
       await f.operator.settle();
       const now = await managed(client);
       const added = [...now.keys()].filter((k) => !before_.has(k)).sort();
       assert.deepEqual(added, [...objects].sort(), `${feature} added exactly its objects`);
       for (const o of objects) assert.equal(now.get(o)!.metadata?.labels?.[MANAGED_BY_LABEL], MANAGED_BY_VALUE);
-      const status = featureStatuses(f.operator.catalog, f.operator.cache.hco(), f.operator.reconciler.reports.values(), (n) => f.operator.cache.establishedCrds().has(n));
+      const status = featureStatuses(f.operator.catalog, f.operator.cache.hco(), f.operator.reconciler.reports.values(), (n) =>
+        f.operator.cache.establishedCrds().has(n),
+      );
       assert.equal(status.find((s) => s.feature === feature)!.state, 'on', feature);
       process.stderr.write(`feature ${feature}: ${objects.length} object(s) in ${Date.now() - t0} ms\n`);
       before_ = new Set(now.keys());
@@ -134,12 +173,19 @@ describe('features: each turned on by its annotation applies exactly its objects
 
   it('incident detection: the monitoring plugin gains incidents (an update, no new object)', async () => {
     await client.mergePatch(f.hcoPath, { metadata: { annotations: { 'platform.kubevirt.io/enable-incident-detection': 'true' } } }, 'kubectl-annotate');
-    const ui = await eventually('incidents on', async () => {
-      const o = (await managed(client)).get('UIPlugin monitoring');
-      return (o?.spec as { monitoring?: { incidents?: { enabled?: boolean } } } | undefined)?.monitoring?.incidents?.enabled === true ? o : undefined;
-    }, 20_000);
+    const ui = await eventually(
+      'incidents on',
+      async () => {
+        const o = (await managed(client)).get('UIPlugin monitoring');
+        return (o?.spec as { monitoring?: { incidents?: { enabled?: boolean } } } | undefined)?.monitoring?.incidents?.enabled === true ? o : undefined;
+      },
+      20_000,
+    );
     assert.ok(ui);
     await f.operator.settle();
-    assert.deepEqual([...(await managed(client)).keys()].filter((k) => !before_.has(k)), []);
+    assert.deepEqual(
+      [...(await managed(client)).keys()].filter((k) => !before_.has(k)),
+      [],
+    );
   });
 });

@@ -63,10 +63,11 @@ describe('local control plane', () => {
 
   it('answers 403 to a ServiceAccount token that lacks RBAC', async () => {
     await cluster.admin.create(`/api/v1/namespaces/${ns}/serviceaccounts`, { metadata: { name: 'nobody' } });
-    const tr = await cluster.admin.create<KubeObject & { status: { token: string } }>(
-      `/api/v1/namespaces/${ns}/serviceaccounts/nobody/token`,
-      { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
-    );
+    const tr = await cluster.admin.create<KubeObject & { status: { token: string } }>(`/api/v1/namespaces/${ns}/serviceaccounts/nobody/token`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { expirationSeconds: 600 },
+    });
     const asSa = new KubeClient(cluster.kubeconfigForToken(tr.status.token, 'nobody'));
     try {
       await assert.rejects(asSa.get(hcoPath(ns, 'kubevirt-hyperconverged')), (err: unknown) => err instanceof KubeError && err.status === 403);

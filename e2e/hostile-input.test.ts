@@ -39,22 +39,36 @@ describe('hostile input (real API server)', () => {
     await f.cluster.admin.mergePatch(mcPath, { spec: { config: { ignition: { version: '3.2.0' }, deep } } }, 'kubectl-edit');
     await f.cluster.admin.mergePatch(mcPath, { spec: { kernelArguments: ['evil=1'] } }, 'kubectl-edit');
     const t0 = Date.now();
-    await eventually('kernelArguments restored', async () => ((await f.cluster.admin.get(mcPath)).spec as { kernelArguments: string[] }).kernelArguments.join() === 'intel_iommu=on', 60_000);
+    await eventually(
+      'kernelArguments restored',
+      async () => ((await f.cluster.admin.get(mcPath)).spec as { kernelArguments: string[] }).kernelArguments.join() === 'intel_iommu=on',
+      60_000,
+    );
     process.stderr.write(`drift under a 3,000-level value repaired in ${Date.now() - t0} ms\n`);
     const rs = reasons(await eventsFor(f.cluster.admin, 'MachineConfig', mcName));
     assert.ok(!rs.includes('ApplyFailed'), rs.join(','));
-    assert.ok((((await f.cluster.admin.get(mcPath)).spec as { config: { deep?: unknown } }).config.deep), 'the deep value is left alone');
+    assert.ok(((await f.cluster.admin.get(mcPath)).spec as { config: { deep?: unknown } }).config.deep, 'the deep value is left alone');
   });
 
   it('repro 11: strings YAML cannot carry raw are applied exactly; a lone surrogate is refused once', async () => {
     const f = await start();
     const awkward = 'del\u007f c1\u0080\u0085\u009f bom\ufeff nonchar\uffff emoji\ud83d\ude00';
-    await f.cluster.admin.mergePatch(cmPath(f.ns), { metadata: { annotations: { [PATCH]: JSON.stringify([{ op: 'replace', path: '/data/tier', value: awkward }]) } } }, 'kubectl-edit');
+    await f.cluster.admin.mergePatch(
+      cmPath(f.ns),
+      { metadata: { annotations: { [PATCH]: JSON.stringify([{ op: 'replace', path: '/data/tier', value: awkward }]) } } },
+      'kubectl-edit',
+    );
     await eventually('awkward value applied', async () => data(await f.cluster.admin.get(cmPath(f.ns))).tier === awkward);
     assert.ok(!(await cmEvents(f)).includes('ApplyFailed'));
 
-    await f.cluster.admin.mergePatch(cmPath(f.ns), { data: { tier: 'user' }, metadata: { annotations: { [PATCH]: '[{"op":"replace","path":"/data/tier","value":"a\\ud800b"}]' } } }, 'kubectl-edit');
-    const ev = await eventually('InvalidPatch', async () => (await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).find((e) => e.reason === 'InvalidPatch'));
+    await f.cluster.admin.mergePatch(
+      cmPath(f.ns),
+      { data: { tier: 'user' }, metadata: { annotations: { [PATCH]: '[{"op":"replace","path":"/data/tier","value":"a\\ud800b"}]' } } },
+      'kubectl-edit',
+    );
+    const ev = await eventually('InvalidPatch', async () =>
+      (await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).find((e) => e.reason === 'InvalidPatch'),
+    );
     assert.match(ev.message, /lone UTF-16 surrogate/);
     await sleep(1500);
     await f.operator.settle();
@@ -66,13 +80,17 @@ describe('hostile input (real API server)', () => {
 
   it('repro 12: a patch that rewrites the patch annotation itself is refused', async () => {
     const f = await start();
-    const selfRewrite = JSON.stringify([{ op: 'add', path: '/metadata/annotations', value: { [PATCH]: '[{"op":"replace","path":"/data/tier","value":"evil"}]' } }]);
+    const selfRewrite = JSON.stringify([
+      { op: 'add', path: '/metadata/annotations', value: { [PATCH]: '[{"op":"replace","path":"/data/tier","value":"evil"}]' } },
+    ]);
     await f.cluster.admin.mergePatch(cmPath(f.ns), { metadata: { annotations: { [PATCH]: selfRewrite } } }, 'kubectl-edit');
-    const ev = await eventually('InvalidPatch', async () => (await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).find((e) => e.reason === 'InvalidPatch'));
+    const ev = await eventually('InvalidPatch', async () =>
+      (await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).find((e) => e.reason === 'InvalidPatch'),
+    );
     assert.match(ev.message, /changes the platform\.kubevirt\.io\/patch annotation/);
     await f.operator.settle();
     const cm = await f.cluster.admin.get(cmPath(f.ns));
-    assert.equal(cm.metadata?.annotations?.[PATCH], selfRewrite, 'the annotation is the user\'s, unchanged');
+    assert.equal(cm.metadata?.annotations?.[PATCH], selfRewrite, "the annotation is the user's, unchanged");
     assert.equal(data(cm).tier, 'gold');
   });
 
@@ -80,7 +98,9 @@ describe('hostile input (real API server)', () => {
     const big = Array.from({ length: 3000 }, (_, i) => `ConfigMap/nowhere/unused-${String(i).padStart(20, '0')}`).join(',');
     assert.ok(big.length > 64 * 1024);
     const f = await start({ ...AUTOPILOT, 'platform.kubevirt.io/disabled-resources': big });
-    const ev = await eventually('InvalidAnnotation', async () => (await eventsFor(f.cluster.admin, 'HyperConverged', 'kubevirt-hyperconverged', f.ns)).find((e) => e.reason === 'InvalidAnnotation'));
+    const ev = await eventually('InvalidAnnotation', async () =>
+      (await eventsFor(f.cluster.admin, 'HyperConverged', 'kubevirt-hyperconverged', f.ns)).find((e) => e.reason === 'InvalidAnnotation'),
+    );
     assert.equal(ev.type, 'Warning');
     assert.match(ev.message, /platform\.kubevirt\.io\/disabled-resources longer than 65536 bytes: refused/);
     assert.equal(await f.cluster.admin.getOrUndefined(cmPath(f.ns)), undefined, 'idle: nothing created');
@@ -105,7 +125,7 @@ describe('hostile input (real API server)', () => {
     assert.equal((await cmEvents(f)).filter((r) => r === 'ThrashingDetected').length, 1);
   });
 
-  it('repro 5: another HyperConverged — a tenant\'s, or a second name in its namespace — is never acted on', async () => {
+  it("repro 5: another HyperConverged — a tenant's, or a second name in its namespace — is never acted on", async () => {
     const f = await start();
     const optIn = { ...AUTOPILOT, 'platform.kubevirt.io/enable-optin': 'true' };
     const tenant = await testNamespace(f.cluster, 'tenant');
@@ -121,14 +141,16 @@ describe('hostile input (real API server)', () => {
       },
     );
     if (made) {
-      const ev = await eventually('HyperConvergedIgnored', async () => (await eventsFor(f.cluster.admin, 'HyperConverged', 'second-hco', f.ns)).find((e) => e.reason === 'HyperConvergedIgnored'));
+      const ev = await eventually('HyperConvergedIgnored', async () =>
+        (await eventsFor(f.cluster.admin, 'HyperConverged', 'second-hco', f.ns)).find((e) => e.reason === 'HyperConvergedIgnored'),
+      );
       assert.equal(ev.type, 'Warning');
     }
     await f.cluster.admin.mergePatch(f.hcoPath, { metadata: { annotations: { touched: '1' } } }, 'kubectl-edit');
     await sleep(1000);
     await f.operator.settle();
     const tenantHco = await f.cluster.admin.get(`/apis/hco.kubevirt.io/v1/namespaces/${tenant}/hyperconvergeds/kubevirt-hyperconverged`);
-    assert.equal(tenantHco.metadata?.labels?.[MANAGED_BY_LABEL], undefined, 'the tenant\'s HCO is never applied');
+    assert.equal(tenantHco.metadata?.labels?.[MANAGED_BY_LABEL], undefined, "the tenant's HCO is never applied");
     assert.equal(await f.cluster.admin.getOrUndefined(`/api/v1/namespaces/${tenant}/configmaps/platform-settings`), undefined, 'nothing rendered from it');
     assert.equal(await f.cluster.admin.getOrUndefined(`/api/v1/namespaces/${f.ns}/configmaps/optin`), undefined, 'no opt-in of another HCO is honoured');
     if (made) {

@@ -45,7 +45,11 @@ interface Stage {
 
 /** The stages of a Dockerfile (the instructions this one uses; line continuations joined). */
 function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages: Stage[] = [];
   for (const l of lines) {
     const [op, ...rest] = l.split(/\s+/);
@@ -133,7 +137,10 @@ describe('container image runtime stage (reproduced without a container engine)'
   it('is a multi-stage build: dev dependencies, tsc and the bundle in the build stage; only the bundle and the catalog in the runtime stage', () => {
     assert.ok(stages.length >= 2);
     assert.ok(build.runs.some((r) => /npm ci\b/.test(r) && !/--omit=dev/.test(r)));
-    assert.ok(build.runs.some((r) => /tsc -p \..*node dist\/scripts\/image-bundle\.js/.test(r)), 'the build stage bundles (as npm run build does)');
+    assert.ok(
+      build.runs.some((r) => /tsc -p \..*node dist\/scripts\/image-bundle\.js/.test(r)),
+      'the build stage bundles (as npm run build does)',
+    );
     assert.deepEqual(runtime.runs, [], 'the runtime stage installs nothing');
     assert.deepEqual(runtime.copies.map((c) => c.src.join(' ')).sort(), ['/src/dist/image', 'assets'].sort());
   });
@@ -145,7 +152,10 @@ describe('container image runtime stage (reproduced without a container engine)'
   it('ships the bundle (one entry file and the chunks it loads on demand) and no node_modules, and the ENTRYPOINT is that file', () => {
     assert.deepEqual(readdirSync(join(app, 'dist')), ['image']);
     assert.deepEqual(readdirSync(join(app, 'dist', 'image')).sort(), ['chunks', 'virt-platform-operator.mjs']);
-    assert.deepEqual(readdirSync(join(app, 'dist', 'image', 'chunks')).filter((n) => !n.endsWith('.mjs')), []);
+    assert.deepEqual(
+      readdirSync(join(app, 'dist', 'image', 'chunks')).filter((n) => !n.endsWith('.mjs')),
+      [],
+    );
     assert.ok(!existsSync(join(app, 'node_modules')));
     assert.equal(runtime.entrypoint?.[0], 'node');
     assert.equal(runtime.entrypoint.at(-1), join(app, 'dist', 'image', 'virt-platform-operator.mjs').slice(root.length));
@@ -168,7 +178,9 @@ describe('container image runtime stage (reproduced without a container engine)'
     for (const file of files) {
       const src = readFileSync(file, 'utf8');
       // Import statements and calls only: not the word in a string (tsyringe's error message quotes one).
-      for (const m of src.matchAll(/(?<![\w$'"`.])import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|\b(?:require|__require|import)\(\s*["']([^"']+)["']\s*\)/g)) {
+      for (const m of src.matchAll(
+        /(?<![\w$'"`.])import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|\b(?:require|__require|import)\(\s*["']([^"']+)["']\s*\)/g,
+      )) {
         const spec = m[1] ?? m[2]!;
         specs.add(spec);
         if (spec.startsWith('.')) {
@@ -178,7 +190,10 @@ describe('container image runtime stage (reproduced without a container engine)'
       }
     }
     assert.deepEqual(outside, []);
-    assert.ok([...specs].some((s) => s.startsWith('./chunks/')), 'the entry file loads its chunks');
+    assert.ok(
+      [...specs].some((s) => s.startsWith('./chunks/')),
+      'the entry file loads its chunks',
+    );
     // The scan does see the imports (a regex that matched nothing would pass vacuously).
     for (const s of ['node:module', 'fs', 'node:https']) assert.ok(specs.has(s), `saw ${s}: ${[...specs].join(' ')}`);
   });
@@ -191,7 +206,9 @@ describe('container image runtime stage (reproduced without a container engine)'
     const operatorDir = repoPath('dist', 'operator');
     for (const f of jsFiles(operatorDir)) {
       const src = readFileSync(f, 'utf8');
-      for (const m of src.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
+      for (const m of src.matchAll(
+        /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm,
+      )) {
         const spec = m[1] ?? m[2] ?? m[3]!;
         const where = relative(repoRoot, f);
         seen.add(spec.startsWith('.') ? '(relative)' : spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
@@ -209,7 +226,8 @@ describe('container image runtime stage (reproduced without a container engine)'
     }
     assert.deepEqual(problems, []);
     // The scan does see the imports (a regex that matched nothing would pass vacuously).
-    for (const s of ['(relative)', 'js-yaml', 'handlebars', '@kubernetes/client-node', 'winston', 'prom-client', 'protobufjs']) assert.ok(seen.has(s), `saw ${s}`);
+    for (const s of ['(relative)', 'js-yaml', 'handlebars', '@kubernetes/client-node', 'winston', 'prom-client', 'protobufjs'])
+      assert.ok(seen.has(s), `saw ${s}`);
   });
 
   it('the ENTRYPOINT runs from the file set: --help, and a render of the packaged assets', () => {
@@ -240,7 +258,18 @@ describe('container image runtime stage (reproduced without a container engine)'
     const kubeconfig = join(root, 'kubeconfig');
     writeFileSync(kubeconfig, cluster.kubeconfigForToken(cluster.adminToken, 'admin').exportConfig());
     const op = new OperatorProcess(
-      ['--kubeconfig', kubeconfig, '--namespace', 'vpo-image-none', '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--debug-bind-address', `127.0.0.1:${debug}`],
+      [
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        'vpo-image-none',
+        '--health-probe-bind-address',
+        `127.0.0.1:${health}`,
+        '--metrics-bind-address',
+        `127.0.0.1:${metrics}`,
+        '--debug-bind-address',
+        `127.0.0.1:${debug}`,
+      ],
       { NODE_OPTIONS: deploymentNodeOptions() },
       rest,
       join(root, bin),
@@ -268,7 +297,10 @@ describe('container image runtime stage (reproduced without a container engine)'
     for (const output of ['yaml', 'json', 'status']) {
       const args = ['render', '--hco-file', join(root, 'hco.yaml'), '--nodes-file', join(root, 'nodes.yaml'), '--output', output];
       const image = spawnSync(process.execPath, [join(root, bin!), ...args], { cwd: root, encoding: 'utf8', timeout: 30_000 });
-      const sources = spawnSync(process.execPath, [repoPath('dist', 'operator', 'bin', 'virt-platform-operator.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+      const sources = spawnSync(process.execPath, [repoPath('dist', 'operator', 'bin', 'virt-platform-operator.js'), ...args], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       assert.equal(image.status, 0, image.stderr);
       assert.equal(sources.status, 0, sources.stderr);
       assert.equal(image.stdout, sources.stdout, `--output ${output}`);

@@ -79,13 +79,19 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const p = new OperatorProcess(
       [
-        '--kubeconfig', kubeconfig,
-        '--namespace', HCO_NAMESPACE,
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        HCO_NAMESPACE,
         '--leader-elect',
-        '--metrics-bind-address', `127.0.0.1:${metrics}`,
-        '--health-probe-bind-address', `127.0.0.1:${health}`,
-        '--debug-bind-address', `127.0.0.1:${debug}`,
-        '--log-level', 'debug',
+        '--metrics-bind-address',
+        `127.0.0.1:${metrics}`,
+        '--health-probe-bind-address',
+        `127.0.0.1:${health}`,
+        '--debug-bind-address',
+        `127.0.0.1:${debug}`,
+        '--log-level',
+        'debug',
       ],
       { POD_NAME, POD_NAMESPACE: OPERATOR_NAMESPACE },
     );
@@ -115,9 +121,13 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     assert.equal(ns.metadata?.labels?.['openshift.io/cluster-monitoring'], 'true');
     const role = docs.find((d) => d.kind === 'ClusterRole') as KubeObject & { rules: Rule[] };
     const generated = yaml.load(readFileSync(join(MANIFESTS, 'rbac', 'role.yaml'), 'utf8')) as { rules: Rule[] };
-    assert.deepEqual(role.rules, generated.rules, 'the ClusterRole is rbac-gen\'s, untouched by kustomize');
+    assert.deepEqual(role.rules, generated.rules, "the ClusterRole is rbac-gen's, untouched by kustomize");
     for (const d of docs.filter((x) => x.kind === 'ClusterRole' || x.kind === 'Role')) {
-      for (const r of (d as unknown as { rules: Rule[] }).rules) assert.ok(![...(r.apiGroups ?? []), ...(r.resources ?? []), ...(r.nonResourceURLs ?? []), ...r.verbs].includes('*'), `no wildcard in ${d.kind}: ${JSON.stringify(r)}`);
+      for (const r of (d as unknown as { rules: Rule[] }).rules)
+        assert.ok(
+          ![...(r.apiGroups ?? []), ...(r.resources ?? []), ...(r.nonResourceURLs ?? []), ...r.verbs].includes('*'),
+          `no wildcard in ${d.kind}: ${JSON.stringify(r)}`,
+        );
     }
     const dep = docs.find((d) => d.kind === 'Deployment') as KubeObject & { spec: { template: { spec: PodSpec } } };
     const pod = dep.spec.template.spec;
@@ -128,9 +138,18 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
     assert.ok(c.args.includes('--metrics-bind-address=:8443') && c.args.includes('--metrics-cert-dir=/etc/virt-platform-operator/metrics-tls'));
     assert.equal(pod.securityContext.runAsNonRoot, true);
     assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
-    assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    assert.deepEqual(c.securityContext, {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     assert.ok(c.args.includes('--leader-elect'));
-    assert.deepEqual(c.env.filter((e) => e.valueFrom).map((e) => `${e.name}=${e.valueFrom?.fieldRef.fieldPath}`), ['POD_NAME=metadata.name', 'POD_NAMESPACE=metadata.namespace']);
+    assert.deepEqual(
+      c.env.filter((e) => e.valueFrom).map((e) => `${e.name}=${e.valueFrom?.fieldRef.fieldPath}`),
+      ['POD_NAME=metadata.name', 'POD_NAMESPACE=metadata.namespace'],
+    );
     assert.equal(c.livenessProbe.httpGet.path, '/healthz');
     assert.equal(c.readinessProbe.httpGet.path, '/readyz');
     assert.equal(c.livenessProbe.httpGet.port, 'health');
@@ -209,8 +228,11 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
       `/apis/coordination.k8s.io/v1/namespaces/${OPERATOR_NAMESPACE}/leases/virt-platform-operator-leader`,
     );
     assert.equal(lease.spec.holderIdentity, POD_NAME, 'the Lease in the operator namespace, held under the downward-API pod name');
-    assert.equal(await p.stop(), 0, 'SIGTERM: clean exit (the Lease is released with the Role\'s update)');
-    assert.equal(p.count((l) => /could not release the lease/.test(l.message ?? '')), 0);
+    assert.equal(await p.stop(), 0, "SIGTERM: clean exit (the Lease is released with the Role's update)");
+    assert.equal(
+      p.count((l) => /could not release the lease/.test(l.message ?? '')),
+      0,
+    );
     converged = report;
   });
 
@@ -280,7 +302,11 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
       );
       // Only the assets of that kind fail; every other asset still converges.
       const others = converged.converged.filter((a) => catalog.assets.find((x) => x.name === a)?.kind !== victimAsset.kind);
-      assert.deepEqual(others.filter((a) => !report.converged.includes(a)), [], 'assets of other kinds are unaffected');
+      assert.deepEqual(
+        others.filter((a) => !report.converged.includes(a)),
+        [],
+        'assets of other kinds are unaffected',
+      );
     } finally {
       await restoreRole();
     }
@@ -301,10 +327,18 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
       const { p, debug } = await startOperator(kubeconfig);
       const report = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, tombstones, timeoutMs: 60_000 });
       await p.stop();
-      process.stderr.write(`install e2e (negative, no delete on ${resource}): problems reported:\n  ${report.problems.map((l) => l.slice(0, 300)).join('\n  ')}\n`);
+      process.stderr.write(
+        `install e2e (negative, no delete on ${resource}): problems reported:\n  ${report.problems.map((l) => l.slice(0, 300)).join('\n  ')}\n`,
+      );
       assert.equal(report.ok, false, 'the convergence check fails');
-      assert.ok(report.problems.some((l) => /\b403\b|forbidden/i.test(l) && l.includes(resource)), 'it names the 403 on the delete');
-      assert.ok(report.problems.some((l) => l.includes(`${resource}/${victim.metadata?.name}`)), 'about the tombstoned object');
+      assert.ok(
+        report.problems.some((l) => /\b403\b|forbidden/i.test(l) && l.includes(resource)),
+        'it names the 403 on the delete',
+      );
+      assert.ok(
+        report.problems.some((l) => l.includes(`${resource}/${victim.metadata?.name}`)),
+        'about the tombstoned object',
+      );
     } finally {
       await restoreRole();
     }

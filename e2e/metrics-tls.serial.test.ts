@@ -55,13 +55,24 @@ describe('secure metrics: TLS, TokenReview, SubjectAccessReview', () => {
     ns = await testNamespace(cluster, 'metrics');
     work = mkdtempSync(join(tmpdir(), 'vpo-metrics-tls-'));
     // A CA and a serving certificate it signed, as the service CA would issue them.
-    const caPems = await generate([{ name: 'commonName', value: 'test-service-ca' }], { keyType: 'ec', curve: 'P-256', algorithm: 'sha256', extensions: [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }] });
+    const caPems = await generate([{ name: 'commonName', value: 'test-service-ca' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+      ],
+    });
     const serving = await generate([{ name: 'commonName', value: 'virt-platform-operator-metrics' }], {
       keyType: 'ec',
       curve: 'P-256',
       algorithm: 'sha256',
       ca: { key: caPems.private, cert: caPems.cert },
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }, { name: 'extKeyUsage', serverAuth: true }],
+      extensions: [
+        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
+        { name: 'extKeyUsage', serverAuth: true },
+      ],
     });
     ca = caPems.cert;
     const certDir = join(work, 'metrics-tls');
@@ -92,12 +103,18 @@ describe('secure metrics: TLS, TokenReview, SubjectAccessReview', () => {
     // An HCO namespace with no HyperConverged: the operator idles, so every API request it sends
     // while we scrape is a review of a scraper.
     proc = new OperatorProcess([
-      '--kubeconfig', cluster.kubeconfigPath,
-      '--namespace', ns,
-      '--metrics-bind-address', `127.0.0.1:${metrics}`,
-      '--metrics-cert-dir', certDir,
-      '--health-probe-bind-address', `127.0.0.1:${health}`,
-      '--debug-bind-address', '0',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--namespace',
+      ns,
+      '--metrics-bind-address',
+      `127.0.0.1:${metrics}`,
+      '--metrics-cert-dir',
+      certDir,
+      '--health-probe-bind-address',
+      `127.0.0.1:${health}`,
+      '--debug-bind-address',
+      '0',
     ]);
     await proc.waitForLog(/caches synced/, 30_000);
   });
@@ -142,13 +159,21 @@ describe('secure metrics: TLS, TokenReview, SubjectAccessReview', () => {
     });
     const [metrics, health] = (await freePorts(2)) as [number, number];
     const standby = new OperatorProcess([
-      '--kubeconfig', cluster.kubeconfigPath,
-      '--namespace', ns,
-      '--leader-elect', '--leader-election-namespace', ns,
-      '--metrics-bind-address', `127.0.0.1:${metrics}`,
-      '--metrics-cert-dir', join(work, 'metrics-tls'),
-      '--health-probe-bind-address', `127.0.0.1:${health}`,
-      '--debug-bind-address', '0',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--namespace',
+      ns,
+      '--leader-elect',
+      '--leader-election-namespace',
+      ns,
+      '--metrics-bind-address',
+      `127.0.0.1:${metrics}`,
+      '--metrics-cert-dir',
+      join(work, 'metrics-tls'),
+      '--health-probe-bind-address',
+      `127.0.0.1:${health}`,
+      '--debug-bind-address',
+      '0',
     ]);
     try {
       await standby.waitForLog(/campaigning/, 30_000);

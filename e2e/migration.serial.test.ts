@@ -22,39 +22,90 @@ const UIS = '/apis/observability.openshift.io/v1alpha1/uiplugins';
 const TEST_LABEL = 'virt-platform-operator.test/migration';
 
 const mc = (name: string, spec: Record<string, unknown>, labels: Record<string, string>, annotations: Record<string, string> = {}): KubeObject => ({
-  apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name, labels: { 'machineconfiguration.openshift.io/role': 'worker', [TEST_LABEL]: 'true', ...labels }, annotations }, spec,
+  apiVersion: 'machineconfiguration.openshift.io/v1',
+  kind: 'MachineConfig',
+  metadata: { name, labels: { 'machineconfiguration.openshift.io/role': 'worker', [TEST_LABEL]: 'true', ...labels }, annotations },
+  spec,
 });
 const goLabel = { [MANAGED_BY_LABEL]: GO };
-const swapUnit = { config: { ignition: { version: '3.2.0' }, systemd: { units: [{ name: 'swap-disk-enable.service', enabled: true, contents: '[Service]\nType=oneshot\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n' }] } } };
+const swapUnit = {
+  config: {
+    ignition: { version: '3.2.0' },
+    systemd: {
+      units: [
+        { name: 'swap-disk-enable.service', enabled: true, contents: '[Service]\nType=oneshot\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n' },
+      ],
+    },
+  },
+};
 
 describe('migration from the Go autopilot (real operator core)', () => {
   let client: KubeClient;
   let f: OperatorFixture;
   /** Applies an object as the Go autopilot does (its field manager, its label). */
   const goApply = (path: string, o: KubeObject): Promise<KubeObject> => client.apply(`${path}/${o.metadata!.name}`, o, { fieldManager: GO });
-  const worker = async (): Promise<KubeObject[]> => (await client.listAll(MCS)).items.filter((o) => o.metadata?.labels?.['machineconfiguration.openshift.io/role'] === 'worker');
+  const worker = async (): Promise<KubeObject[]> =>
+    (await client.listAll(MCS)).items.filter((o) => o.metadata?.labels?.['machineconfiguration.openshift.io/role'] === 'worker');
 
   before(async () => {
     client = (await testCluster()).admin;
-    await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-kube-descheduler-operator' } }).catch((e: unknown) => {
-      if (!isStatus(e, 409)) throw e;
-    });
-    if (!(await client.getOrUndefined(CV))) await client.create('/apis/config.openshift.io/v1/clusterversions', { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' } });
-    const done = { version: '4.21.3', state: 'Completed', image: 'quay.io/ocp:4.21.3', startedTime: '2026-01-01T00:00:00Z', completionTime: '2026-01-01T00:00:00Z', verified: true };
-    await client.apply(`${CV}/status`, { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' } }, { fieldManager: 'cluster-version-operator' });
+    await client
+      .create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-kube-descheduler-operator' } })
+      .catch((e: unknown) => {
+        if (!isStatus(e, 409)) throw e;
+      });
+    if (!(await client.getOrUndefined(CV)))
+      await client.create('/apis/config.openshift.io/v1/clusterversions', {
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'ClusterVersion',
+        metadata: { name: 'version' },
+        spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' },
+      });
+    const done = {
+      version: '4.21.3',
+      state: 'Completed',
+      image: 'quay.io/ocp:4.21.3',
+      startedTime: '2026-01-01T00:00:00Z',
+      completionTime: '2026-01-01T00:00:00Z',
+      verified: true,
+    };
+    await client.apply(
+      `${CV}/status`,
+      {
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'ClusterVersion',
+        metadata: { name: 'version' },
+        status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' },
+      },
+      { fieldManager: 'cluster-version-operator' },
+    );
     // What the Go autopilot left on the cluster.
     await goApply(MCS, mc('90-worker-swap-online', swapUnit, goLabel));
     await goApply(MCS, mc('99-openshift-machineconfig-worker-psi-karg', { kernelArguments: ['psi=1'] }, goLabel));
     await goApply(MCS, mc('99-worker-ksm-zero-only', { config: { ignition: { version: '3.2.0' } } }, goLabel));
     await goApply(MCS, mc('99-worker-vm-drain-shutdown-inhibitor', { config: { ignition: { version: '3.2.0' } } }, goLabel));
-    await goApply(KCS, { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'KubeletConfig', metadata: { name: 'virt-perf-settings', labels: { ...goLabel, [TEST_LABEL]: 'true' } }, spec: { machineConfigPoolSelector: { matchLabels: { 'pools.operator.machineconfiguration.openshift.io/worker': '' } }, kubeletConfig: { nodeStatusMaxImages: -1, maxPods: 500 } } });
+    await goApply(KCS, {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'KubeletConfig',
+      metadata: { name: 'virt-perf-settings', labels: { ...goLabel, [TEST_LABEL]: 'true' } },
+      spec: {
+        machineConfigPoolSelector: { matchLabels: { 'pools.operator.machineconfiguration.openshift.io/worker': '' } },
+        kubeletConfig: { nodeStatusMaxImages: -1, maxPods: 500 },
+      },
+    });
     // Same name as an asset here (adopted); it also set a field this operator does not.
-    await goApply(UIS, { apiVersion: 'observability.openshift.io/v1alpha1', kind: 'UIPlugin', metadata: { name: 'troubleshooting-panel', labels: goLabel }, spec: { type: 'TroubleshootingPanel', troubleshootingPanel: { timeout: '5m' } } });
+    await goApply(UIS, {
+      apiVersion: 'observability.openshift.io/v1alpha1',
+      kind: 'UIPlugin',
+      metadata: { name: 'troubleshooting-panel', labels: goLabel },
+      spec: { type: 'TroubleshootingPanel', troubleshootingPanel: { timeout: '5m' } },
+    });
     // An admin's own object under a Go name: never touched.
     await client.apply(`${MCS}/50-virt-pci-passthrough`, mc('50-virt-pci-passthrough', { kernelArguments: ['iommu=pt'] }, {}), { fieldManager: 'admin' });
     f = await startOperator(repoPath('assets'), {
       // The Go dialect: its allowlist names, its enable-* keys, its disabled-resources list.
-      'platform.kubevirt.io/autopilot': 'swap-enable,descheduler-loadaware,kubelet-perf-settings,ksm-zero-only,vm-drain-shutdown-inhibitor,troubleshooting-panel-ui-plugin,monitoring-ui-plugin',
+      'platform.kubevirt.io/autopilot':
+        'swap-enable,descheduler-loadaware,kubelet-perf-settings,ksm-zero-only,vm-drain-shutdown-inhibitor,troubleshooting-panel-ui-plugin,monitoring-ui-plugin',
       'platform.kubevirt.io/enable-ksm-zero-only': 'true',
       'platform.kubevirt.io/enable-vm-drain-shutdown-inhibitor': 'true',
       'platform.kubevirt.io/enable-korrel8r': 'true',
@@ -65,25 +116,37 @@ describe('migration from the Go autopilot (real operator core)', () => {
 
   after(async () => {
     await f?.stop();
-    for (const o of (await client.listAll(MCS)).items.filter((x) => x.metadata?.labels?.[TEST_LABEL] || x.metadata?.labels?.[MANAGED_BY_LABEL])) await client.delete(`${MCS}/${o.metadata!.name}`).catch(() => undefined);
-    for (const o of (await client.listAll(KCS)).items.filter((x) => x.metadata?.labels?.[TEST_LABEL] || x.metadata?.labels?.[MANAGED_BY_LABEL])) await client.delete(`${KCS}/${o.metadata!.name}`).catch(() => undefined);
+    for (const o of (await client.listAll(MCS)).items.filter((x) => x.metadata?.labels?.[TEST_LABEL] || x.metadata?.labels?.[MANAGED_BY_LABEL]))
+      await client.delete(`${MCS}/${o.metadata!.name}`).catch(() => undefined);
+    for (const o of (await client.listAll(KCS)).items.filter((x) => x.metadata?.labels?.[TEST_LABEL] || x.metadata?.labels?.[MANAGED_BY_LABEL]))
+      await client.delete(`${KCS}/${o.metadata!.name}`).catch(() => undefined);
     for (const n of ['troubleshooting-panel', 'monitoring']) await client.delete(`${UIS}/${n}`).catch(() => undefined);
     await client.delete(CV).catch(() => undefined);
   });
 
   it('converges: one configuration per pool and purpose, the Go objects replaced, nothing of the admin touched', async () => {
     const gone = ['90-worker-swap-online', '99-openshift-machineconfig-worker-psi-karg', '99-worker-ksm-zero-only', '99-worker-vm-drain-shutdown-inhibitor'];
-    await eventually('Go MachineConfigs replaced', async () => {
-      const names = new Set((await worker()).map((o) => o.metadata!.name!));
-      return gone.every((n) => !names.has(n)) && ['swap', 'psi', 'ksm', 'vm-drain'].every((w) => names.has(`90-worker-virt-platform-${w}`));
-    }, 30_000);
+    await eventually(
+      'Go MachineConfigs replaced',
+      async () => {
+        const names = new Set((await worker()).map((o) => o.metadata!.name!));
+        return gone.every((n) => !names.has(n)) && ['swap', 'psi', 'ksm', 'vm-drain'].every((w) => names.has(`90-worker-virt-platform-${w}`));
+      },
+      30_000,
+    );
     await f.operator.settle();
     const mcs = await worker();
     const names = mcs.map((o) => o.metadata!.name!).sort();
     // One per purpose on the worker pool.
     const purposes: Record<string, RegExp> = { swap: /swap/, psi: /psi/, ksm: /ksm/, 'vm-drain': /vm-drain/ };
-    for (const [purpose, re] of Object.entries(purposes)) assert.deepEqual(names.filter((n) => re.test(n) && !/hygiene/.test(n)), [`90-worker-virt-platform-${purpose}`], `${purpose}: ${names.join(', ')}`);
-    for (const o of mcs.filter((x) => x.metadata?.name?.startsWith('90-worker-virt-platform-'))) assert.equal(o.metadata?.labels?.[MANAGED_BY_LABEL], MANAGED_BY_VALUE);
+    for (const [purpose, re] of Object.entries(purposes))
+      assert.deepEqual(
+        names.filter((n) => re.test(n) && !/hygiene/.test(n)),
+        [`90-worker-virt-platform-${purpose}`],
+        `${purpose}: ${names.join(', ')}`,
+      );
+    for (const o of mcs.filter((x) => x.metadata?.name?.startsWith('90-worker-virt-platform-')))
+      assert.equal(o.metadata?.labels?.[MANAGED_BY_LABEL], MANAGED_BY_VALUE);
     // One KubeletConfig for the worker pool (one per pool takes effect).
     const kcs = (await client.listAll(KCS)).items.filter((o) => JSON.stringify(o.spec).includes('pools.operator.machineconfiguration.openshift.io/worker'));
     assert.equal(kcs.length, 1, kcs.map((o) => o.metadata?.name).join(', '));
@@ -93,17 +156,26 @@ describe('migration from the Go autopilot (real operator core)', () => {
     assert.equal(admin.metadata?.labels?.[MANAGED_BY_LABEL], undefined);
     // disabled-resources in the Go YAML-list dialect: the monitoring plugin is not created.
     assert.equal(await client.getOrUndefined(`${UIS}/monitoring`), undefined);
-    const migrated = (await eventsFor(client, 'HyperConverged', 'kubevirt-hyperconverged', f.ns)).filter((e) => e.reason === 'MigratedFromGoAutopilot').map((e) => e.message);
+    const migrated = (await eventsFor(client, 'HyperConverged', 'kubevirt-hyperconverged', f.ns))
+      .filter((e) => e.reason === 'MigratedFromGoAutopilot')
+      .map((e) => e.message);
     assert.equal(migrated.length, 5, migrated.join('\n'));
     const states = [...f.operator.reconciler.migration.states.values()];
-    assert.ok(states.some((s) => s.object === 'MachineConfig 90-worker-swap-online' && s.state === 'removed' && s.detail === 'replaced by swap-enable-worker'), JSON.stringify(states));
+    assert.ok(
+      states.some((s) => s.object === 'MachineConfig 90-worker-swap-online' && s.state === 'removed' && s.detail === 'replaced by swap-enable-worker'),
+      JSON.stringify(states),
+    );
   });
 
   it('adopts the same-named object and releases the fields only the Go autopilot set', async () => {
-    const ui = await eventually('adopted', async () => {
-      const o = await client.get(`${UIS}/troubleshooting-panel`);
-      return o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && !(o.spec as Record<string, unknown>).troubleshootingPanel ? o : undefined;
-    }, 20_000);
+    const ui = await eventually(
+      'adopted',
+      async () => {
+        const o = await client.get(`${UIS}/troubleshooting-panel`);
+        return o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && !(o.spec as Record<string, unknown>).troubleshootingPanel ? o : undefined;
+      },
+      20_000,
+    );
     assert.equal((ui.spec as { type: string }).type, 'TroubleshootingPanel');
     assert.ok(!ui.metadata?.managedFields?.some((m) => m.manager === GO), 'the Go field manager owns nothing any more');
   });
@@ -121,7 +193,11 @@ describe('migration from the Go autopilot (real operator core)', () => {
 
   it('a Go object that comes back (the Go autopilot still runs) is left alone, with a Warning', async () => {
     await goApply(MCS, mc('90-worker-swap-online', swapUnit, goLabel));
-    await eventually('MigrationBlocked', async () => reasons(await eventsFor(client, 'HyperConverged', 'kubevirt-hyperconverged', f.ns)).includes('MigrationBlocked'), 20_000);
+    await eventually(
+      'MigrationBlocked',
+      async () => reasons(await eventsFor(client, 'HyperConverged', 'kubevirt-hyperconverged', f.ns)).includes('MigrationBlocked'),
+      20_000,
+    );
     await f.operator.settle();
     assert.ok(await client.getOrUndefined(`${MCS}/90-worker-swap-online`), 'not deleted a second time');
     assert.equal(f.operator.reconciler.migration.states.get('MachineConfig/*/90-worker-swap-online')?.state, 'recreated');
@@ -129,7 +205,19 @@ describe('migration from the Go autopilot (real operator core)', () => {
 
   it('a Go object the admin marked unmanaged is left in place', async () => {
     await goApply(MCS, mc('99-worker-thp-tuning', { config: { ignition: { version: '3.2.0' } } }, goLabel, { 'platform.kubevirt.io/mode': 'unmanaged' }));
-    await client.mergePatch(f.hcoPath, { metadata: { annotations: { 'platform.kubevirt.io/autopilot': 'swap-enable,descheduler-loadaware,kubelet-perf-settings,ksm-zero-only,vm-drain-shutdown-inhibitor,troubleshooting-panel-ui-plugin,thp-tuning', 'platform.kubevirt.io/enable-thp-tuning': 'true' } } }, 'kubectl-annotate');
+    await client.mergePatch(
+      f.hcoPath,
+      {
+        metadata: {
+          annotations: {
+            'platform.kubevirt.io/autopilot':
+              'swap-enable,descheduler-loadaware,kubelet-perf-settings,ksm-zero-only,vm-drain-shutdown-inhibitor,troubleshooting-panel-ui-plugin,thp-tuning',
+            'platform.kubevirt.io/enable-thp-tuning': 'true',
+          },
+        },
+      },
+      'kubectl-annotate',
+    );
     await eventually('thp applied', () => client.getOrUndefined(`${MCS}/90-worker-virt-platform-thp`), 20_000);
     await f.operator.settle();
     assert.ok(await client.getOrUndefined(`${MCS}/99-worker-thp-tuning`));

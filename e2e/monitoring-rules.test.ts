@@ -37,7 +37,7 @@ function renderRule(operatorNamespace?: string): KubeObject & { spec: { groups: 
   return new Renderer(dir).render(asset, renderContext(hcoSatisfying(catalog, asset), facts, asset), facts) as ReturnType<typeof renderRule>;
 }
 
-describe('the operator\'s alerts', () => {
+describe("the operator's alerts", () => {
   let promtool: string;
   let work: string;
   const rule = renderRule();
@@ -95,11 +95,15 @@ describe('the operator\'s alerts', () => {
       const runbook = repoPath('docs', 'runbooks', `${a.alert}.md`);
       assert.ok(existsSync(runbook), `${runbook} exists`);
       assert.equal(readFileSync(runbook, 'utf8').split('\n')[0], `# ${a.alert}`);
-      assert.match(readFileSync(repoPath('docs', 'runbooks', 'README.md'), 'utf8'), new RegExp(`\\[${a.alert}\\.md\\]\\(${a.alert}\\.md\\)`), `${a.alert} listed in the runbooks README`);
+      assert.match(
+        readFileSync(repoPath('docs', 'runbooks', 'README.md'), 'utf8'),
+        new RegExp(`\\[${a.alert}\\.md\\]\\(${a.alert}\\.md\\)`),
+        `${a.alert} listed in the runbooks README`,
+      );
     }
   });
 
-  it('the rule follows the operator\'s namespace', () => {
+  it("the rule follows the operator's namespace", () => {
     const other = renderRule('vpo-elsewhere');
     assert.equal(other.metadata?.namespace, 'vpo-elsewhere');
     assert.match(other.spec.groups[0]!.rules[0]!.expr, /namespace="vpo-elsewhere"/);

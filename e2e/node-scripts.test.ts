@@ -44,17 +44,27 @@ function tree(): Tree {
     calls: () => (existsSync(join(root, 'calls')) ? readFileSync(join(root, 'calls'), 'utf8').trim().split('\n') : []),
     run: (s, args = [], env = {}, timeoutMs = 30_000) => {
       const start = Date.now();
-      const r = spawnSync('sh', [s, ...args], { env: { PATH: `${join(root, 'bin')}:/usr/bin:/bin`, VPS_ROOT: root, TMPDIR: root, ...env }, encoding: 'utf8', timeout: timeoutMs });
+      const r = spawnSync('sh', [s, ...args], {
+        env: { PATH: `${join(root, 'bin')}:/usr/bin:/bin`, VPS_ROOT: root, TMPDIR: root, ...env },
+        encoding: 'utf8',
+        timeout: timeoutMs,
+      });
       return { status: r.status, stderr: r.stderr, ms: Date.now() - start };
     },
   };
   return t;
 }
 
-const meminfo = (totalKib: number, availKib = totalKib / 2): string => `MemTotal:       ${totalKib} kB\nMemFree:        1000 kB\nMemAvailable:   ${availKib} kB\n`;
+const meminfo = (totalKib: number, availKib = totalKib / 2): string =>
+  `MemTotal:       ${totalKib} kB\nMemFree:        1000 kB\nMemAvailable:   ${availKib} kB\n`;
 
 describe('node scripts: syntax', () => {
-  for (const s of ['ksm/virt-platform-ksm.sh', 'thp/virt-platform-thp.sh', 'swap-hygiene/virt-platform-swap-hygiene.sh', 'vm-drain/virt-platform-vm-drain.sh']) {
+  for (const s of [
+    'ksm/virt-platform-ksm.sh',
+    'thp/virt-platform-thp.sh',
+    'swap-hygiene/virt-platform-swap-hygiene.sh',
+    'vm-drain/virt-platform-vm-drain.sh',
+  ]) {
     it(`${s} passes sh -n and bash -n`, () => {
       for (const sh of ['sh', 'bash']) assert.equal(spawnSync(sh, ['-n', script(s)]).status, 0, sh);
     });
@@ -65,13 +75,25 @@ describe('virt-platform-ksm: zero pages only, scan rate by memory pressure', () 
   const ksmTree = (availPct: number, zeroOnly = true): Tree => {
     const t = tree();
     t.put('proc/meminfo', meminfo(100_000_000, availPct * 1_000_000));
-    for (const [f, v] of Object.entries({ run: '0', pages_to_scan: '100', sleep_millisecs: '20', use_zero_pages: '0', ...(zeroOnly ? { redhat_only_zero_pages: '0' } : {}) })) t.put(`sys/kernel/mm/ksm/${f}`, v);
+    for (const [f, v] of Object.entries({
+      run: '0',
+      pages_to_scan: '100',
+      sleep_millisecs: '20',
+      use_zero_pages: '0',
+      ...(zeroOnly ? { redhat_only_zero_pages: '0' } : {}),
+    }))
+      t.put(`sys/kernel/mm/ksm/${f}`, v);
     return t;
   };
-  const state = (t: Tree) => ['run', 'redhat_only_zero_pages', 'use_zero_pages', 'pages_to_scan', 'sleep_millisecs'].map((f) => t.read(`sys/kernel/mm/ksm/${f}`)).join(' ');
+  const state = (t: Tree) =>
+    ['run', 'redhat_only_zero_pages', 'use_zero_pages', 'pages_to_scan', 'sleep_millisecs'].map((f) => t.read(`sys/kernel/mm/ksm/${f}`)).join(' ');
 
   it('relaxed with memory to spare, faster under pressure; the same answer on every run', () => {
-    for (const [pct, expect, band] of [[60, '1 1 1 100 200', /relaxed/], [30, '1 1 1 500 50', /moderate/], [10, '1 1 1 1000 20', /pressure/]] as const) {
+    for (const [pct, expect, band] of [
+      [60, '1 1 1 100 200', /relaxed/],
+      [30, '1 1 1 500 50', /moderate/],
+      [10, '1 1 1 1000 20', /pressure/],
+    ] as const) {
       const t = ksmTree(pct);
       const r = t.run(script('ksm/virt-platform-ksm.sh'));
       assert.equal(r.status, 0, r.stderr);
@@ -116,7 +138,11 @@ describe('virt-platform-thp: madvise for guest memory, a gentler khugepaged', ()
     return t;
   };
   it('sets madvise and a scan interval by node size', () => {
-    for (const [gib, sleep] of [[64, '20000'], [512, '10000'], [4096, '5000']] as const) {
+    for (const [gib, sleep] of [
+      [64, '20000'],
+      [512, '10000'],
+      [4096, '5000'],
+    ] as const) {
       const t = thpTree(gib);
       const r = t.run(script('thp/virt-platform-thp.sh'));
       assert.equal(r.status, 0, r.stderr);
@@ -203,9 +229,16 @@ describe('virt-platform-vm-drain: cordon, evict VM pods, wait - bounded, never b
   const POD_TABLE = row(['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME']);
   const drainTree = (pods: string[], node = '{"spec":{}}'): Tree => {
     const t = tree();
-    t.put('var/lib/kubelet/kubeconfig', `apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: ${Buffer.from('CA').toString('base64')}\n    server: https://api-int.example:6443\nusers:\n- user:\n    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem\n    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem\n`);
+    t.put(
+      'var/lib/kubelet/kubeconfig',
+      `apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: ${Buffer.from('CA').toString('base64')}\n    server: https://api-int.example:6443\nusers:\n- user:\n    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem\n    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem\n`,
+    );
     t.put('var/lib/kubelet/pki/kubelet-client-current.pem', 'cert');
-    t.put('pods', pods.map((p, i) => row([`abc${i}`, '2 minutes ago', 'Ready', p.split('/')[1]!, p.split('/')[0]!, '0', '(default)'])).join('\n') + (pods.length ? '\n' : ''));
+    t.put(
+      'pods',
+      pods.map((p, i) => row([`abc${i}`, '2 minutes ago', 'Ready', p.split('/')[1]!, p.split('/')[0]!, '0', '(default)'])).join('\n') +
+        (pods.length ? '\n' : ''),
+    );
     t.put('node.json', node);
     t.fake('openssl', 'echo "subject=O = system:nodes, CN = system:node:worker-0"');
     t.fake('crictl', `echo "${POD_TABLE}"; cat "${join(t.root, 'pods')}"`);
@@ -265,16 +298,25 @@ describe('virt-platform-vm-drain: cordon, evict VM pods, wait - bounded, never b
   });
 
   it('watch: lifts its own cordon after boot, holds the inhibitor, drains on PrepareForShutdown and releases at once', () => {
-    const t = drainTree(['vms/virt-launcher-a-x1'], '{"metadata":{"annotations":{"platform.kubevirt.io/vm-drain-cordoned": "true"}},"spec":{"unschedulable": true}}');
+    const t = drainTree(
+      ['vms/virt-launcher-a-x1'],
+      '{"metadata":{"annotations":{"platform.kubevirt.io/vm-drain-cordoned": "true"}},"spec":{"unschedulable": true}}',
+    );
     t.fake('systemd-inhibit', 'while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do shift; done; exec "$@"');
-    t.fake('gdbus', "echo \"/org/freedesktop/login1: org.freedesktop.login1.Manager.PrepareForShutdown (true,)\"; exec sleep 60");
+    t.fake('gdbus', 'echo "/org/freedesktop/login1: org.freedesktop.login1.Manager.PrepareForShutdown (true,)"; exec sleep 60');
     const r = t.run(script('vm-drain/virt-platform-vm-drain.sh'), ['watch'], env, 20_000);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.ms < 15_000, `the monitor is stopped once drained (${r.ms} ms)`);
     const calls = t.calls();
     assert.ok(calls.some((c) => c.startsWith('systemd-inhibit --what=shutdown --mode=delay')));
-    assert.ok(calls.some((c) => /PATCH .*"platform.kubevirt.io\/vm-drain-cordoned":null.*"unschedulable":false/.test(c)), 'un-cordoned after boot');
-    assert.ok(calls.some((c) => /POST .*virt-launcher-a-x1\/eviction/.test(c)), `drained on PrepareForShutdown: ${r.stderr} ${calls.join('\n')}`);
+    assert.ok(
+      calls.some((c) => /PATCH .*"platform.kubevirt.io\/vm-drain-cordoned":null.*"unschedulable":false/.test(c)),
+      'un-cordoned after boot',
+    );
+    assert.ok(
+      calls.some((c) => /POST .*virt-launcher-a-x1\/eviction/.test(c)),
+      `drained on PrepareForShutdown: ${r.stderr} ${calls.join('\n')}`,
+    );
     assert.match(r.stderr, /shutdown requested: draining/);
   });
 
@@ -282,6 +324,7 @@ describe('virt-platform-vm-drain: cordon, evict VM pods, wait - bounded, never b
     const t = drainTree([]);
     const r = t.run(script('vm-drain/virt-platform-vm-drain.sh'), ['watch'], { ...env, PATH: `${join(t.root, 'bin')}:/usr/bin:/bin`, POLL: '0' }, 20_000);
     assert.equal(r.status, 0);
-    if (spawnSync('sh', ['-c', 'command -v gdbus || command -v systemd-inhibit']).status !== 0) assert.match(r.stderr, /missing; the drain runs when the service stops/);
+    if (spawnSync('sh', ['-c', 'command -v gdbus || command -v systemd-inhibit']).status !== 0)
+      assert.match(r.stderr, /missing; the drain runs when the service stops/);
   });
 });

@@ -52,7 +52,11 @@ describe('Node watch (real API server)', () => {
   it('a burst of 40 new Nodes is one or two capacity scans, and no fact change when no fact changed', async () => {
     const scans = cache.capacityScans;
     const before = changes;
-    await Promise.all(Array.from({ length: 40 }, (_, i) => admin.create('/api/v1/nodes', node(`vpo-nw-${i}`, { 'node-role.kubernetes.io/worker': '', 'feature.node.kubernetes.io/cpu-cpuid.AVX2': 'true' }))));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        admin.create('/api/v1/nodes', node(`vpo-nw-${i}`, { 'node-role.kubernetes.io/worker': '', 'feature.node.kubernetes.io/cpu-cpuid.AVX2': 'true' })),
+      ),
+    );
     await eventually('every Node in the cache and scanned', () => Promise.resolve(cache.nodes.size >= 40 && cache.capacityScanned >= 40));
     const burst = cache.capacityScans - scans;
     assert.ok(burst >= 1 && burst <= 2, `${burst} scans for 40 Nodes`);
@@ -68,19 +72,31 @@ describe('Node watch (real API server)', () => {
     await admin.mergePatch('/api/v1/nodes/vpo-nw-0', { metadata: { labels: { 'feature.node.kubernetes.io/memory-numa': 'true' } } });
     await eventually('NUMA seen', () => Promise.resolve(cache.facts().hardware.numaNodesPresent), 2000);
     assert.equal(cache.facts().hardware.gpuPresent, false);
-    await admin.request('PATCH', '/api/v1/nodes/vpo-nw-1/status', { body: { status: { capacity: { cpu: '8', 'nvidia.com/gpu': '1' } } }, contentType: 'application/merge-patch+json' });
+    await admin.request('PATCH', '/api/v1/nodes/vpo-nw-1/status', {
+      body: { status: { capacity: { cpu: '8', 'nvidia.com/gpu': '1' } } },
+      contentType: 'application/merge-patch+json',
+    });
     await eventually('GPU capacity seen', () => Promise.resolve(cache.facts().hardware.gpuPresent), 5000);
-    await admin.request('PATCH', '/api/v1/nodes/vpo-nw-1/status', { body: { status: { capacity: { 'nvidia.com/gpu': null } } }, contentType: 'application/merge-patch+json' });
+    await admin.request('PATCH', '/api/v1/nodes/vpo-nw-1/status', {
+      body: { status: { capacity: { 'nvidia.com/gpu': null } } },
+      contentType: 'application/merge-patch+json',
+    });
     await eventually('GPU capacity gone', () => Promise.resolve(!cache.facts().hardware.gpuPresent), 5000);
   });
 
   it('the protobuf capacity list the scan reads says what the JSON list says', async () => {
     await admin.request('PATCH', '/api/v1/nodes/vpo-nw-3/status', {
-      body: { status: { capacity: { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': '2', 'intel.com/sriov_netdevice': '8' }, images: [{ names: ['quay.io/x/y:1'], sizeBytes: 5 }] } },
+      body: {
+        status: {
+          capacity: { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': '2', 'intel.com/sriov_netdevice': '8' },
+          images: [{ names: ['quay.io/x/y:1'], sizeBytes: 5 }],
+        },
+      },
       contentType: 'application/merge-patch+json',
     });
     const fromJson = new Map<string, string[]>();
-    for (const n of (await admin.listAll('/api/v1/nodes', {}, 7)).items) fromJson.set(n.metadata!.name!, Object.keys((n.status as { capacity?: object } | undefined)?.capacity ?? {}).sort());
+    for (const n of (await admin.listAll('/api/v1/nodes', {}, 7)).items)
+      fromJson.set(n.metadata!.name!, Object.keys((n.status as { capacity?: object } | undefined)?.capacity ?? {}).sort());
     const fromProto = new Map<string, string[]>();
     let cont = '';
     do {
@@ -96,15 +112,32 @@ describe('Node watch (real API server)', () => {
   });
 
   it('the protobuf metadata list the Node watch reads says what the JSON list says (names, resourceVersions, labels)', async () => {
-    const json = (await admin.listAll('/api/v1/nodes')).items.map((n) => ({ name: n.metadata!.name, resourceVersion: n.metadata!.resourceVersion, labels: n.metadata!.labels }));
+    const json = (await admin.listAll('/api/v1/nodes')).items.map((n) => ({
+      name: n.metadata!.name,
+      resourceVersion: n.metadata!.resourceVersion,
+      labels: n.metadata!.labels,
+    }));
     const proto: typeof json = [];
-    const { resourceVersion } = await listMetadata(admin, '/api/v1/nodes', {}, 9, (n) => void proto.push({ name: n.metadata!.name, resourceVersion: n.metadata!.resourceVersion, labels: n.metadata!.labels }));
+    const { resourceVersion } = await listMetadata(
+      admin,
+      '/api/v1/nodes',
+      {},
+      9,
+      (n) => void proto.push({ name: n.metadata!.name, resourceVersion: n.metadata!.resourceVersion, labels: n.metadata!.labels }),
+    );
     assert.ok(json.length >= 40 && Number(resourceVersion) > 0);
     assert.deepEqual(proto, json);
   });
 
   it('a master: cordon and role taint from its own watch, at once', async () => {
-    await admin.create('/api/v1/nodes', node('vpo-nw-master', { 'node-role.kubernetes.io/control-plane': '' }, { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }));
+    await admin.create(
+      '/api/v1/nodes',
+      node(
+        'vpo-nw-master',
+        { 'node-role.kubernetes.io/control-plane': '' },
+        { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
+      ),
+    );
     await eventually('master counted', () => Promise.resolve(cache.facts().topology.masters === 1), 2000);
     assert.equal(cache.facts().topology.hasSchedulableMasters, false);
     await admin.mergePatch('/api/v1/nodes/vpo-nw-master', { spec: { taints: null } });

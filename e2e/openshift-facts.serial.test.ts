@@ -12,18 +12,34 @@ const CV = '/apis/config.openshift.io/v1/clusterversions/version';
 const INFRA = '/apis/config.openshift.io/v1/infrastructures/cluster';
 const NOW = '2026-01-01T00:00:00Z';
 
-const entry = (version: string, state: 'Completed' | 'Partial') => ({ version, state, image: `quay.io/ocp:${version}`, startedTime: NOW, completionTime: NOW, verified: true });
+const entry = (version: string, state: 'Completed' | 'Partial') => ({
+  version,
+  state,
+  image: `quay.io/ocp:${version}`,
+  startedTime: NOW,
+  completionTime: NOW,
+  verified: true,
+});
 
 async function setClusterVersion(client: KubeClient, desired: string, history: ReturnType<typeof entry>[]): Promise<void> {
   if (!(await client.getOrUndefined(CV))) {
-    await client.create('/apis/config.openshift.io/v1/clusterversions', { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' } });
+    await client.create('/apis/config.openshift.io/v1/clusterversions', {
+      apiVersion: 'config.openshift.io/v1',
+      kind: 'ClusterVersion',
+      metadata: { name: 'version' },
+      spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' },
+    });
   }
-  await client.apply(`${CV}/status`, {
-    apiVersion: 'config.openshift.io/v1',
-    kind: 'ClusterVersion',
-    metadata: { name: 'version' },
-    status: { desired: { version: desired, image: `quay.io/ocp:${desired}` }, history, availableUpdates: null, observedGeneration: 1, versionHash: 'x' },
-  }, { fieldManager: 'cluster-version-operator' });
+  await client.apply(
+    `${CV}/status`,
+    {
+      apiVersion: 'config.openshift.io/v1',
+      kind: 'ClusterVersion',
+      metadata: { name: 'version' },
+      status: { desired: { version: desired, image: `quay.io/ocp:${desired}` }, history, availableUpdates: null, observedGeneration: 1, versionHash: 'x' },
+    },
+    { fieldManager: 'cluster-version-operator' },
+  );
 }
 
 describe('OpenShift facts from ClusterVersion and Infrastructure (watch layer)', () => {
@@ -50,13 +66,32 @@ describe('OpenShift facts from ClusterVersion and Infrastructure (watch layer)',
 
   it('reads the completed release and the topology, and says when they change', async () => {
     await setClusterVersion(client, '4.21.2', [entry('4.21.2', 'Completed')]);
-    await client.create('/apis/config.openshift.io/v1/infrastructures', { apiVersion: 'config.openshift.io/v1', kind: 'Infrastructure', metadata: { name: 'cluster' }, spec: {} });
-    await client.apply(`${INFRA}/status`, {
+    await client.create('/apis/config.openshift.io/v1/infrastructures', {
       apiVersion: 'config.openshift.io/v1',
       kind: 'Infrastructure',
       metadata: { name: 'cluster' },
-      status: { controlPlaneTopology: 'SingleReplica', infrastructureTopology: 'SingleReplica', platform: 'BareMetal', platformStatus: { type: 'BareMetal' }, infrastructureName: 'x', apiServerURL: 'https://api.x:6443', apiServerInternalURI: 'https://api-int.x:6443', etcdDiscoveryDomain: '', cpuPartitioning: 'None' },
-    }, { fieldManager: 'installer' });
+      spec: {},
+    });
+    await client.apply(
+      `${INFRA}/status`,
+      {
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'Infrastructure',
+        metadata: { name: 'cluster' },
+        status: {
+          controlPlaneTopology: 'SingleReplica',
+          infrastructureTopology: 'SingleReplica',
+          platform: 'BareMetal',
+          platformStatus: { type: 'BareMetal' },
+          infrastructureName: 'x',
+          apiServerURL: 'https://api.x:6443',
+          apiServerInternalURI: 'https://api-int.x:6443',
+          etcdDiscoveryDomain: '',
+          cpuPartitioning: 'None',
+        },
+      },
+      { fieldManager: 'installer' },
+    );
     const facts = await eventually('the facts', () => {
       const f = cache.facts().openshift;
       return f?.version === '4.21' && f.platform === 'BareMetal' ? f : undefined;

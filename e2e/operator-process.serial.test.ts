@@ -24,15 +24,22 @@ describe('operator process (private control plane)', () => {
   const startProcess = async (extra: string[] = []): Promise<{ p: OperatorProcess; health: number; metrics: number; debug: number }> => {
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const p = new OperatorProcess([
-      '--kubeconfig', cp.kubeconfigPath,
-      '--namespace', NS,
-      '--assets-dir', ASSETS,
-      '--health-probe-bind-address', `127.0.0.1:${health}`,
-      '--metrics-bind-address', `127.0.0.1:${metrics}`,
+      '--kubeconfig',
+      cp.kubeconfigPath,
+      '--namespace',
+      NS,
+      '--assets-dir',
+      ASSETS,
+      '--health-probe-bind-address',
+      `127.0.0.1:${health}`,
+      '--metrics-bind-address',
+      `127.0.0.1:${metrics}`,
       // Plain HTTP, no reviews: this suite reads metrics directly (e2e/metrics-tls covers HTTPS).
       '--metrics-secure=false',
-      '--debug-bind-address', `127.0.0.1:${debug}`,
-      '--log-level', 'debug',
+      '--debug-bind-address',
+      `127.0.0.1:${debug}`,
+      '--log-level',
+      'debug',
       ...extra,
     ]);
     procs.push(p);
@@ -41,7 +48,10 @@ describe('operator process (private control plane)', () => {
 
   before(async () => {
     cp = await startControlPlane();
-    await installCrds(cp.admin, loadCrds(crdDir()).filter((c) => c.metadata?.name === 'hyperconvergeds.hco.kubevirt.io'));
+    await installCrds(
+      cp.admin,
+      loadCrds(crdDir()).filter((c) => c.metadata?.name === 'hyperconvergeds.hco.kubevirt.io'),
+    );
     await cp.admin.create('/api/v1/namespaces', { metadata: { name: NS } });
     await cp.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${NS}/hyperconvergeds`, hcoObject(NS, { 'platform.kubevirt.io/autopilot': 'true' }));
   });
@@ -63,8 +73,19 @@ describe('operator process (private control plane)', () => {
     const explain = (await (await fetch(`http://127.0.0.1:${debug}/debug/explain`)).json()) as { asset: string; status: string; reason?: string }[];
     assert.deepEqual(explain.find((r) => r.asset === 'widget')?.reason, 'CRDMissing');
     // Which features are on and what the others wait for (the real catalog's in features.serial).
-    const features = (await (await fetch(`http://127.0.0.1:${debug}/debug/features`)).json()) as { feature: string; state: string; waitingFor: string[]; applied: string[] }[];
-    assert.deepEqual(features.map((x) => [x.feature, x.state]), [['core', 'on'], ['widgets', 'waiting']]);
+    const features = (await (await fetch(`http://127.0.0.1:${debug}/debug/features`)).json()) as {
+      feature: string;
+      state: string;
+      waitingFor: string[];
+      applied: string[];
+    }[];
+    assert.deepEqual(
+      features.map((x) => [x.feature, x.state]),
+      [
+        ['core', 'on'],
+        ['widgets', 'waiting'],
+      ],
+    );
     assert.deepEqual(features[0]!.applied, ['hco-golden', 'settings']);
     assert.equal(features[1]!.waitingFor.length, 1);
     assert.match(features[1]!.waitingFor[0]!, /Widget|widgets\.test\.platform\.kubevirt\.io/);
@@ -103,7 +124,11 @@ describe('operator process (private control plane)', () => {
     await cp.restartApiServer();
     assert.ok(p.running);
     await cp.admin.mergePatch(cmPath, { data: { tier: 'after-restart' } }, 'kubectl-edit');
-    await eventually('drift repaired after the API server restart', async () => ((await cp.admin.get(cmPath)).data as Record<string, string>).tier === 'gold', 60_000);
+    await eventually(
+      'drift repaired after the API server restart',
+      async () => ((await cp.admin.get(cmPath)).data as Record<string, string>).tier === 'gold',
+      60_000,
+    );
     await procs[0]!.stop();
   });
 
@@ -113,10 +138,24 @@ describe('operator process (private control plane)', () => {
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
     const port = (taken.address() as { port: number }).port;
     try {
-      const p = new OperatorProcess(['--kubeconfig', cp.kubeconfigPath, '--assets-dir', ASSETS, '--health-probe-bind-address', `127.0.0.1:${port}`, '--metrics-bind-address', '0', '--debug-bind-address', '0']);
+      const p = new OperatorProcess([
+        '--kubeconfig',
+        cp.kubeconfigPath,
+        '--assets-dir',
+        ASSETS,
+        '--health-probe-bind-address',
+        `127.0.0.1:${port}`,
+        '--metrics-bind-address',
+        '0',
+        '--debug-bind-address',
+        '0',
+      ]);
       procs.push(p);
       assert.equal(await p.exited, 2);
-      assert.ok(p.raw.some((l) => l.includes(`--health-probe-bind-address: cannot listen on 127.0.0.1:${port}`)), p.raw.join('\n'));
+      assert.ok(
+        p.raw.some((l) => l.includes(`--health-probe-bind-address: cannot listen on 127.0.0.1:${port}`)),
+        p.raw.join('\n'),
+      );
     } finally {
       taken.close();
     }
@@ -129,9 +168,15 @@ describe('operator process (private control plane)', () => {
     const b = await startProcess([...lease]);
     await b.p.waitForLog(/campaigning/);
     await sleep(2000);
-    assert.equal(b.p.count((l) => /acquired the lease/.test(l.message ?? '')), 0, 'the standby does not lead while the leader renews');
+    assert.equal(
+      b.p.count((l) => /acquired the lease/.test(l.message ?? '')),
+      0,
+      'the standby does not lead while the leader renews',
+    );
     assert.equal((await fetch(`http://127.0.0.1:${b.health}/readyz`)).status, 200, 'a standby is ready');
-    const leaseObj = await cp.admin.get<KubeObject & { spec: { holderIdentity: string } }>(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/virt-platform-operator-leader`);
+    const leaseObj = await cp.admin.get<KubeObject & { spec: { holderIdentity: string } }>(
+      `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/virt-platform-operator-leader`,
+    );
     assert.match(leaseObj.spec.holderIdentity, new RegExp(`_${a.p.pid}$`));
     // The standby writes nothing: no patch requests in its metrics.
     const standbyMetrics = await (await fetch(`http://127.0.0.1:${b.metrics}/metrics`)).text();
@@ -151,10 +196,11 @@ describe('operator process (private control plane)', () => {
     await c.p.waitForLog(/campaigning/);
     const stoppedAt = Date.now();
     assert.equal(await b.p.stop(), 0);
-    const released = await cp.admin.get<KubeObject & { spec: { holderIdentity: string } }>(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/virt-platform-operator-leader`);
+    const released = await cp.admin.get<KubeObject & { spec: { holderIdentity: string } }>(
+      `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/virt-platform-operator-leader`,
+    );
     await c.p.waitForLog(/acquired the lease/, 10_000);
     process.stderr.write(`SIGTERM: exited and released (holder now "${released.spec.holderIdentity}"); successor leading after ${Date.now() - stoppedAt} ms\n`);
     assert.ok(Date.now() - stoppedAt < 4000, 'the successor did not have to wait for the lease to expire');
   });
 });
-

@@ -19,7 +19,12 @@ describe('kubeconfig proxy-url (real API server)', () => {
     const proxyUrl = await proxy.start();
     const base = cluster.kubeconfigForToken(cluster.adminToken, 'admin');
     const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: base.clusters.map((c) => ({ ...c, proxyUrl })), users: base.users, contexts: base.contexts, currentContext: base.currentContext });
+    kc.loadFromOptions({
+      clusters: base.clusters.map((c) => ({ ...c, proxyUrl })),
+      users: base.users,
+      contexts: base.contexts,
+      currentContext: base.currentContext,
+    });
     client = new KubeClient(kc);
   });
   after(async () => {
@@ -45,7 +50,10 @@ describe('kubeconfig proxy-url (real API server)', () => {
     try {
       await client.apply(`/api/v1/namespaces/${ns}/configmaps/a`, cm('a'));
       assert.equal((await client.get(`/api/v1/namespaces/${ns}/configmaps/a`)).metadata?.name, 'a');
-      assert.deepEqual((await client.listAll(`/api/v1/namespaces/${ns}/configmaps`)).items.map((o) => o.metadata?.name).filter((n) => n !== 'kube-root-ca.crt'), ['a']);
+      assert.deepEqual(
+        (await client.listAll(`/api/v1/namespaces/${ns}/configmaps`)).items.map((o) => o.metadata?.name).filter((n) => n !== 'kube-root-ca.crt'),
+        ['a'],
+      );
       await client.apply(`/api/v1/namespaces/${ns}/configmaps/b`, cm('b'));
       await seenB;
     } finally {
@@ -53,7 +61,10 @@ describe('kubeconfig proxy-url (real API server)', () => {
     }
     assert.ok(events.includes('ADDED b'), events.join(', '));
     assert.ok(proxy.seen.length >= 2, proxy.seen.join(', '));
-    assert.ok(proxy.seen.every((s) => s === `CONNECT ${server}`), proxy.seen.join(', '));
+    assert.ok(
+      proxy.seen.every((s) => s === `CONNECT ${server}`),
+      proxy.seen.join(', '),
+    );
   });
 
   it('reaches nothing once the proxy is gone', async () => {

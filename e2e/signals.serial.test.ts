@@ -18,13 +18,19 @@ async function startIn(env: NodeJS.ProcessEnv, extra: (ns: string) => string[] =
   const [metrics, health] = (await freePorts(2)) as [number, number];
   const p = new OperatorProcess(
     [
-      '--kubeconfig', cluster.kubeconfigPath,
-      '--namespace', ns,
-      '--assets-dir', ASSETS,
-      '--metrics-bind-address', `127.0.0.1:${metrics}`,
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--namespace',
+      ns,
+      '--assets-dir',
+      ASSETS,
+      '--metrics-bind-address',
+      `127.0.0.1:${metrics}`,
       '--metrics-secure=false',
-      '--health-probe-bind-address', `127.0.0.1:${health}`,
-      '--debug-bind-address', '0',
+      '--health-probe-bind-address',
+      `127.0.0.1:${health}`,
+      '--debug-bind-address',
+      '0',
       ...extra(ns),
     ],
     env,
@@ -42,17 +48,33 @@ describe('the operator process tells the truth', () => {
 
   it('LOG_LEVEL=debug without --log-level gives debug lines; every write is logged with kind, namespace and name; steady state is the Lease alone', async () => {
     const cluster = await testCluster();
-    const { p, ns, metrics } = await startIn({ LOG_LEVEL: 'debug' }, (ns) => ['--leader-elect', '--leader-election-namespace', ns, '--lease-duration', '4s', '--renew-deadline', '3s', '--retry-period', '500ms']);
+    const { p, ns, metrics } = await startIn({ LOG_LEVEL: 'debug' }, (ns) => [
+      '--leader-elect',
+      '--leader-election-namespace',
+      ns,
+      '--lease-duration',
+      '4s',
+      '--renew-deadline',
+      '3s',
+      '--retry-period',
+      '500ms',
+    ]);
     procs.push(p);
     await p.waitForLog(/acquired the lease/, 20_000);
     const created = await p.waitForLog(/^object created$/);
-    assert.deepEqual({ kind: created.kind, namespace: created.namespace, name: created.name, asset: created.asset }, { kind: 'ConfigMap', namespace: ns, name: 'platform-settings', asset: 'settings' });
+    assert.deepEqual(
+      { kind: created.kind, namespace: created.namespace, name: created.name, asset: created.asset },
+      { kind: 'ConfigMap', namespace: ns, name: 'platform-settings', asset: 'settings' },
+    );
     assert.ok(p.count((l) => l.level === 'debug') > 0, 'LOG_LEVEL=debug is honoured by run');
     assert.equal(p.lines.find((l) => l.message === 'starting')?.logLevel, 'debug');
 
     await cluster.admin.mergePatch(`/api/v1/namespaces/${ns}/configmaps/platform-settings`, { data: { tier: 'bronze' } }, 'kubectl-edit');
     const corrected: LogLine = await p.waitForLog(/^object corrected$/);
-    assert.deepEqual({ kind: corrected.kind, namespace: corrected.namespace, name: corrected.name, drift: corrected.drift }, { kind: 'ConfigMap', namespace: ns, name: 'platform-settings', drift: ['/data/tier'] });
+    assert.deepEqual(
+      { kind: corrected.kind, namespace: corrected.namespace, name: corrected.name, drift: corrected.drift },
+      { kind: 'ConfigMap', namespace: ns, name: 'platform-settings', drift: ['/data/tier'] },
+    );
 
     // Steady state: over 3 s, every request is a Lease renewal (GET + PUT each).
     const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
@@ -62,7 +84,8 @@ describe('the operator process tells the truth', () => {
     await sleep(3000);
     const b = await scrape();
     const requests = sum(b, /^virt_platform_api_requests_total\{verb="\w+"\} (\d+)/) - sum(a, /^virt_platform_api_requests_total\{verb="\w+"\} (\d+)/);
-    const renewals = sum(b, /^virt_platform_leader_election_renewals_total\{[^}]*\} (\d+)/) - sum(a, /^virt_platform_leader_election_renewals_total\{[^}]*\} (\d+)/);
+    const renewals =
+      sum(b, /^virt_platform_leader_election_renewals_total\{[^}]*\} (\d+)/) - sum(a, /^virt_platform_leader_election_renewals_total\{[^}]*\} (\d+)/);
     process.stderr.write(`steady state over 3 s: ${requests} API requests, ${renewals} Lease renewals (retry period 500 ms)\n`);
     assert.ok(renewals >= 4, `the leader renews every retry period (${renewals} in 3 s)`);
     assert.equal(requests, 2 * renewals, 'nothing but the Lease: a GET and a PUT per renewal');
@@ -76,7 +99,10 @@ describe('the operator process tells the truth', () => {
     procs.push(p);
     await eventually('ConfigMap applied', () => cluster.admin.getOrUndefined(`/api/v1/namespaces/${ns}/configmaps/platform-settings`));
     await sleep(500);
-    assert.deepEqual(p.lines.filter((l) => l.level === 'info' || l.level === 'debug'), []);
+    assert.deepEqual(
+      p.lines.filter((l) => l.level === 'info' || l.level === 'debug'),
+      [],
+    );
     await p.stop();
   });
 
@@ -84,6 +110,9 @@ describe('the operator process tells the truth', () => {
     const { p } = await startIn({ LOG_LEVEL: 'chatty' });
     procs.push(p);
     assert.equal(await p.exited, 2);
-    assert.ok(p.raw.some((l) => l.includes('$LOG_LEVEL') && l.includes('"chatty"')), p.raw.join('\n'));
+    assert.ok(
+      p.raw.some((l) => l.includes('$LOG_LEVEL') && l.includes('"chatty"')),
+      p.raw.join('\n'),
+    );
   });
 });

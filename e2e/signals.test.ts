@@ -37,7 +37,8 @@ describe('a drift repair is not a new configuration', () => {
   it('an edit of a managed HCO field is repaired with DriftCorrected and no second ReconcileSucceeded', async () => {
     f = await startOperator(ASSETS);
     const fx = f;
-    const succeeded = async (): Promise<number> => reasons(await eventsFor(fx.cluster.admin, 'HyperConverged', HCO_NAME, fx.ns)).filter((r) => r === 'ReconcileSucceeded').length;
+    const succeeded = async (): Promise<number> =>
+      reasons(await eventsFor(fx.cluster.admin, 'HyperConverged', HCO_NAME, fx.ns)).filter((r) => r === 'ReconcileSucceeded').length;
     await eventually('ReconcileSucceeded', async () => (await succeeded()) === 1);
     await f.cluster.admin.mergePatch(f.hcoPath, { spec: { virtualization: { evictionStrategy: 'None' } } }, 'kubectl-edit');
     await eventually('the repair', async () => {

@@ -129,7 +129,12 @@ describe('virt-platform-swap node script', () => {
     mkdirSync(join(m.swapfile, '..'), { recursive: true });
     writeFileSync(m.swapfile, 'half a file');
     assert.equal(m.run({ FAIL_SWAPON: '1' }).status, 0);
-    assert.deepEqual(m.calls(), [`swapon ${m.swapfile}`, `fallocate -l 8000000K ${m.swapfile}.partial`, `mkswap ${m.swapfile}.partial`, `swapon ${m.swapfile}`]);
+    assert.deepEqual(m.calls(), [
+      `swapon ${m.swapfile}`,
+      `fallocate -l 8000000K ${m.swapfile}.partial`,
+      `mkswap ${m.swapfile}.partial`,
+      `swapon ${m.swapfile}`,
+    ]);
   });
 
   it('cgroup v1, no overcommit, unreadable settings: nothing done, exit 0', () => {

@@ -59,11 +59,19 @@ describe('tombstones (real operator core, temp catalog)', () => {
     mkdirSync(join(dir, 'tombstones'));
     writeFileSync(
       join(dir, 'metadata.yaml'),
-      yaml.dump({ assets: [{ name: 'settings', path: 'operators/settings.yaml.hbs', kind: 'ConfigMap', reconcile_order: 10, description: 'A harmless asset.' }] }),
+      yaml.dump({
+        assets: [{ name: 'settings', path: 'operators/settings.yaml.hbs', kind: 'ConfigMap', reconcile_order: 10, description: 'A harmless asset.' }],
+      }),
     );
-    writeFileSync(join(dir, 'operators', 'settings.yaml.hbs'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: platform-settings\n  namespace: {{namespace}}\ndata:\n  a: "1"\n');
+    writeFileSync(
+      join(dir, 'operators', 'settings.yaml.hbs'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: platform-settings\n  namespace: {{namespace}}\ndata:\n  a: "1"\n',
+    );
     copyFileSync(repoPath('assets', 'tombstones', `${OLD_MC}.yaml`), join(dir, 'tombstones', `${OLD_MC}.yaml`));
-    writeFileSync(join(dir, 'tombstones', 'old-settings.yaml'), yaml.dump({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: OLD_CM, namespace: oldNs } }));
+    writeFileSync(
+      join(dir, 'tombstones', 'old-settings.yaml'),
+      yaml.dump({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: OLD_CM, namespace: oldNs } }),
+    );
   });
 
   afterEach(async () => {
@@ -122,11 +130,17 @@ describe('tombstones (real operator core, temp catalog)', () => {
     const cm = (await createCm(LABELS)) as KubeObject;
     f = await startOperator(dir);
     await eventually('deleted', async () => !(await client.getOrUndefined(cmPath())));
-    await eventually('AssetDeleted for this object found by kind', async () => {
-      const items = (await client.get<KubeObject & { items: (EventRecord & { involvedObject: { uid?: string } })[] }>(`/api/v1/namespaces/${oldNs}/events`, {
-        fieldSelector: `involvedObject.kind=ConfigMap,involvedObject.name=${OLD_CM}`,
-      })).items;
-      return items.some((e) => e.reason === 'AssetDeleted' && e.involvedObject.uid === cm.metadata?.uid);
-    }, 5_000);
+    await eventually(
+      'AssetDeleted for this object found by kind',
+      async () => {
+        const items = (
+          await client.get<KubeObject & { items: (EventRecord & { involvedObject: { uid?: string } })[] }>(`/api/v1/namespaces/${oldNs}/events`, {
+            fieldSelector: `involvedObject.kind=ConfigMap,involvedObject.name=${OLD_CM}`,
+          })
+        ).items;
+        return items.some((e) => e.reason === 'AssetDeleted' && e.involvedObject.uid === cm.metadata?.uid);
+      },
+      5_000,
+    );
   });
 });

@@ -7,7 +7,7 @@ import { testCluster, testNamespace } from '../envtest/harness.js';
 import { KubeClient } from '../operator/kube/client.js';
 
 describe('an idle watch', () => {
-  it('stays open past client-node\'s 30 s inactivity timeout, without a new request', async () => {
+  it("stays open past client-node's 30 s inactivity timeout, without a new request", async () => {
     const cluster = await testCluster();
     const ns = await testNamespace(cluster, 'idle');
     const client = new KubeClient(cluster.kubeconfigForToken(cluster.adminToken, 'admin'));
@@ -15,7 +15,12 @@ describe('an idle watch', () => {
     client.onRequest((verb, path) => requests.push(`${verb} ${path}`));
     let ended: unknown = 'open';
     const events: string[] = [];
-    const ac = await client.watch(`/api/v1/namespaces/${ns}/configmaps`, { timeoutSeconds: 120, allowWatchBookmarks: true }, (type) => events.push(type), (err) => (ended = err ?? 'closed'));
+    const ac = await client.watch(
+      `/api/v1/namespaces/${ns}/configmaps`,
+      { timeoutSeconds: 120, allowWatchBookmarks: true },
+      (type) => events.push(type),
+      (err) => (ended = err ?? 'closed'),
+    );
     try {
       await new Promise((r) => setTimeout(r, 36_000));
       assert.equal(ended, 'open', `the watch ended after 36 s idle: ${String(ended)}`);

@@ -20,6 +20,11 @@ export async function ensureConsumersValidator(progress: Progress = (l) => proce
   if (existsSync(bin)) return bin;
   const dir = join(bin, '..');
   progress(`Building the consumer validator (Ignition, kubelet, MCO rules) from Go modules once; cached in ${dir}.`);
-  await buildInto(dir, [{ moduleDir: goModuleDir(MODULE), label: 'the consumer validator', packages: ['.'], ldflags: ['-s', '-w'], output: BINARY }], () => existsSync(bin), progress);
+  await buildInto(
+    dir,
+    [{ moduleDir: goModuleDir(MODULE), label: 'the consumer validator', packages: ['.'], ldflags: ['-s', '-w'], output: BINARY }],
+    () => existsSync(bin),
+    progress,
+  );
   return bin;
 }

@@ -29,7 +29,11 @@ export const GO_TOOLS = {
     package: 'github.com/prometheus/prometheus/cmd/promtool',
     tags: ['remove_all_sd'],
     // Prometheus 3.x is tagged v0.3XY.Z in Go (v0.316.0 = 3.16.0).
-    ldflags: (v) => ['-s', '-w', `-X github.com/prometheus/common/version.Version=${v.replace(/^v0\.3(\d\d)\./, (_m, minor: string) => `3.${Number(minor)}.`)}`],
+    ldflags: (v) => [
+      '-s',
+      '-w',
+      `-X github.com/prometheus/common/version.Version=${v.replace(/^v0\.3(\d\d)\./, (_m, minor: string) => `3.${Number(minor)}.`)}`,
+    ],
   },
   // Our own small main over github.com/operator-framework/api's validation library.
   olmValidate: {
@@ -46,7 +50,10 @@ export const goModuleDir = (name: string): string => join(goModulesDir, name);
 /** A short hash of a module's go.mod, go.sum and sources: any change rebuilds its tool. */
 export function moduleHash(dir: string): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(dir).filter((f) => /^go\.(mod|sum)$|\.go$/.test(f)).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((f) => /^go\.(mod|sum)$|\.go$/.test(f))
+    .sort())
+    h.update(f).update(readFileSync(join(dir, f)));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -63,7 +70,14 @@ export async function ensureGoTool(tool: GoTool, progress: Progress = (l) => pro
   if (existsSync(bin)) return bin;
   const version = pinnedVersion(join(goModulesDir, tool.name, 'go.mod'), tool.versionOf);
   progress(`Building ${tool.label} (${tool.versionOf} ${version}) from Go modules, once per machine; cached in ${dir}.`);
-  const target = { moduleDir: goModuleDir(tool.name), label: tool.label, packages: [tool.package], ldflags: tool.ldflags?.(version) ?? ['-s', '-w'], tags: tool.tags, output: tool.name };
+  const target = {
+    moduleDir: goModuleDir(tool.name),
+    label: tool.label,
+    packages: [tool.package],
+    ldflags: tool.ldflags?.(version) ?? ['-s', '-w'],
+    tags: tool.tags,
+    output: tool.name,
+  };
   await buildInto(dir, [target], () => existsSync(bin), progress);
   return bin;
 }

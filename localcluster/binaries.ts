@@ -31,9 +31,7 @@ export interface GoTarget {
 }
 
 export function pinnedVersion(modFile: string, modulePath: string): string {
-  const m = new RegExp(`^\\s*(?:require\\s+)?${modulePath.replace(/[./]/g, '\\$&')}\\s+(v\\S+)`, 'm').exec(
-    readFileSync(modFile, 'utf8'),
-  );
+  const m = new RegExp(`^\\s*(?:require\\s+)?${modulePath.replace(/[./]/g, '\\$&')}\\s+(v\\S+)`, 'm').exec(readFileSync(modFile, 'utf8'));
   if (!m?.[1]) throw new Error(`${modFile}: no pinned version of ${modulePath}`);
   return m[1];
 }

@@ -74,12 +74,14 @@ export function tokenKubeconfig(server: string, caFile: string, token: string, u
 /** Distinct free loopback ports: all are held open until every one is known, so none repeats. */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<net.Server>((resolve, reject) => {
-        const srv = net.createServer();
-        srv.on('error', reject);
-        srv.listen(0, '127.0.0.1', () => resolve(srv));
-      }),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const srv = net.createServer();
+          srv.on('error', reject);
+          srv.listen(0, '127.0.0.1', () => resolve(srv));
+        }),
     ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
@@ -210,7 +212,9 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   ]);
   const auditLogPath = opts.audit ? join(dir, 'audit.log') : undefined;
   if (opts.audit) writeFileSync(join(dir, 'audit-policy.yaml'), AUDIT_POLICY);
-  const auditFlags = auditLogPath ? [`--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-maxsize=0'] : [];
+  const auditFlags = auditLogPath
+    ? [`--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-maxsize=0']
+    : [];
   const apiserver = new Proc('kube-apiserver', dir, binaries.kubeApiserver, [
     `--etcd-servers=http://127.0.0.1:${etcdPort}`,
     '--bind-address=127.0.0.1',
@@ -277,11 +281,16 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     const kubeconfigFor = (token: string, user: string): KubeConfig => tokenKubeconfig(server, caFile, token, user);
     const startApi = async (): Promise<void> => {
       apiserver.start();
-      await waitFor('kube-apiserver', 60_000, async () => {
-        if (!existsSync(caFile)) return false;
-        await admin!.request('GET', '/readyz');
-        return true;
-      }, () => apiserver.exited);
+      await waitFor(
+        'kube-apiserver',
+        60_000,
+        async () => {
+          if (!existsSync(caFile)) return false;
+          await admin!.request('GET', '/readyz');
+          return true;
+        },
+        () => apiserver.exited,
+      );
     };
     admin = new KubeClient(kubeconfigFor(adminToken, 'admin'), 'envtest-admin');
     await startApi();

@@ -17,7 +17,6 @@ export function crdDir(): string {
   return process.env.CRD_DIR ? resolve(process.env.CRD_DIR) : fixtureCrdDir;
 }
 
-
 /** Server-side applies the CRDs and waits until every one is Established. */
 export async function installCrds(client: KubeClient, crds: KubeObject[], timeoutMs = 30_000): Promise<string[]> {
   const names: string[] = [];

@@ -11,7 +11,7 @@ const root = join(here, '..', '..');
 const bin = join(here, 'bin', 'virt-platform-operator.js');
 
 describe('version', () => {
-  it('is package.json\'s, and `--version` / `version` print it', () => {
+  it("is package.json's, and `--version` / `version` print it", () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     assert.equal(VERSION, pkg.version);
     for (const arg of ['--version', 'version']) {

@@ -58,7 +58,7 @@ describe('rbac-gen: rendering every asset with every condition satisfied', () =>
     assert.equal(c.objects.get('mtv')?.metadata?.namespace, 'openshift-mtv');
   });
 
-  it('also renders with only the asset\'s own opt-ins, for templates that give way to another opt-in', async () => {
+  it("also renders with only the asset's own opt-ins, for templates that give way to another opt-in", async () => {
     const catalog = loadCatalog(writeAssets(made));
     const perf = catalog.assets.find((a) => a.name === 'kubelet-perf')!;
     assert.deepEqual(hcoSatisfying(catalog, perf, 'own').spec, { featureGates: [] });

@@ -14,7 +14,20 @@ describe('rbac-gen unified diff', () => {
     const after = before.replace('line 5\n', 'LINE FIVE\n');
     assert.equal(
       unifiedDiff(before, after, 'role.yaml (committed)', 'role.yaml (generated)'),
-      ['--- role.yaml (committed)', '+++ role.yaml (generated)', '@@ -2,7 +2,7 @@', ' line 2', ' line 3', ' line 4', '-line 5', '+LINE FIVE', ' line 6', ' line 7', ' line 8', ''].join('\n'),
+      [
+        '--- role.yaml (committed)',
+        '+++ role.yaml (generated)',
+        '@@ -2,7 +2,7 @@',
+        ' line 2',
+        ' line 3',
+        ' line 4',
+        '-line 5',
+        '+LINE FIVE',
+        ' line 6',
+        ' line 7',
+        ' line 8',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -31,7 +44,10 @@ describe('rbac-gen unified diff', () => {
     const before = lines(30);
     const after = before.replace('line 3\n', 'x\n').replace('line 25\n', 'y\n');
     const d = unifiedDiff(before, after, 'a', 'b');
-    assert.deepEqual(d.split('\n').filter((l) => l.startsWith('@@')), ['@@ -1,6 +1,6 @@', '@@ -22,7 +22,7 @@']);
+    assert.deepEqual(
+      d.split('\n').filter((l) => l.startsWith('@@')),
+      ['@@ -1,6 +1,6 @@', '@@ -22,7 +22,7 @@'],
+    );
   });
 
   it('says so when only the final newline differs', () => {

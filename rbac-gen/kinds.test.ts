@@ -10,7 +10,14 @@ const crds = readCrdInfos(fixtureCrdDir);
 
 describe('rbac-gen kind → resource mapping', () => {
   it('maps built-in kinds from the table, core and grouped', () => {
-    assert.deepEqual(mapKind('v1', 'ConfigMap', crds), { group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', namespaced: true, source: 'built-in' });
+    assert.deepEqual(mapKind('v1', 'ConfigMap', crds), {
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      resource: 'configmaps',
+      namespaced: true,
+      source: 'built-in',
+    });
     assert.equal(mapKind('v1', 'Namespace', crds).namespaced, false);
     assert.equal(mapKind('apps/v1', 'DaemonSet', crds).resource, 'daemonsets');
     assert.equal(mapKind('networking.k8s.io/v1', 'NetworkPolicy', crds).resource, 'networkpolicies');
@@ -18,7 +25,10 @@ describe('rbac-gen kind → resource mapping', () => {
   });
 
   it('refuses a built-in kind at a version the API server does not serve', () => {
-    assert.throws(() => mapKind('apps/v1beta2', 'Deployment', crds), (e: unknown) => e instanceof MappingError && /serves Deployment as apps\/v1/.test(e.message));
+    assert.throws(
+      () => mapKind('apps/v1beta2', 'Deployment', crds),
+      (e: unknown) => e instanceof MappingError && /serves Deployment as apps\/v1/.test(e.message),
+    );
   });
 
   it('maps custom kinds through the CRD folder: plural and scope from the CRD, any served version', () => {
@@ -36,7 +46,10 @@ describe('rbac-gen kind → resource mapping', () => {
   });
 
   it('refuses a custom kind at a version its CRD does not serve', () => {
-    assert.throws(() => mapKind('forklift.konveyor.io/v1', 'ForkliftController', crds), (e: unknown) => e instanceof MappingError && /does not serve v1 \(served: v1beta1\)/.test(e.message));
+    assert.throws(
+      () => mapKind('forklift.konveyor.io/v1', 'ForkliftController', crds),
+      (e: unknown) => e instanceof MappingError && /does not serve v1 \(served: v1beta1\)/.test(e.message),
+    );
   });
 
   it('refuses an unknown kind and says how to fix it', () => {
@@ -50,13 +63,19 @@ describe('rbac-gen kind → resource mapping', () => {
     assert.equal(mapKindByName('NodeMaintenance', crds).resource, 'nodemaintenances');
     assert.equal(mapKindByName('ConfigMap', crds).group, '');
     // PrometheusRule exists in monitoring.coreos.com and monitoring.rhobs.
-    assert.throws(() => mapKindByName('PrometheusRule', crds), (e: unknown) => e instanceof MappingError && /ambiguous/.test(e.message));
+    assert.throws(
+      () => mapKindByName('PrometheusRule', crds),
+      (e: unknown) => e instanceof MappingError && /ambiguous/.test(e.message),
+    );
     assert.throws(() => mapKindByName('Gadget', crds), MappingError);
   });
 
   it('has no duplicate kind in the built-in table', () => {
     const keys = BUILTIN_TABLE.map((r) => `${r.group}/${r.kind}`);
-    assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), []);
+    assert.deepEqual(
+      keys.filter((k, i) => keys.indexOf(k) !== i),
+      [],
+    );
   });
 });
 

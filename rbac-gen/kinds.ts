@@ -69,8 +69,17 @@ export function mapKind(apiVersion: string, kind: string, crds: readonly CrdInfo
 /** Maps a kind known only by name (a template that rendered nothing): it must be unambiguous. */
 export function mapKindByName(kind: string, crds: readonly CrdInfo[]): MappedKind {
   const hits: MappedKind[] = [
-    ...BUILTIN_TABLE.filter((r) => r.kind === kind).map((r) => ({ group: r.group, version: r.version, kind, resource: r.plural, namespaced: r.namespaced, source: 'built-in' })),
-    ...crds.filter((c) => c.kind === kind).map((c) => ({ group: c.group, version: c.storageVersion, kind, resource: c.plural, namespaced: c.namespaced, source: c.name })),
+    ...BUILTIN_TABLE.filter((r) => r.kind === kind).map((r) => ({
+      group: r.group,
+      version: r.version,
+      kind,
+      resource: r.plural,
+      namespaced: r.namespaced,
+      source: 'built-in',
+    })),
+    ...crds
+      .filter((c) => c.kind === kind)
+      .map((c) => ({ group: c.group, version: c.storageVersion, kind, resource: c.plural, namespaced: c.namespaced, source: c.name })),
   ];
   const groups = new Set(hits.map((h) => h.group));
   if (hits.length === 0) throw new MappingError(`${kind}: no CRD in the CRD folder and no built-in kind has this name`);

@@ -10,8 +10,10 @@ import { buildRules, FIXED_NEEDS, HEADER, MANAGED_VERBS, roleYaml, type Rule } f
 const crds = readCrdInfos(fixtureCrdDir);
 const asset = (name: string, apiVersion: string, kind: string): KindUse => ({ apiVersion, kind, by: { asset: name } });
 const tomb = (file: string, apiVersion: string, kind: string, name = 'old'): KindUse => ({ apiVersion, kind, by: { tombstone: file }, name });
-const find = (rules: Rule[], group: string, resource: string): Rule | undefined => rules.find((r) => r.group === group && r.resource === resource && !r.resourceNames);
-const deleteRule = (rules: Rule[], group: string, resource: string): Rule | undefined => rules.find((r) => r.group === group && r.resource === resource && r.resourceNames);
+const find = (rules: Rule[], group: string, resource: string): Rule | undefined =>
+  rules.find((r) => r.group === group && r.resource === resource && !r.resourceNames);
+const deleteRule = (rules: Rule[], group: string, resource: string): Rule | undefined =>
+  rules.find((r) => r.group === group && r.resource === resource && r.resourceNames);
 
 const MANAGED = [
   asset('hco-golden', 'hco.kubevirt.io/v1', 'HyperConverged'),
@@ -65,11 +67,14 @@ describe('rbac-gen rules', () => {
     assert.deepEqual(cm.tombstones, ['tombstones/old.yaml', 'tombstones/older.yaml']);
     assert.deepEqual(deleteRule(rules, '', 'configmaps')?.resourceNames, ['old-settings', 'older-settings']);
     const withDelete = rules.filter((r) => r.verbs.includes('delete'));
-    assert.ok(withDelete.every((r) => r.resourceNames?.length && r.verbs.length === 1), 'every delete is name-restricted and alone');
+    assert.ok(
+      withDelete.every((r) => r.resourceNames?.length && r.verbs.length === 1),
+      'every delete is name-restricted and alone',
+    );
     assert.deepEqual(withDelete.map((r) => r.resource).sort(), ['configmaps', 'nodehealthchecks']);
   });
 
-  it('puts a resource\'s delete rule right after its general rule', () => {
+  it("puts a resource's delete rule right after its general rule", () => {
     const keys = buildRules(MANAGED, TOMBS, crds).map((r) => `${r.group}/${r.resource}${r.resourceNames ? ' (names)' : ''}`);
     assert.deepEqual(keys.slice(0, 3), ['/configmaps', '/configmaps (names)', '/events']);
   });
@@ -84,7 +89,10 @@ describe('rbac-gen rules', () => {
 
   it('sorts rules by API group, then resource', () => {
     const keys = buildRules(MANAGED, TOMBS, crds).map((r) => `${r.group}/${r.resource}`);
-    assert.deepEqual(keys, [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    assert.deepEqual(
+      keys,
+      [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
     assert.equal(keys[0], '/configmaps', 'the core group ("") first');
   });
 
@@ -100,7 +108,11 @@ describe('rbac-gen rules', () => {
     const text = roleYaml(rules);
     assert.equal(text.split('\n')[0], HEADER);
     assert.ok(!text.includes('*'), 'no wildcard anywhere');
-    const doc = yaml.load(text) as { kind: string; metadata: { name: string }; rules: { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
+    const doc = yaml.load(text) as {
+      kind: string;
+      metadata: { name: string };
+      rules: { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[];
+    };
     assert.equal(doc.kind, 'ClusterRole');
     assert.equal(doc.metadata.name, 'virt-platform-operator');
     assert.deepEqual(
@@ -108,7 +120,10 @@ describe('rbac-gen rules', () => {
       rules.map((r) => ({ apiGroups: [r.group], resources: [r.resource], ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}), verbs: r.verbs })),
     );
     assert.match(text, /# assets psi, swap\n {2}- apiGroups: \["machineconfiguration\.openshift\.io"\]/);
-    assert.match(text, /# tombstone tombstones\/old\.yaml: delete only these\n {2}- apiGroups: \["remediation\.medik8s\.io"\]\n {4}resources: \["nodehealthchecks"\]\n {4}resourceNames: \["old-nhc"\]\n {4}verbs: \["delete"\]\n/);
+    assert.match(
+      text,
+      /# tombstone tombstones\/old\.yaml: delete only these\n {2}- apiGroups: \["remediation\.medik8s\.io"\]\n {4}resources: \["nodehealthchecks"\]\n {4}resourceNames: \["old-nhc"\]\n {4}verbs: \["delete"\]\n/,
+    );
     for (const line of text.split('\n')) assert.ok(line.length <= 100, `line too long: ${line}`);
   });
 });

@@ -3,7 +3,24 @@
 import type { KubeObject } from '../operator/vocabulary/object.js';
 
 const NFD = 'feature.node.kubernetes.io/';
-const CPU_FLAGS = ['AVX', 'AVX2', 'AVX512F', 'AVX512BW', 'AVX512CD', 'AVX512DQ', 'AVX512VL', 'FMA3', 'SSE4', 'VMX', 'AESNI', 'ADX', 'BMI1', 'BMI2', 'SHA', 'VAES'];
+const CPU_FLAGS = [
+  'AVX',
+  'AVX2',
+  'AVX512F',
+  'AVX512BW',
+  'AVX512CD',
+  'AVX512DQ',
+  'AVX512VL',
+  'FMA3',
+  'SSE4',
+  'VMX',
+  'AESNI',
+  'ADX',
+  'BMI1',
+  'BMI2',
+  'SHA',
+  'VAES',
+];
 
 export function benchNode(n: number, images: number): KubeObject {
   const name = `bench-node-${n}`;
@@ -18,7 +35,7 @@ export function benchNode(n: number, images: number): KubeObject {
     'topology.kubernetes.io/region': 'region-a',
     'topology.kubernetes.io/zone': `zone-${n % 3}`,
     'kubevirt.io/schedulable': 'true',
-    'cpumanager': 'false',
+    cpumanager: 'false',
     [`${NFD}cpu-model.vendor_id`]: 'Intel',
     [`${NFD}cpu-model.family`]: '6',
     [`${NFD}cpu-model.id`]: '106',

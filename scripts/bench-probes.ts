@@ -15,7 +15,8 @@ export function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / CLK_TCK;
 }
 
-const statusField = (pid: number, field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const statusField = (pid: number, field: string): number =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** Resident set size now, in MB. */
 export const rssMb = (pid: number): number => statusField(pid, 'VmRSS');
@@ -106,10 +107,12 @@ export function cpuByThread(pid: number): Record<string, number> {
 
 /** b − a per thread name, the ones that used any CPU, e.g. "node 0.05 s, V8 DefaultWorke 0.03 s". */
 export function describeThreadCpu(a: Record<string, number>, b: Record<string, number>): string {
-  return Object.entries(b)
-    .map(([k, v]) => [k, v - (a[k] ?? 0)] as const)
-    .filter(([, v]) => v > 0.0001)
-    .sort((x, y) => y[1] - x[1])
-    .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
-    .join(', ') || 'none';
+  return (
+    Object.entries(b)
+      .map(([k, v]) => [k, v - (a[k] ?? 0)] as const)
+      .filter(([, v]) => v > 0.0001)
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+      .join(', ') || 'none'
+  );
 }

@@ -54,7 +54,10 @@ const OP_USER = `system:serviceaccount:${OP_NS}:virt-platform-operator`;
 const say = (s: string): void => void process.stdout.write(s + '\n');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function explain(port: number): Promise<AssetReport[]> {
   try {
@@ -99,7 +102,8 @@ function editablePath(o: KubeObject): { path: string[]; value: number } | undefi
   return walk(o.spec, ['spec']);
 }
 
-const nest = (path: string[], value: unknown): Record<string, unknown> => path.reduceRight<unknown>((acc, k) => ({ [k]: acc }), value) as Record<string, unknown>;
+const nest = (path: string[], value: unknown): Record<string, unknown> =>
+  path.reduceRight<unknown>((acc, k) => ({ [k]: acc }), value) as Record<string, unknown>;
 const at = (o: unknown, path: string[]): unknown => path.reduce<unknown>((acc, k) => (acc as Record<string, unknown> | undefined)?.[k], o);
 
 /** The API server's count of watchers it terminated because they did not keep up. */
@@ -126,7 +130,9 @@ async function main(): Promise<void> {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: [{ kind: 'ServiceAccount', name: 'virt-platform-operator', namespace: OP_NS }],
     });
-    const tr = await admin.create<KubeObject & { status: { token: string } }>(`/api/v1/namespaces/${OP_NS}/serviceaccounts/virt-platform-operator/token`, { spec: { expirationSeconds: 7200 } });
+    const tr = await admin.create<KubeObject & { status: { token: string } }>(`/api/v1/namespaces/${OP_NS}/serviceaccounts/virt-platform-operator/token`, {
+      spec: { expirationSeconds: 7200 },
+    });
     const kubeconfig = `${cp.dir}/operator.kubeconfig`;
     writeFileSync(kubeconfig, cp.kubeconfigForToken(tr.status.token, OP_USER).exportConfig(), { mode: 0o600 });
     const hco = {
@@ -140,14 +146,40 @@ async function main(): Promise<void> {
     const hcoFile = `${cp.dir}/hco.yaml`;
     writeFileSync(hcoFile, yaml.dump(hco));
     const cli = (output: string): string =>
-      execFileSync(process.execPath, [opts.bin, 'render', '--hco-file', hcoFile, '--assets-dir', opts['assets-dir'], '--crds-dir', crdDir(), '--output', output], { encoding: 'utf8' });
+      execFileSync(
+        process.execPath,
+        [opts.bin, 'render', '--hco-file', hcoFile, '--assets-dir', opts['assets-dir'], '--crds-dir', crdDir(), '--output', output],
+        { encoding: 'utf8' },
+      );
     const rendered = cli('yaml');
     const assetCount = (JSON.parse(cli('json')) as unknown[]).length;
-    for (const ns of targetNamespaces(rendered)) await admin.create('/api/v1/namespaces', { metadata: { name: ns } }).catch((e: unknown) => { if (!isStatus(e, 409)) throw e; });
+    for (const ns of targetNamespaces(rendered))
+      await admin.create('/api/v1/namespaces', { metadata: { name: ns } }).catch((e: unknown) => {
+        if (!isStatus(e, 409)) throw e;
+      });
 
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
-    const args = ['--kubeconfig', kubeconfig, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'], '--health-probe-bind-address', `127.0.0.1:${health}`,
-      '--metrics-bind-address', `127.0.0.1:${metrics}`, '--metrics-secure=false', '--debug-bind-address', `127.0.0.1:${debug}`, '--throttle-burst', '100000', '--resync-period', opts['resync-period'], '--log-level', 'warn'];
+    const args = [
+      '--kubeconfig',
+      kubeconfig,
+      '--namespace',
+      HCO_NS,
+      '--assets-dir',
+      opts['assets-dir'],
+      '--health-probe-bind-address',
+      `127.0.0.1:${health}`,
+      '--metrics-bind-address',
+      `127.0.0.1:${metrics}`,
+      '--metrics-secure=false',
+      '--debug-bind-address',
+      `127.0.0.1:${debug}`,
+      '--throttle-burst',
+      '100000',
+      '--resync-period',
+      opts['resync-period'],
+      '--log-level',
+      'warn',
+    ];
     const nodeFlags = [...opts['node-flags'].split(' '), ...opts.profile.split(' ')].filter(Boolean);
 
     // 1. Cold start.
@@ -173,21 +205,30 @@ async function main(): Promise<void> {
       return `heap ${(used / 2 ** 20).toFixed(1)} MB used of ${(total / 2 ** 20).toFixed(1)} MB`;
     };
     const applied = reports.filter((r) => r.status !== 'skipped');
-    say(`\n1. cold start → all ${applied.length} eligible assets applied: CPU ${coldCpu.toFixed(2)} s (user+sys), wall ${coldWall.toFixed(2)} s (process spawn included); load ${load()}`);
+    say(
+      `\n1. cold start → all ${applied.length} eligible assets applied: CPU ${coldCpu.toFixed(2)} s (user+sys), wall ${coldWall.toFixed(2)} s (process spawn included); load ${load()}`,
+    );
     say(`   RSS after convergence: ${rssConverged.toFixed(1)} MB (${await heap()})`);
 
     // 2. Drift repair latency, measured by a watch on the edited object.
     const target = reports.find((r) => r.kind === 'HyperConverged')!;
     const hcoPath = `/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds/${HCO_NAME}`;
-    const desired = (yaml.loadAll(await (await fetch(`http://127.0.0.1:${debug}/debug/render`)).text()) as KubeObject[]).find((o) => o?.kind === 'HyperConverged')!;
+    const desired = (yaml.loadAll(await (await fetch(`http://127.0.0.1:${debug}/debug/render`)).text()) as KubeObject[]).find(
+      (o) => o?.kind === 'HyperConverged',
+    )!;
     const edit = editablePath(desired);
     if (!target || !edit) throw new Error('no HyperConverged field to edit');
     const want = at(desired, edit.path);
     const watcher = new KubeClient(cp.kubeconfigForToken(cp.adminToken, 'bench'), 'bench-watch');
     let restoredAt: ((t: number) => void) | undefined;
-    const ac = await watcher.watch(`/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds`, { fieldSelector: `metadata.name=${HCO_NAME}` }, (_t, o) => {
-      if (JSON.stringify(at(o, edit.path)) === JSON.stringify(want)) restoredAt?.(Date.now());
-    }, () => undefined);
+    const ac = await watcher.watch(
+      `/apis/hco.kubevirt.io/v1/namespaces/${HCO_NS}/hyperconvergeds`,
+      { fieldSelector: `metadata.name=${HCO_NAME}` },
+      (_t, o) => {
+        if (JSON.stringify(at(o, edit.path)) === JSON.stringify(want)) restoredAt?.(Date.now());
+      },
+      () => undefined,
+    );
     await sleep(1000);
     const driftFrom = Date.now();
     const latencies: number[] = [];
@@ -205,7 +246,9 @@ async function main(): Promise<void> {
     ac.abort();
     watcher.close();
     const ok = latencies.filter((x) => !Number.isNaN(x));
-    say(`\n2. drift repair (${edit.path.join('.')}), user edit → restored, ${ok.length}/${EDITS} edits: p50 ${pct(ok, 50)} ms, p95 ${pct(ok, 95)} ms, p99 ${pct(ok, 99)} ms, max ${Math.max(...ok)} ms; load ${load()}`);
+    say(
+      `\n2. drift repair (${edit.path.join('.')}), user edit → restored, ${ok.length}/${EDITS} edits: p50 ${pct(ok, 50)} ms, p95 ${pct(ok, 95)} ms, p99 ${pct(ok, 99)} ms, max ${Math.max(...ok)} ms; load ${load()}`,
+    );
 
     // 3. Idle: nothing changes for IDLE_S seconds.
     await sleep(5000);
@@ -220,8 +263,12 @@ async function main(): Promise<void> {
     const driftReqs = requestsBetween(audit, OP_USER, driftFrom, driftTo);
     const idleReqs = requestsBetween(audit, OP_USER, idleFrom, idleTo);
     const events = (xs: typeof audit): number => xs.filter((e) => e.verb === 'create' && e.resource === 'events').length;
-    say(`   requests per repair (audit log): ${(driftReqs.length / EDITS).toFixed(2)} (${describeRequests(driftReqs)} for ${EDITS} repairs); Events per repair: ${(events(driftReqs) / EDITS).toFixed(2)}`);
-    say(`\n3. idle ${IDLE_S} s, no traffic: CPU ${idleCpu.toFixed(3)} s; ${idleReqs.length} requests (audit log: ${describeRequests(idleReqs)}), ${events(idleReqs)} Events; load ${load()}`);
+    say(
+      `   requests per repair (audit log): ${(driftReqs.length / EDITS).toFixed(2)} (${describeRequests(driftReqs)} for ${EDITS} repairs); Events per repair: ${(events(driftReqs) / EDITS).toFixed(2)}`,
+    );
+    say(
+      `\n3. idle ${IDLE_S} s, no traffic: CPU ${idleCpu.toFixed(3)} s; ${idleReqs.length} requests (audit log: ${describeRequests(idleReqs)}), ${events(idleReqs)} Events; load ${load()}`,
+    );
     say(`   RSS after ${IDLE_S} idle seconds: ${rssIdle.toFixed(1)} MB (${await heap()})`);
 
     // 4. A burst of new Nodes.
@@ -233,9 +280,11 @@ async function main(): Promise<void> {
     const queue = Array.from({ length: NODES }, (_, i) => i);
     let peakDuring = 0;
     const sampler = setInterval(() => (peakDuring = Math.max(peakDuring, rssMb(pid))), 200);
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      for (let n = queue.shift(); n !== undefined; n = queue.shift()) await admin.create('/api/v1/nodes', benchNode(n, IMAGES));
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let n = queue.shift(); n !== undefined; n = queue.shift()) await admin.create('/api/v1/nodes', benchNode(n, IMAGES));
+      }),
+    );
     const createdS = (Date.now() - tn) / 1000;
     // Taken in: the operator holds every Node and its CPU has stopped moving (1 s without 20 ms).
     // Then, separately, the capacity scan (a paginated list of full Nodes for device-plugin
@@ -244,7 +293,10 @@ async function main(): Promise<void> {
     const scrape = async (): Promise<{ seen: number; scanned: number | undefined }> => {
       const text = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
       const scanGauge = /^virt_platform_node_capacity_scanned_nodes (\d+)/m.exec(text);
-      return { seen: Number(/^virt_platform_watched_objects\{informer="nodes"\} (\d+)/m.exec(text)?.[1] ?? 0), scanned: scanGauge ? Number(scanGauge[1]) : undefined };
+      return {
+        seen: Number(/^virt_platform_watched_objects\{informer="nodes"\} (\d+)/m.exec(text)?.[1] ?? 0),
+        scanned: scanGauge ? Number(scanGauge[1]) : undefined,
+      };
     };
     /** Polls (asking the process only once it is quiet: every scrape is work for it) until `done`. */
     const quietUntil = async (done: (s: { seen: number; scanned: number | undefined }) => boolean): Promise<{ seen: number; scanned: number | undefined }> => {
@@ -275,16 +327,27 @@ async function main(): Promise<void> {
     const closes = unresponsiveWatchCloses(cp.apiServerLogPath).slice(logLinesBefore);
     const nodeCloses = closes.filter((l) => /Forcing \/?nodes watcher close/.test(l) || / nodes watcher close/.test(l));
     const terminated = terminatedWatchers(cp.binaries.kubectl, cp.kubeconfigPath) - closedBefore;
-    say(`\n4. ${NODES} new Nodes (≈40 labels, ${IMAGES} images each; created in ${createdS.toFixed(0)} s): taken in (all ${intake.seen} in the operator's cache) after ${intakeS.toFixed(0)} s: CPU ${intakeCpu.toFixed(2)} s (${((intakeCpu / NODES) * 1000).toFixed(2)} ms per Node); load ${load()}`);
-    if (scanned !== undefined) say(`   capacity scan (${scanned} Nodes read) done ${takenS.toFixed(0)} s after the burst began: CPU ${scanCpu.toFixed(2)} s; both: ${burstCpu.toFixed(2)} s`);
-    say(`   RSS peak while taking them in: ${intakePeak.toFixed(1)} MB; with the scan: ${peak.toFixed(1)} MB; RSS after: ${rssMb(pid).toFixed(1)} MB (${await heap()})`);
-    say(`   watches closed for unresponsiveness: ${closes.length} in the API server log (${nodeCloses.length} of them on nodes), apiserver_terminated_watchers_total +${terminated}`);
+    say(
+      `\n4. ${NODES} new Nodes (≈40 labels, ${IMAGES} images each; created in ${createdS.toFixed(0)} s): taken in (all ${intake.seen} in the operator's cache) after ${intakeS.toFixed(0)} s: CPU ${intakeCpu.toFixed(2)} s (${((intakeCpu / NODES) * 1000).toFixed(2)} ms per Node); load ${load()}`,
+    );
+    if (scanned !== undefined)
+      say(
+        `   capacity scan (${scanned} Nodes read) done ${takenS.toFixed(0)} s after the burst began: CPU ${scanCpu.toFixed(2)} s; both: ${burstCpu.toFixed(2)} s`,
+      );
+    say(
+      `   RSS peak while taking them in: ${intakePeak.toFixed(1)} MB; with the scan: ${peak.toFixed(1)} MB; RSS after: ${rssMb(pid).toFixed(1)} MB (${await heap()})`,
+    );
+    say(
+      `   watches closed for unresponsiveness: ${closes.length} in the API server log (${nodeCloses.length} of them on nodes), apiserver_terminated_watchers_total +${terminated}`,
+    );
     for (const l of closes.slice(0, 5)) say(`     ${l.trim()}`);
 
     const stopped = Date.now();
     await op.stop();
     say(`\n   graceful shutdown (SIGTERM → exit): ${Date.now() - stopped} ms`);
-    say(`\nsummary | RSS converged ${rssConverged.toFixed(0)} MB | RSS idle ${rssIdle.toFixed(0)} MB | idle CPU ${idleCpu.toFixed(3)} s/${IDLE_S} s | cold CPU ${coldCpu.toFixed(2)} s | ${NODES} Nodes CPU ${intakeCpu.toFixed(2)} s (+ scan ${scanCpu.toFixed(2)} s) | burst RSS peak ${intakePeak.toFixed(0)} MB (${peak.toFixed(0)} with the scan) | unresponsive closes ${closes.length} | drift p50 ${pct(ok, 50)} p95 ${pct(ok, 95)} ms | ${(driftReqs.length / EDITS).toFixed(2)} req/repair | idle requests ${idleReqs.length} | ${(events(driftReqs) / EDITS).toFixed(2)} Events/repair | load ${load()}`);
+    say(
+      `\nsummary | RSS converged ${rssConverged.toFixed(0)} MB | RSS idle ${rssIdle.toFixed(0)} MB | idle CPU ${idleCpu.toFixed(3)} s/${IDLE_S} s | cold CPU ${coldCpu.toFixed(2)} s | ${NODES} Nodes CPU ${intakeCpu.toFixed(2)} s (+ scan ${scanCpu.toFixed(2)} s) | burst RSS peak ${intakePeak.toFixed(0)} MB (${peak.toFixed(0)} with the scan) | unresponsive closes ${closes.length} | drift p50 ${pct(ok, 50)} p95 ${pct(ok, 95)} ms | ${(driftReqs.length / EDITS).toFixed(2)} req/repair | idle requests ${idleReqs.length} | ${(events(driftReqs) / EDITS).toFixed(2)} Events/repair | load ${load()}`,
+    );
   } finally {
     await cp.stop();
   }

@@ -59,7 +59,8 @@ export function deploymentImage(deployment: Obj, version: string): string {
 export function checkKustomizationTag(manifestsDir: string, version: string): void {
   const k = yaml.load(readFileSync(join(manifestsDir, 'kustomization.yaml'), 'utf8')) as { images?: { name: string; newTag?: string }[] };
   const tag = k.images?.find((i) => i.name === IMAGE_REPO)?.newTag;
-  if (tag !== `v${version}`) throw new Error(`manifests/kustomization.yaml images: ${IMAGE_REPO} newTag is ${String(tag)}; the version in package.json says v${version}`);
+  if (tag !== `v${version}`)
+    throw new Error(`manifests/kustomization.yaml images: ${IMAGE_REPO} newTag is ${String(tag)}; the version in package.json says v${version}`);
 }
 
 const DESCRIPTION = `virt-platform-operator turns a KubeVirt / OpenShift Virtualization cluster into a managed platform: it detects the cluster's hardware and installed operators, applies opinionated best-practice configuration (the HyperConverged golden config, MachineConfigs and KubeletConfigs, node remediation, the descheduler, operator CRs) and keeps it applied.
@@ -139,7 +140,8 @@ export function buildBundle(i: BundleInputs): BundleFile[] {
             version: 'v1',
             kind: 'HyperConverged',
             displayName: 'HyperConverged',
-            description: 'The OpenShift Virtualization / KubeVirt deployment: the configuration source (its annotations) and a managed object (the golden config).',
+            description:
+              'The OpenShift Virtualization / KubeVirt deployment: the configuration source (its annotations) and a managed object (the golden config).',
           },
         ],
       },
@@ -174,7 +176,9 @@ export function buildBundle(i: BundleInputs): BundleFile[] {
     text:
       '# AUTO-GENERATED — DO NOT EDIT (npm run bundle)\n# The OLM bundle image: docker build -f bundle.Dockerfile -t ' +
       `${IMAGE_REPO}-bundle:v${i.version} .\nFROM scratch\n` +
-      Object.entries(annotations).map(([k, v]) => `LABEL ${k}=${v}\n`).join('') +
+      Object.entries(annotations)
+        .map(([k, v]) => `LABEL ${k}=${v}\n`)
+        .join('') +
       'COPY bundle/manifests /manifests/\nCOPY bundle/metadata /metadata/\n',
   });
   return files;

@@ -16,7 +16,12 @@ import { buildBundle, type BundleFile } from './bundle-csv.js';
 
 export async function generateBundle(): Promise<BundleFile[]> {
   const role = await generateRole({ assetsDir: repoPath('assets'), crdDir: crdDir() });
-  return buildBundle({ version: VERSION, manifestsDir: repoPath('manifests'), clusterRoleYaml: role.yaml, iconSvg: readFileSync(repoPath('docs', 'images', 'icon.svg'), 'utf8') });
+  return buildBundle({
+    version: VERSION,
+    manifestsDir: repoPath('manifests'),
+    clusterRoleYaml: role.yaml,
+    iconSvg: readFileSync(repoPath('docs', 'images', 'icon.svg'), 'utf8'),
+  });
 }
 
 /** Files under bundle/ that the generator would not write (stale leftovers). */
@@ -37,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
     let diff = '';
     for (const f of files) {
       const committed = existsSync(repoPath(f.path)) ? readFileSync(repoPath(f.path), 'utf8') : '';
-      if (committed !== f.text) diff += committed ? unifiedDiff(committed, f.text, `${f.path} (committed)`, `${f.path} (generated)`) : `${f.path} does not exist\n`;
+      if (committed !== f.text)
+        diff += committed ? unifiedDiff(committed, f.text, `${f.path} (committed)`, `${f.path} (generated)`) : `${f.path} does not exist\n`;
     }
     for (const s of strayFiles(files)) diff += `${s} is not generated any more\n`;
     if (diff) {

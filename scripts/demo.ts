@@ -28,7 +28,6 @@ const out = (s = ''): void => void process.stdout.write(s + '\n');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
-
 const nodes: KubeObject[] = [
   ...['master-0', 'master-1', 'master-2'].map((name) => ({
     apiVersion: 'v1',
@@ -99,16 +98,46 @@ async function main(): Promise<void> {
     // The namespaces the operators the assets configure would have created.
     const hcoFile = join(cp.dir, 'hco.yaml');
     writeFileSync(hcoFile, yaml.dump(hco));
-    const rendered = execFileSync(process.execPath, [OPERATOR_BIN, 'render', '--hco-file', hcoFile, '--assets-dir', opts['assets-dir'], '--crds-dir', crdDir()], { encoding: 'utf8' });
-    const namespaces = new Set((yaml.loadAll(rendered) as KubeObject[]).map((o) => o?.metadata?.namespace).filter((n): n is string => Boolean(n) && n !== HCO_NS));
-    for (const name of namespaces) await admin.create('/api/v1/namespaces', { metadata: { name } }).catch((e: unknown) => { if (!isStatus(e, 409)) throw e; });
+    const rendered = execFileSync(
+      process.execPath,
+      [OPERATOR_BIN, 'render', '--hco-file', hcoFile, '--assets-dir', opts['assets-dir'], '--crds-dir', crdDir()],
+      { encoding: 'utf8' },
+    );
+    const namespaces = new Set(
+      (yaml.loadAll(rendered) as KubeObject[]).map((o) => o?.metadata?.namespace).filter((n): n is string => Boolean(n) && n !== HCO_NS),
+    );
+    for (const name of namespaces)
+      await admin.create('/api/v1/namespaces', { metadata: { name } }).catch((e: unknown) => {
+        if (!isStatus(e, 409)) throw e;
+      });
     for (const n of nodes) await admin.create('/api/v1/nodes', n);
-    out(`Created HyperConverged ${HCO_NS}/${HCO_NAME} (${P}/autopilot: "true", enable-pci-passthrough), ${nodes.length} Nodes with NFD labels (NUMA, IOMMU, an NVIDIA GPU), namespaces ${[...namespaces].join(', ')}`);
+    out(
+      `Created HyperConverged ${HCO_NS}/${HCO_NAME} (${P}/autopilot: "true", enable-pci-passthrough), ${nodes.length} Nodes with NFD labels (NUMA, IOMMU, an NVIDIA GPU), namespaces ${[...namespaces].join(', ')}`,
+    );
 
     const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const t0 = Date.now();
-    op = new OperatorProcess(['--kubeconfig', cp.kubeconfigPath, '--namespace', HCO_NS, '--assets-dir', opts['assets-dir'],
-      '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--metrics-secure=false', '--debug-bind-address', `127.0.0.1:${debug}`, '--log-level', 'warn'], {}, ['--max-semi-space-size=2']);
+    op = new OperatorProcess(
+      [
+        '--kubeconfig',
+        cp.kubeconfigPath,
+        '--namespace',
+        HCO_NS,
+        '--assets-dir',
+        opts['assets-dir'],
+        '--health-probe-bind-address',
+        `127.0.0.1:${health}`,
+        '--metrics-bind-address',
+        `127.0.0.1:${metrics}`,
+        '--metrics-secure=false',
+        '--debug-bind-address',
+        `127.0.0.1:${debug}`,
+        '--log-level',
+        'warn',
+      ],
+      {},
+      ['--max-semi-space-size=2'],
+    );
     out(`\n${bold('Operator started')} (pid ${op.pid}); watching the assets converge:`);
     let lastTable = '';
     let converged: AssetReport[] = [];
@@ -132,7 +161,9 @@ async function main(): Promise<void> {
       await sleep(200);
     }
     if (!process.stdout.isTTY) out(formatTable(converged));
-    out(`${bold('Converged')}: ${converged.filter((x) => x.status !== 'skipped').length} assets applied in ${((Date.now() - t0) / 1000).toFixed(1)} s after the operator started (${((Date.now() - started) / 1000).toFixed(1)} s since the demo started).`);
+    out(
+      `${bold('Converged')}: ${converged.filter((x) => x.status !== 'skipped').length} assets applied in ${((Date.now() - t0) / 1000).toFixed(1)} s after the operator started (${((Date.now() - started) / 1000).toFixed(1)} s since the demo started).`,
+    );
 
     const userEdit = (path: string, patch: unknown): Promise<KubeObject> => admin.mergePatch(path, patch, 'demo-user');
     const settle = (): Promise<void> => sleep(1500);
@@ -152,7 +183,9 @@ async function main(): Promise<void> {
     out(`\n${bold('1. User patch')} — ${P}/patch on the HyperConverged overrides the golden batchEvictionSize`);
     const field1 = 'spec.virtualization.workloadUpdateStrategy.batchEvictionSize';
     show('before', at(await admin.get(HCO_PATH), field1));
-    await userEdit(HCO_PATH, { metadata: { annotations: { [`${P}/patch`]: '[{"op":"replace","path":"/spec/virtualization/workloadUpdateStrategy/batchEvictionSize","value":5}]' } } });
+    await userEdit(HCO_PATH, {
+      metadata: { annotations: { [`${P}/patch`]: '[{"op":"replace","path":"/spec/virtualization/workloadUpdateStrategy/batchEvictionSize","value":5}]' } },
+    });
     const patched = await waitFor(async () => at(await admin.get(HCO_PATH), field1) === 5);
     show('after', at(await admin.get(HCO_PATH), field1));
     out(`    ${patched ? '✔ the patched value is now the desired state (a PatchApplied Event was recorded)' : '✘ the patch did not take effect'}`);
@@ -210,7 +243,9 @@ async function main(): Promise<void> {
     out(`\nEvents on the HyperConverged namespace: ${[...new Set(events)].join(', ')}`);
     const passed = [patched, ignoredOk, unmanagedOk, repaired].filter(Boolean).length;
     out(`\n${bold(`${passed}/4 demonstrations succeeded.`)}`);
-    out(`\nPoke at the cluster:\n  export KUBECONFIG=${cp.kubeconfigPath}\n  ${cp.binaries.kubectl} get hyperconverged,kubeletconfigs,machineconfigs -A\n  ${cp.binaries.kubectl} get events -n ${HCO_NS}\n  node ${OPERATOR_BIN} explain --kubeconfig ${cp.kubeconfigPath}`);
+    out(
+      `\nPoke at the cluster:\n  export KUBECONFIG=${cp.kubeconfigPath}\n  ${cp.binaries.kubectl} get hyperconverged,kubeletconfigs,machineconfigs -A\n  ${cp.binaries.kubectl} get events -n ${HCO_NS}\n  node ${OPERATOR_BIN} explain --kubeconfig ${cp.kubeconfigPath}`,
+    );
     out(`Operator endpoints: http://127.0.0.1:${metrics}/metrics  http://127.0.0.1:${debug}/debug/explain  http://127.0.0.1:${debug}/debug/render`);
     if (opts.exit) {
       await cleanup();

@@ -159,11 +159,16 @@ export function generateAssetsDoc(assetsDir: string): string {
   }
   const dead = tombstones(assetsDir);
   out.push('## Tombstones', '');
-  out.push('Objects an earlier version created and this catalog no longer does. Each is deleted once, and only if it carries the', 'managed-by label; an object of the same name that an admin made is never touched.', '');
+  out.push(
+    'Objects an earlier version created and this catalog no longer does. Each is deleted once, and only if it carries the',
+    'managed-by label; an object of the same name that an admin made is never touched.',
+    '',
+  );
   if (dead.length === 0) out.push('None.', '');
   else {
     out.push('| Kind | apiVersion | Namespace | Name |', '|---|---|---|---|');
-    for (const t of dead) out.push(`| ${[t.kind ?? '', t.apiVersion ?? '', t.metadata?.namespace ?? '-', code(t.metadata?.name ?? '')].map(cell).join(' | ')} |`);
+    for (const t of dead)
+      out.push(`| ${[t.kind ?? '', t.apiVersion ?? '', t.metadata?.namespace ?? '-', code(t.metadata?.name ?? '')].map(cell).join(' | ')} |`);
     out.push('');
   }
   out.push(...aliasTables(), ...goObjectsTable(assetsDir));
@@ -183,8 +188,11 @@ function featureTable(catalog: Catalog): string[] {
     '|---|---|---|---|---|---|',
   );
   for (const f of catalog.features) {
-    const on = [...f.enable.map((k) => code(`${k}: "true"`)), ...f.featureGates.map((g) => `HCO feature gate ${code(g)}`)].join(' + ') || 'on with the autopilot';
-    out.push(`| ${[`**${f.title}** (${code(f.name)})`, f.maturity, on, f.requires.join(', ') || '-', f.assets.map(code).join(', '), f.description].map(cell).join(' | ')} |`);
+    const on =
+      [...f.enable.map((k) => code(`${k}: "true"`)), ...f.featureGates.map((g) => `HCO feature gate ${code(g)}`)].join(' + ') || 'on with the autopilot';
+    out.push(
+      `| ${[`**${f.title}** (${code(f.name)})`, f.maturity, on, f.requires.join(', ') || '-', f.assets.map(code).join(', '), f.description].map(cell).join(' | ')} |`,
+    );
   }
   out.push('');
   return out;
@@ -197,12 +205,15 @@ function goObjectsTable(assetsDir: string): string[] {
   const out = ['## Go autopilot objects replaced', ''];
   out.push(
     'Deleted once one of their replacements is applied, and only while they carry `platform.kubevirt.io/managed-by: virt-platform-autopilot`',
-    '(never an admin\'s object, never one marked `mode: unmanaged`; if one comes back, a `MigrationBlocked` Warning says the Go autopilot still runs).',
+    "(never an admin's object, never one marked `mode: unmanaged`; if one comes back, a `MigrationBlocked` Warning says the Go autopilot still runs).",
     '',
     '| Kind | Name | Purpose | Replaced by |',
     '|---|---|---|---|',
   );
-  for (const g of list) out.push(`| ${[g.kind, code(`${g.namespace ? g.namespace + '/' : ''}${g.name}`), g.purpose, g.replacedBy.map(code).join(' or ') || 'nothing (retired by the Go autopilot itself)'].map(cell).join(' | ')} |`);
+  for (const g of list)
+    out.push(
+      `| ${[g.kind, code(`${g.namespace ? g.namespace + '/' : ''}${g.name}`), g.purpose, g.replacedBy.map(code).join(' or ') || 'nothing (retired by the Go autopilot itself)'].map(cell).join(' | ')} |`,
+    );
   out.push('');
   return out;
 }
@@ -210,15 +221,23 @@ function goObjectsTable(assetsDir: string): string[] {
 /** The Go autopilot's names this product accepts (operator/catalog/aliases.ts). */
 function aliasTables(): string[] {
   const out = ['## Go autopilot names accepted as aliases', ''];
-  out.push('An HCO annotated for the Go implementation (openshift-virtualization/virt-platform-autopilot) keeps working: these names are', 'read as the names of this catalog (see docs/migration-from-go-autopilot.md).', '');
+  out.push(
+    'An HCO annotated for the Go implementation (openshift-virtualization/virt-platform-autopilot) keeps working: these names are',
+    'read as the names of this catalog (see docs/migration-from-go-autopilot.md).',
+    '',
+  );
   out.push('| In `platform.kubevirt.io/autopilot` (Go asset or group) | Selects here |', '|---|---|');
   for (const [alias, targets] of Object.entries(ALLOWLIST_ALIASES)) out.push(`| ${code(alias)} | ${targets.map(code).join(', ')} |`);
   out.push('', '| Go opt-in annotation | Read as |', '|---|---|');
   for (const [key, aliases] of Object.entries(ANNOTATION_ALIASES)) for (const a of aliases) out.push(`| ${code(a)} | ${code(key)} |`);
-  out.push('', '`platform.kubevirt.io/disabled-resources` is read in both dialects: `Kind/namespace/name` rules, or the Go YAML list of', '`{kind, namespace, name}` (namespace optional; `*` wildcards).', '');
+  out.push(
+    '',
+    '`platform.kubevirt.io/disabled-resources` is read in both dialects: `Kind/namespace/name` rules, or the Go YAML list of',
+    '`{kind, namespace, name}` (namespace optional; `*` wildcards).',
+    '',
+  );
   return out;
 }
-
 
 export function main(argv: string[]): number {
   const root = repoRoot;
@@ -233,7 +252,9 @@ export function main(argv: string[]): number {
   if (argv.includes('--check')) {
     const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : undefined;
     if (current === text) return 0;
-    process.stderr.write(`${shown} is ${current === undefined ? 'missing' : 'stale'}: it no longer matches ${relative(process.cwd(), assetsDir) || assetsDir}/metadata.yaml.\nRegenerate it with: ${REGENERATE}\n`);
+    process.stderr.write(
+      `${shown} is ${current === undefined ? 'missing' : 'stale'}: it no longer matches ${relative(process.cwd(), assetsDir) || assetsDir}/metadata.yaml.\nRegenerate it with: ${REGENERATE}\n`,
+    );
     return 1;
   }
   mkdirSync(dirname(outFile), { recursive: true });

@@ -107,7 +107,9 @@ export async function bundle(outdir = dirname(IMAGE_BUNDLE), minify = true): Pro
       {
         name: 'prom-client-classes',
         setup(b) {
-          b.onResolve({ filter: /^prom-client$/ }, (args) => (/[\\/]operator[\\/]/.test(args.importer) ? { path: 'prom-client', namespace: 'prom-client-classes' } : undefined));
+          b.onResolve({ filter: /^prom-client$/ }, (args) =>
+            /[\\/]operator[\\/]/.test(args.importer) ? { path: 'prom-client', namespace: 'prom-client-classes' } : undefined,
+          );
           b.onLoad({ filter: /.*/, namespace: 'prom-client-classes' }, () => ({ contents: PROM_CLIENT_MODULE, loader: 'js', resolveDir: repoRoot }));
         },
       },

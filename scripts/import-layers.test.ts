@@ -35,7 +35,10 @@ describe('the import-direction rule', () => {
   });
 
   it('refuses an import of a layer above', () => {
-    assert.match(violation('operator/kube/events.ts', 'operator/chain/outcome.ts') ?? '', /\(kube\) imports operator\/chain\/outcome.ts \(chain\), a layer above it/);
+    assert.match(
+      violation('operator/kube/events.ts', 'operator/chain/outcome.ts') ?? '',
+      /\(kube\) imports operator\/chain\/outcome.ts \(chain\), a layer above it/,
+    );
     assert.match(violation('operator/watch/cluster-cache.ts', 'operator/chain/run.ts') ?? '', /a layer above/);
     assert.match(violation('operator/util/diff.ts', 'operator/patch/json-pointer.ts') ?? '', /a layer above/);
     assert.match(violation('operator/chain/record-step.ts', 'operator/controller/reconciler.ts') ?? '', /a layer above/);
@@ -90,7 +93,7 @@ describe('check-imports (the step of npm test)', () => {
 
   it('fails, naming the file and the import, when a file imports a layer above it', () => {
     const root = tree({
-      'operator/kube/client.ts': "export const client = 1;\n",
+      'operator/kube/client.ts': 'export const client = 1;\n',
       'operator/chain/chain.ts': "import { client } from '../kube/client.js';\nexport const chain = client;\n",
       'operator/kube/events.ts': "import { chain } from '../chain/chain.js';\nexport const e = chain;\n",
     });

@@ -55,7 +55,9 @@ export function violation(file: string, target: string): string | undefined {
   if (to.member === from.member) return undefined;
   if (to.rank < from.rank) return undefined;
   const [a, b] = [LAYERS[from.rank]?.name, LAYERS[to.rank]?.name];
-  return to.rank === from.rank ? `${file} imports ${target}: the members of layer "${a}" do not import each other` : `${file} (${a}) imports ${target} (${b}), a layer above it`;
+  return to.rank === from.rank
+    ? `${file} imports ${target}: the members of layer "${a}" do not import each other`
+    : `${file} (${a}) imports ${target} (${b}), a layer above it`;
 }
 
 /** The relative imports of a TypeScript source (static and dynamic, re-exports included), as repo paths. */
@@ -64,7 +66,11 @@ export function importsOf(root: string, file: string, text: string): string[] {
   return info.importedFiles
     .map((f) => f.fileName)
     .filter((spec) => spec.startsWith('.'))
-    .map((spec) => relative(root, resolve(root, dirname(file), spec.replace(/\.js$/, '.ts'))).split(sep).join('/'));
+    .map((spec) =>
+      relative(root, resolve(root, dirname(file), spec.replace(/\.js$/, '.ts')))
+        .split(sep)
+        .join('/'),
+    );
 }
 
 function sources(root: string, dir: string): string[] {

@@ -32,15 +32,24 @@ describe('metrics lint', () => {
     promtool = await ensureGoTool(GO_TOOLS.promtool);
   });
 
-  it('the operator\'s scrape passes promtool check metrics', async () => {
+  it("the operator's scrape passes promtool check metrics", async () => {
     assert.deepEqual(promtoolProblems(promtool, await fullScrape()), []);
   });
 
-  it('the operator\'s metrics follow the KubeVirt conventions (prefix, counter suffix, verbose help, snake_case labels)', async () => {
+  it("the operator's metrics follow the KubeVirt conventions (prefix, counter suffix, verbose help, snake_case labels)", async () => {
     const families = parseFamilies(await fullScrape());
     const own = families.filter((f) => f.name.startsWith('virt_platform_'));
-    for (const name of ['virt_platform_build_info', 'virt_platform_workqueue_depth', 'virt_platform_workqueue_queue_duration_seconds', 'virt_platform_leader_election_status', 'virt_platform_leader_election_renewals_total']) {
-      assert.ok(own.some((f) => f.name === name), `${name} is exported`);
+    for (const name of [
+      'virt_platform_build_info',
+      'virt_platform_workqueue_depth',
+      'virt_platform_workqueue_queue_duration_seconds',
+      'virt_platform_leader_election_status',
+      'virt_platform_leader_election_renewals_total',
+    ]) {
+      assert.ok(
+        own.some((f) => f.name === name),
+        `${name} is exported`,
+      );
     }
     assert.deepEqual(kubevirtProblems(families), []);
     assert.deepEqual(own.find((f) => f.name === 'virt_platform_asset_failing')?.labels, new Set(['asset', 'reason']));
@@ -49,7 +58,10 @@ describe('metrics lint', () => {
   it('both linters catch bad names (so the checks above can fail)', async () => {
     const r = new client.Registry();
     new client.Counter({ name: 'assetWrites', help: 'writes', registers: [r] }).inc();
-    new client.Gauge({ name: 'kubevirt_other_things_total', help: 'Some things that another operator counts', labelNames: ['assetName'], registers: [r] }).set({ assetName: 'x' }, 1);
+    new client.Gauge({ name: 'kubevirt_other_things_total', help: 'Some things that another operator counts', labelNames: ['assetName'], registers: [r] }).set(
+      { assetName: 'x' },
+      1,
+    );
     const text = await r.metrics();
     const promtoolSays = promtoolProblems(promtool, text).join('\n');
     assert.match(promtoolSays, /assetWrites counter metrics should have "_total" suffix/);

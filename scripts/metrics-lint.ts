@@ -59,7 +59,8 @@ export function kubevirtProblems(families: Family[], prefix = 'virt_platform_'):
   for (const f of families) {
     if (RUNTIME.test(f.name)) continue;
     if (!f.name.startsWith(prefix)) out.push({ metric: f.name, text: `name needs to start with "${prefix}"` });
-    if (f.type === 'counter' && !/_total$|_timestamp_seconds$/.test(f.name)) out.push({ metric: f.name, text: 'counter metrics should have "_total" or "_timestamp_seconds" suffix' });
+    if (f.type === 'counter' && !/_total$|_timestamp_seconds$/.test(f.name))
+      out.push({ metric: f.name, text: 'counter metrics should have "_total" or "_timestamp_seconds" suffix' });
     if (f.help.trim().split(/\s+/).length < 5) out.push({ metric: f.name, text: `help text is not verbose: "${f.help}"` });
     for (const l of f.labels) if (!SNAKE.test(l)) out.push({ metric: f.name, text: `label "${l}" is not snake_case` });
   }

@@ -10,18 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
-import {
-  defaultPinsFile,
-  download,
-  loadPins,
-  main,
-  sha256,
-  updateCrds,
-  UserError,
-  verifyCrds,
-  type FileResult,
-  type Pin,
-} from './update-crds.js';
+import { defaultPinsFile, download, loadPins, main, sha256, updateCrds, UserError, verifyCrds, type FileResult, type Pin } from './update-crds.js';
 
 const repoRoot = dirname(dirname(defaultPinsFile()));
 const sharedDir = resolve(repoRoot, '..', 'shared', 'crds');
@@ -40,7 +29,10 @@ const servedPath = (pin: Pin) => join(serveRoot, ...new URL(pin.url).pathname.sp
 async function listFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
 }
 
 function capture() {
@@ -120,12 +112,19 @@ describe('pin list', () => {
       [`crds:\n- {dest: ../x.yaml, url: "https://h/x", sha256: ${'a'.repeat(64)}}\n`, /inside the folder/],
       [`crds:\n- {dest: /x.yaml, url: "https://h/x", sha256: ${'a'.repeat(64)}}\n`, /inside the folder/],
       [`crds:\n- {dest: x.yaml, url: "ftp://h/x", sha256: ${'a'.repeat(64)}}\n`, /"url" must be an http/],
-      [`crds:\n- {dest: x.yaml, url: "https://h/x", sha256: ${'a'.repeat(64)}}\n- {dest: ./x.yaml, url: "https://h/y", sha256: ${'b'.repeat(64)}}\n`, /duplicate "dest"/],
+      [
+        `crds:\n- {dest: x.yaml, url: "https://h/x", sha256: ${'a'.repeat(64)}}\n- {dest: ./x.yaml, url: "https://h/y", sha256: ${'b'.repeat(64)}}\n`,
+        /duplicate "dest"/,
+      ],
     ];
     const file = join(tmp, 'bad-pins.yaml');
     for (const [text, why] of cases) {
       await writeFile(file, text);
-      await assert.rejects(loadPins(file), (e: Error) => e instanceof UserError && why.test(e.message) && e.message.includes(file) && !e.message.includes('\n'), text);
+      await assert.rejects(
+        loadPins(file),
+        (e: Error) => e instanceof UserError && why.test(e.message) && e.message.includes(file) && !e.message.includes('\n'),
+        text,
+      );
     }
     await assert.rejects(loadPins(join(tmp, 'missing.yaml')), /cannot read pin file .*missing\.yaml/);
   });
@@ -139,7 +138,10 @@ describe('update and verify', () => {
 
   it('a full update writes every pinned file with the right content and hash', async () => {
     const results = await updateCrds({ pins, dest, baseUrl });
-    assert.deepEqual(results.map((r) => r.status), pins.map(() => 'ok'));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      pins.map(() => 'ok'),
+    );
     assert.deepEqual(await listFiles(dest), pins.map((p) => p.dest).sort(), 'no temp files left behind');
     for (const pin of pins) {
       const written = await readFile(join(dest, pin.dest));
@@ -150,7 +152,10 @@ describe('update and verify', () => {
 
   it('--verify passes when nothing changed upstream, and writes nothing', async () => {
     const results = await verifyCrds({ pins, baseUrl });
-    assert.deepEqual(results.map((r) => r.status), pins.map(() => 'unchanged'));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      pins.map(() => 'unchanged'),
+    );
 
     const xdg = join(tmp, 'xdg-verify');
     const c = capture();
@@ -169,7 +174,9 @@ describe('update and verify', () => {
     try {
       const verified = await verifyCrds({ pins, baseUrl });
       const changed = verified.filter((r) => r.status !== 'unchanged');
-      assert.deepEqual(changed, [{ dest: victim.dest, url: baseUrl + new URL(victim.url).pathname, status: 'changed', expected: victim.sha256, actual: sha256(tampered) }]);
+      assert.deepEqual(changed, [
+        { dest: victim.dest, url: baseUrl + new URL(victim.url).pathname, status: 'changed', expected: victim.sha256, actual: sha256(tampered) },
+      ]);
 
       const c = capture();
       assert.equal(await main(['--verify', '--pins', pinsFile, '--base-url', baseUrl], c.io), 1);

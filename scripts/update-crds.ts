@@ -243,9 +243,7 @@ export async function verifyCrds(opts: RunOptions): Promise<FileResult[]> {
       return { dest: pin.dest, url, status: 'unreachable', error: errorText(e) };
     }
     const actual = sha256(body);
-    return actual === pin.sha256
-      ? { dest: pin.dest, url, status: 'unchanged' }
-      : { dest: pin.dest, url, status: 'changed', expected: pin.sha256, actual };
+    return actual === pin.sha256 ? { dest: pin.dest, url, status: 'unchanged' } : { dest: pin.dest, url, status: 'changed', expected: pin.sha256, actual };
   });
 }
 
@@ -320,7 +318,9 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       const results = await verifyCrds(common);
       const changed = results.filter((r) => r.status === 'changed').length;
       const unreachable = results.filter((r) => r.status === 'unreachable').length;
-      io.out(`verify: ${results.length - changed - unreachable} unchanged, ${changed} changed upstream, ${unreachable} unreachable (of ${results.length} pinned)`);
+      io.out(
+        `verify: ${results.length - changed - unreachable} unchanged, ${changed} changed upstream, ${unreachable} unreachable (of ${results.length} pinned)`,
+      );
       if (changed) return 1;
       return unreachable ? 3 : 0;
     }

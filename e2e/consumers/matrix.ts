@@ -27,7 +27,8 @@ const VALUES = {
   'platform.kubevirt.io/kubelet-max-pods': '500',
   'platform.kubevirt.io/numa-hugepages-1gi': '16',
   'platform.kubevirt.io/node-maintenance-target': 'worker-0',
-  'platform.kubevirt.io/fence-agents-node-parameters': '{"--ip":{"worker-0":"192.168.111.20","worker-1":"192.168.111.21"},"--ipport":{"worker-0":"623","worker-1":"623"}}',
+  'platform.kubevirt.io/fence-agents-node-parameters':
+    '{"--ip":{"worker-0":"192.168.111.20","worker-1":"192.168.111.21"},"--ipport":{"worker-0":"623","worker-1":"623"}}',
 };
 const PCI_DEVICES = [
   { pciDeviceSelector: '10DE:1EB8', resourceName: 'nvidia.com/TU104GL_Tesla_T4' },
@@ -54,7 +55,8 @@ const SITE_DATA = {
 };
 /** The same features as the Go autopilot names them (aliases), its disabled-resources dialect included. */
 const GO_DIALECT = {
-  'platform.kubevirt.io/autopilot': 'swap-enable,ksm-zero-only,thp-tuning,vm-drain-shutdown-inhibitor,logging,audit-logging,troubleshooting-panel-ui-plugin,monitoring-ui-plugin,descheduler-loadaware,autopilot-dashboard,nhc-far,sbr-detection-config',
+  'platform.kubevirt.io/autopilot':
+    'swap-enable,ksm-zero-only,thp-tuning,vm-drain-shutdown-inhibitor,logging,audit-logging,troubleshooting-panel-ui-plugin,monitoring-ui-plugin,descheduler-loadaware,autopilot-dashboard,nhc-far,sbr-detection-config',
   'platform.kubevirt.io/enable-ksm-zero-only': 'true',
   'platform.kubevirt.io/enable-thp-tuning': 'true',
   'platform.kubevirt.io/enable-vm-drain-shutdown-inhibitor': 'true',
@@ -68,30 +70,54 @@ const CPU_MANAGER = [{ name: 'CPUManager', state: 'Enabled' }];
 const overcommit = (p: number): Record<string, unknown> => ({ higherWorkloadDensity: { memoryOvercommitPercentage: p } });
 
 /** HyperConverged settings; together they take every branch of every template. */
-export const HCO_SETTINGS: Record<string, { annotations?: Record<string, string>; spec?: Record<string, unknown>; hardware?: Hardware; descheduler?: boolean }> = {
+export const HCO_SETTINGS: Record<
+  string,
+  { annotations?: Record<string, string>; spec?: Record<string, unknown>; hardware?: Hardware; descheduler?: boolean }
+> = {
   minimal: {},
   everything: {
     annotations: { ...OPT_INS, ...VALUES, ...CATALOG_OPT_INS, ...SITE_DATA },
-    spec: { featureGates: CPU_MANAGER, virtualization: { ...overcommit(150), permittedHostDevices: { pciHostDevices: PCI_DEVICES, usbHostDevices: USB_DEVICES } } },
+    spec: {
+      featureGates: CPU_MANAGER,
+      virtualization: { ...overcommit(150), permittedHostDevices: { pciHostDevices: PCI_DEVICES, usbHostDevices: USB_DEVICES } },
+    },
   },
   'overcommit-no-cpu-manager': { annotations: VALUES, spec: { virtualization: overcommit(200) } },
-  'no-overcommit-cpu-manager': { annotations: { 'platform.kubevirt.io/kubelet-max-pods': '110' }, spec: { featureGates: CPU_MANAGER, virtualization: overcommit(100) } },
+  'no-overcommit-cpu-manager': {
+    annotations: { 'platform.kubevirt.io/kubelet-max-pods': '110' },
+    spec: { featureGates: CPU_MANAGER, virtualization: overcommit(100) },
+  },
   'pci-nothing-qualifies': {
     annotations: OPT_INS,
-    spec: { virtualization: { permittedHostDevices: { pciHostDevices: PCI_DEVICES.filter((d) => d.disabled || d.externalResourceProvider || d.pciDeviceSelector.includes(' ')) } } },
+    spec: {
+      virtualization: {
+        permittedHostDevices: { pciHostDevices: PCI_DEVICES.filter((d) => d.disabled || d.externalResourceProvider || d.pciDeviceSelector.includes(' ')) },
+      },
+    },
   },
   'mediated-devices': {
     annotations: OPT_INS,
     spec: { virtualization: { permittedHostDevices: { pciHostDevices: PCI_DEVICES }, mediatedDevicesConfiguration: { mediatedDeviceTypes: ['nvidia-231'] } } },
   },
   'bad-annotation-values': {
-    annotations: { 'platform.kubevirt.io/kubelet-max-pods': 'lots', 'platform.kubevirt.io/numa-hugepages-1gi': '4097', 'platform.kubevirt.io/node-maintenance-target': 'Worker 1' },
+    annotations: {
+      'platform.kubevirt.io/kubelet-max-pods': 'lots',
+      'platform.kubevirt.io/numa-hugepages-1gi': '4097',
+      'platform.kubevirt.io/node-maintenance-target': 'Worker 1',
+    },
     spec: { virtualization: overcommit(99) },
   },
   'allowlist-swap-enable': { annotations: { 'platform.kubevirt.io/autopilot': 'swap-enable,kubelet' }, spec: { virtualization: overcommit(150) } },
-  'catalog-no-site-data': { annotations: { ...CATALOG_OPT_INS, 'platform.kubevirt.io/enable-node-remediation': 'true', 'platform.kubevirt.io/enable-audit-logging': 'false' } },
+  'catalog-no-site-data': {
+    annotations: { ...CATALOG_OPT_INS, 'platform.kubevirt.io/enable-node-remediation': 'true', 'platform.kubevirt.io/enable-audit-logging': 'false' },
+  },
   'catalog-ksm-by-hco-azure-logging': {
-    annotations: { ...CATALOG_OPT_INS, ...SITE_DATA, 'platform.kubevirt.io/logging-storage-type': 'azure', 'platform.kubevirt.io/enable-audit-logging': 'false' },
+    annotations: {
+      ...CATALOG_OPT_INS,
+      ...SITE_DATA,
+      'platform.kubevirt.io/logging-storage-type': 'azure',
+      'platform.kubevirt.io/enable-audit-logging': 'false',
+    },
     spec: { virtualization: { ...overcommit(130), ksmConfiguration: { nodeLabelSelector: {} } } },
   },
   'go-autopilot-dialect': { annotations: { ...GO_DIALECT, ...SITE_DATA }, spec: { virtualization: overcommit(150) } },
@@ -118,9 +144,15 @@ export function scenarios(): Scenario[] {
           facts: clusterFacts({
             hardware: s.hardware ?? ALL_HARDWARE,
             topology: shape.topology,
-            openshift: { version: openshiftVersion, controlPlaneTopology: shape.controlPlaneTopology, infrastructureTopology: shape.controlPlaneTopology, platform: 'BareMetal' },
+            openshift: {
+              version: openshiftVersion,
+              controlPlaneTopology: shape.controlPlaneTopology,
+              infrastructureTopology: shape.controlPlaneTopology,
+              platform: 'BareMetal',
+            },
             crds,
-            objectExists: (kind, _ns, name) => (kind === 'CustomResourceDefinition' ? crds.has(name) : kind === 'Namespace' ? installed || name !== 'openshift-kube-descheduler-operator' : false),
+            objectExists: (kind, _ns, name) =>
+              kind === 'CustomResourceDefinition' ? crds.has(name) : kind === 'Namespace' ? installed || name !== 'openshift-kube-descheduler-operator' : false,
           }),
           hco: scenarioHco(shapeName, s.annotations, s.spec),
         });

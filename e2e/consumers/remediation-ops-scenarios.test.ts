@@ -50,14 +50,32 @@ const OPT_INS: Record<string, string> = {
   'platform.kubevirt.io/enable-aaq': 'true',
 };
 const { 'platform.kubevirt.io/fence-agents-node-parameters': _np, ...WITHOUT_NODE_PARAMETERS } = OPT_INS;
-const OVERCOMMIT = { virtualization: { higherWorkloadDensity: { memoryOvercommitPercentage: 150 }, liveMigrationConfig: { parallelMigrationsPerCluster: 4, parallelOutboundMigrationsPerNode: 2 } } };
-const MY_KINDS = ['HyperConverged', 'NodeHealthCheck', 'FenceAgentsRemediationTemplate', 'NodeMaintenance', 'KubeDescheduler', 'ForkliftController', 'MetalLB', 'UIPlugin', 'AAQ'];
+const OVERCOMMIT = {
+  virtualization: {
+    higherWorkloadDensity: { memoryOvercommitPercentage: 150 },
+    liveMigrationConfig: { parallelMigrationsPerCluster: 4, parallelOutboundMigrationsPerNode: 2 },
+  },
+};
+const MY_KINDS = [
+  'HyperConverged',
+  'NodeHealthCheck',
+  'FenceAgentsRemediationTemplate',
+  'NodeMaintenance',
+  'KubeDescheduler',
+  'ForkliftController',
+  'MetalLB',
+  'UIPlugin',
+  'AAQ',
+];
 
 const variants: [string, Pick<Scenario, 'annotations' | 'spec'>][] = [
   ['defaults', {}],
   ['every opt-in', { annotations: OPT_INS, spec: OVERCOMMIT }],
   ['fence agents without node parameters', { annotations: WITHOUT_NODE_PARAMETERS }],
-  ['autopilot listing families, no overcommit', { annotations: { ...OPT_INS, 'platform.kubevirt.io/autopilot': 'hco,remediation,operators,descheduler,machine-config' } }],
+  [
+    'autopilot listing families, no overcommit',
+    { annotations: { ...OPT_INS, 'platform.kubevirt.io/autopilot': 'hco,remediation,operators,descheduler,machine-config' } },
+  ],
 ];
 
 const byKind = (r: Rendered, kind: string): KubeObject | undefined => r.objects.find((o) => o.kind === kind);
@@ -96,11 +114,23 @@ describe('defects the consumer rules found stay fixed', () => {
       const complete = await renderScenario({ shape: 'standard', version, annotations: OPT_INS });
       const far = spec(byKind(complete, 'FenceAgentsRemediationTemplate')).template as { spec: Record<string, unknown> };
       assert.deepEqual(far.spec.nodeparameters, JSON.parse(NODE_PARAMETERS));
-      const kinds = (spec(byKind(complete, 'NodeHealthCheck')).escalatingRemediations as { remediationTemplate: { kind: string } }[]).map((e) => e.remediationTemplate.kind);
+      const kinds = (spec(byKind(complete, 'NodeHealthCheck')).escalatingRemediations as { remediationTemplate: { kind: string } }[]).map(
+        (e) => e.remediationTemplate.kind,
+      );
       assert.deepEqual(kinds, ['SelfNodeRemediationTemplate', 'FenceAgentsRemediationTemplate']);
     }
-    for (const bad of ['{"--action": {"worker-0": "on"}}', '{"ip": {"worker-0": "1.2.3.4"}}', '{"--ip": {"Worker 0": "1.2.3.4"}}', '{"--ip": {}}', 'not json']) {
-      const r = await renderScenario({ shape: 'standard', version: '4.21', annotations: { ...OPT_INS, 'platform.kubevirt.io/fence-agents-node-parameters': bad } });
+    for (const bad of [
+      '{"--action": {"worker-0": "on"}}',
+      '{"ip": {"worker-0": "1.2.3.4"}}',
+      '{"--ip": {"Worker 0": "1.2.3.4"}}',
+      '{"--ip": {}}',
+      'not json',
+    ]) {
+      const r = await renderScenario({
+        shape: 'standard',
+        version: '4.21',
+        annotations: { ...OPT_INS, 'platform.kubevirt.io/fence-agents-node-parameters': bad },
+      });
       assert.equal(byKind(r, 'FenceAgentsRemediationTemplate'), undefined, bad);
       assert.equal(spec(byKind(r, 'NodeHealthCheck')).escalatingRemediations, undefined, bad);
     }
@@ -112,9 +142,12 @@ describe('defects the consumer rules found stay fixed', () => {
     assert.match(r.skipped.get('node-health-check') ?? '', /enable-node-remediation/);
   });
 
-  it('defect 4: the descheduler keeps each release\'s own utilization signal (CPU+memory on 4.21)', async () => {
+  it("defect 4: the descheduler keeps each release's own utilization signal (CPU+memory on 4.21)", async () => {
     for (const version of VERSIONS) {
-      const custom = spec(byKind(await renderScenario({ shape: 'standard', version, spec: OVERCOMMIT }), 'KubeDescheduler')).profileCustomizations as Record<string, unknown>;
+      const custom = spec(byKind(await renderScenario({ shape: 'standard', version, spec: OVERCOMMIT }), 'KubeDescheduler')).profileCustomizations as Record<
+        string,
+        unknown
+      >;
       assert.equal(custom.devActualUtilizationProfile, undefined, version);
       assert.equal(custom.devEnableSoftTainter, undefined, version);
     }

@@ -58,7 +58,10 @@ export function crdsFor(version: string, opts: { descheduler?: boolean } = {}): 
 /** A scenario's HyperConverged: autopilot on, plus its annotations and spec, and what HCO itself
  *  reports — whether the infrastructure can live-migrate at all (not on a single node). */
 export function scenarioHco(shape: Shape, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
-  return { ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec), status: { infrastructureHighlyAvailable: shape !== 'single-node' } };
+  return {
+    ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec),
+    status: { infrastructureHighlyAvailable: shape !== 'single-node' },
+  };
 }
 
 export interface RenderedCatalog {

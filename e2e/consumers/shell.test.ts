@@ -19,7 +19,15 @@ describe('systemd command lines as the shell receives them', () => {
         { path: '/usr/local/bin/a', mode: 493, contents: '#!/bin/bash\necho\n' },
         { path: '/etc/b.conf', mode: 420, contents: 'x=1\n' },
       ],
-      units: [{ name: 'u.service', enabled: true, mask: null, contents: "[Service]\nEnvironment=F=/x\nExecStart=-/bin/sh -c 'test -f ${F}'\nExecStart=/usr/bin/true\n", dropins: [] }],
+      units: [
+        {
+          name: 'u.service',
+          enabled: true,
+          mask: null,
+          contents: "[Service]\nEnvironment=F=/x\nExecStart=-/bin/sh -c 'test -f ${F}'\nExecStart=/usr/bin/true\n",
+          dropins: [],
+        },
+      ],
     });
     assert.deepEqual(scripts, [
       { where: 'u.service ExecStart', shell: 'sh', script: 'test -f /x' },

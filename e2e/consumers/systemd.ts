@@ -64,7 +64,10 @@ export function execPrograms(unit: string): string[] {
   for (const line of unit.split('\n')) {
     const m = EXEC_KEYS.exec(line.trim());
     if (!m) continue;
-    const word = m[2]!.trim().replace(/^[-@:+!]+/, '').split(/\s+/)[0];
+    const word = m[2]!
+      .trim()
+      .replace(/^[-@:+!]+/, '')
+      .split(/\s+/)[0];
     if (word) out.push(word);
   }
   return out;
@@ -103,7 +106,11 @@ export async function verifyUnits(ign: IgnitionFacts): Promise<UnitProblem[]> {
       if (statSync(from, { throwIfNoEntry: false })?.isFile()) copyFileSync(from, join(lib, name));
     }
     // A stand-in service is a valid service (systemd refuses one without ExecStart when a unit orders against it).
-    for (const p of PLATFORM_UNITS) writeFileSync(join(etc, p), `[Unit]\nDescription=stand-in for a unit RHCOS provides\n${p.endsWith('.service') ? '[Service]\nType=oneshot\nExecStart=/bin/true\n' : ''}`);
+    for (const p of PLATFORM_UNITS)
+      writeFileSync(
+        join(etc, p),
+        `[Unit]\nDescription=stand-in for a unit RHCOS provides\n${p.endsWith('.service') ? '[Service]\nType=oneshot\nExecStart=/bin/true\n' : ''}`,
+      );
     for (const f of ign.files) {
       const p = join(root, f.path);
       mkdirSync(dirname(p), { recursive: true });
@@ -133,7 +140,12 @@ export async function verifyUnits(ign: IgnitionFacts): Promise<UnitProblem[]> {
       output = `${x.stdout ?? ''}${x.stderr ?? ''}` || x.message;
       if (!output.trim()) output = 'systemd-analyze verify failed without a message';
     }
-    for (const line of new Set(output.split('\n').map((l) => l.split(root).join('').trim()).filter(Boolean))) {
+    for (const line of new Set(
+      output
+        .split('\n')
+        .map((l) => l.split(root).join('').trim())
+        .filter(Boolean),
+    )) {
       const unit = names.find((n) => line.includes(n)) ?? names.join(',');
       problems.push({ unit, message: line });
     }

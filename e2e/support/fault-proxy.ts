@@ -97,7 +97,12 @@ export class FaultProxy {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const info: RequestInfo = { method: req.method ?? 'GET', path: req.url ?? '/', watch: /[?&]watch=(true|1)/.test(req.url ?? ''), userAgent: String(req.headers['user-agent'] ?? '') };
+    const info: RequestInfo = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      watch: /[?&]watch=(true|1)/.test(req.url ?? ''),
+      userAgent: String(req.headers['user-agent'] ?? ''),
+    };
     const rule = this.rules.find((r) => (!r.match || r.match(info)) && Math.random() < (r.probability ?? 1));
     const seen: SeenRequest = { ...info, at: Date.now(), fault: rule && rule.fault.kind !== 'latency' ? rule.fault.kind : undefined };
     this.seen.push(seen);
@@ -120,14 +125,28 @@ export class FaultProxy {
         const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
         if (f.retryAfterSeconds !== undefined) headers['retry-after'] = String(f.retryAfterSeconds);
         res.writeHead(f.code, headers);
-        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: f.code, reason: f.code === 429 ? 'TooManyRequests' : 'InternalError', message: `injected ${f.code}` }));
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            code: f.code,
+            reason: f.code === 429 ? 'TooManyRequests' : 'InternalError',
+            message: `injected ${f.code}`,
+          }),
+        );
         return;
       }
       case 'gone':
         if (info.watch) {
           seen.status = 200;
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version', reason: 'Expired', code: 410 } }) + '\n');
+          res.end(
+            JSON.stringify({
+              type: 'ERROR',
+              object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version', reason: 'Expired', code: 410 },
+            }) + '\n',
+          );
           return;
         }
         break;
@@ -140,7 +159,14 @@ export class FaultProxy {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, info: RequestInfo, seen: SeenRequest): void {
     const up = https.request(
-      { host: this.upstream.hostname, port: this.upstream.port, method: info.method, path: info.path, headers: { ...req.headers, host: this.upstream.host }, agent: this.agent },
+      {
+        host: this.upstream.hostname,
+        port: this.upstream.port,
+        method: info.method,
+        path: info.path,
+        headers: { ...req.headers, host: this.upstream.host },
+        agent: this.agent,
+      },
       (upRes) => {
         seen.status = upRes.statusCode;
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
@@ -162,7 +188,8 @@ export class FaultProxy {
 /** Requests per second: the mean over a window, and the busiest single second. */
 export function rate(reqs: SeenRequest[], fromMs: number, toMs: number): { mean: number; peak: number } {
   const buckets = new Map<number, number>();
-  for (const r of reqs) if (r.at >= fromMs && r.at < toMs) buckets.set(Math.floor((r.at - fromMs) / 1000), (buckets.get(Math.floor((r.at - fromMs) / 1000)) ?? 0) + 1);
+  for (const r of reqs)
+    if (r.at >= fromMs && r.at < toMs) buckets.set(Math.floor((r.at - fromMs) / 1000), (buckets.get(Math.floor((r.at - fromMs) / 1000)) ?? 0) + 1);
   const total = [...buckets.values()].reduce((a, b) => a + b, 0);
   return { mean: total / Math.max(0.001, (toMs - fromMs) / 1000), peak: Math.max(0, ...buckets.values()) };
 }

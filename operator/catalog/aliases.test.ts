@@ -7,7 +7,11 @@ import { activates, evaluateEligibility, parseActivation, unknownActivationEntri
 import type { KubeObject } from '../vocabulary/object.js';
 
 const catalog = loadCatalog(repoPath('assets'));
-const hco = (annotations: Record<string, string>): KubeObject => ({ apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'h', namespace: 'n', annotations } });
+const hco = (annotations: Record<string, string>): KubeObject => ({
+  apiVersion: 'hco.kubevirt.io/v1',
+  kind: 'HyperConverged',
+  metadata: { name: 'h', namespace: 'n', annotations },
+});
 const asset = (name: string) => catalog.assets.find((a) => a.name === name)!;
 
 describe('Go autopilot aliases', () => {
@@ -23,7 +27,8 @@ describe('Go autopilot aliases', () => {
 
   it('allowlist aliases select the same assets (swap-enable: the swap group HCO acts on)', () => {
     const a = parseActivation(hco({ 'platform.kubevirt.io/autopilot': 'swap-enable, ksm-zero-only, vm-drain-shutdown-inhibitor, nhc-far' }))!;
-    for (const n of ['swap-enable-worker', 'ksm-zero-pages-worker', 'ksm-zero-pages-master', 'vm-drain-worker', 'node-health-check']) assert.ok(activates(a, asset(n)), n);
+    for (const n of ['swap-enable-worker', 'ksm-zero-pages-worker', 'ksm-zero-pages-master', 'vm-drain-worker', 'node-health-check'])
+      assert.ok(activates(a, asset(n)), n);
     assert.ok(!activates(a, asset('thp-tuning-worker')));
     assert.deepEqual(unknownActivationEntries(a, catalog.assets), []);
     assert.deepEqual(unknownActivationEntries(parseActivation(hco({ 'platform.kubevirt.io/autopilot': 'ifo-vm-rules' }))!, catalog.assets), ['ifo-vm-rules']);
@@ -33,7 +38,11 @@ describe('Go autopilot aliases', () => {
     const facts = { hardware: {} as never, topology: { hasSchedulableMasters: false } as never, hasCrd: () => true };
     const on = hco({ 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-vm-drain-shutdown-inhibitor': 'true' });
     assert.deepEqual(evaluateEligibility(asset('vm-drain-worker'), parseActivation(on), { ...facts, hco: on }), { eligible: true });
-    const off = hco({ 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-korrel8r': 'true', 'platform.kubevirt.io/enable-troubleshooting-panel': 'false' });
+    const off = hco({
+      'platform.kubevirt.io/autopilot': 'true',
+      'platform.kubevirt.io/enable-korrel8r': 'true',
+      'platform.kubevirt.io/enable-troubleshooting-panel': 'false',
+    });
     assert.equal(evaluateEligibility(asset('troubleshooting-panel-ui-plugin'), parseActivation(off), { ...facts, hco: off }).eligible, false);
     assert.equal(annotationValue({ 'platform.kubevirt.io/enable-ksm-zero-only': 'true' }, 'platform.kubevirt.io/enable-ksm-zero-pages'), 'true');
     assert.equal(annotationValue({ __proto__: 'x' }, 'platform.kubevirt.io/enable-ksm-zero-pages'), undefined);

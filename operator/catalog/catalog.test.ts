@@ -213,7 +213,11 @@ ${extra}`);
   });
 
   it('refuses an unknown topology fact', () => {
-    assertRefused(base('    reconcile_order: 10\n    conditions:\n      - type: topology\n        fact: isHyperShift\n'), 'broken', /unknown topology fact "isHyperShift"/);
+    assertRefused(
+      base('    reconcile_order: 10\n    conditions:\n      - type: topology\n        fact: isHyperShift\n'),
+      'broken',
+      /unknown topology fact "isHyperShift"/,
+    );
   });
 
   it('refuses a topology value that is not a boolean', () => {
@@ -377,12 +381,18 @@ ${extra}`);
 describe('loadCatalog: file-level problems', () => {
   it('refuses a file without an assets list, naming the file', () => {
     const dir = catalogDir('items: []\n');
-    assert.throws(() => loadCatalog(dir), (e: unknown) => e instanceof CatalogError && e.message.includes(join(dir, 'metadata.yaml')) && /top-level "assets" list/.test(e.message));
+    assert.throws(
+      () => loadCatalog(dir),
+      (e: unknown) => e instanceof CatalogError && e.message.includes(join(dir, 'metadata.yaml')) && /top-level "assets" list/.test(e.message),
+    );
   });
 
   it('refuses invalid YAML as a CatalogError naming the file', () => {
     const dir = catalogDir('assets:\n  - name: [unclosed\n');
-    assert.throws(() => loadCatalog(dir), (e: unknown) => e instanceof CatalogError && e.message.startsWith(join(dir, 'metadata.yaml')));
+    assert.throws(
+      () => loadCatalog(dir),
+      (e: unknown) => e instanceof CatalogError && e.message.startsWith(join(dir, 'metadata.yaml')),
+    );
   });
 
   it('refuses a missing metadata.yaml as a CatalogError', () => {
@@ -393,6 +403,9 @@ describe('loadCatalog: file-level problems', () => {
 
   it('refuses an entry that is not a mapping, naming its index', () => {
     const dir = catalogDir('assets:\n  - just-a-string\n');
-    assert.throws(() => loadCatalog(dir), (e: unknown) => e instanceof CatalogError && /assets\[0\] must be a mapping/.test(e.message));
+    assert.throws(
+      () => loadCatalog(dir),
+      (e: unknown) => e instanceof CatalogError && /assets\[0\] must be a mapping/.test(e.message),
+    );
   });
 });

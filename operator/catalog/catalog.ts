@@ -66,8 +66,7 @@ function parseCondition(c: unknown, where: string): Condition {
   const r = c as Raw;
   const w = `${where}: condition ${JSON.stringify(r.type)}`;
   switch (r.type) {
-    case 'annotation':
-    {
+    case 'annotation': {
       const v = r.value ?? 'true';
       if (typeof v !== 'string' && typeof v !== 'boolean' && typeof v !== 'number') throw new CatalogError(`${w}: "value" must be a string`);
       return { type: 'annotation', key: str(r, 'key', w)!, value: String(v) };
@@ -83,7 +82,8 @@ function parseCondition(c: unknown, where: string): Condition {
       return { type: 'hco-field-unconfigured', path: str(r, 'path', w)! };
     case 'topology': {
       const f = str(r, 'fact', w)!;
-      if (!(TOPOLOGY_FACTS as readonly string[]).includes(f)) throw new CatalogError(`${w}: unknown topology fact "${f}" (known: ${TOPOLOGY_FACTS.join(', ')})`);
+      if (!(TOPOLOGY_FACTS as readonly string[]).includes(f))
+        throw new CatalogError(`${w}: unknown topology fact "${f}" (known: ${TOPOLOGY_FACTS.join(', ')})`);
       if (r.value !== undefined && typeof r.value !== 'boolean') throw new CatalogError(`${w}: "value" must be true or false`);
       return { type: 'topology', fact: f as TopologyFact, value: r.value === undefined ? true : r.value };
     }
@@ -101,7 +101,20 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   if (!e || typeof e !== 'object') throw new CatalogError(`${file}: assets[${i}] must be a mapping`);
   const r = e as Raw;
   const where = `${file}: asset ${typeof r.name === 'string' ? `"${r.name}"` : `#${i}`}`;
-  const known = new Set(['name', 'path', 'kind', 'reconcile_order', 'install', 'group', 'gate_crd', 'template_params', 'conditions', 'description', 'disrupts', 'admin_provides']);
+  const known = new Set([
+    'name',
+    'path',
+    'kind',
+    'reconcile_order',
+    'install',
+    'group',
+    'gate_crd',
+    'template_params',
+    'conditions',
+    'description',
+    'disrupts',
+    'admin_provides',
+  ]);
   if ('component' in r) throw new CatalogError(`${where}: the field "component" is now "kind" (the kind the template produces)`);
   const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length) throw new CatalogError(`${where}: unknown field(s) ${unknown.join(', ')}`);
@@ -158,7 +171,8 @@ export function loadCatalog(dir: string): Catalog {
   const hco = assets.filter((a) => a.kind === HCO_KIND);
   for (const a of hco) if (a.reconcileOrder !== 0) throw new CatalogError(`${file}: asset "${a.name}": the HyperConverged asset must have reconcile_order 0`);
   for (const a of assets) {
-    if (a.reconcileOrder === 0 && a.kind !== HCO_KIND) throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
+    if (a.reconcileOrder === 0 && a.kind !== HCO_KIND)
+      throw new CatalogError(`${file}: asset "${a.name}": reconcile_order 0 is reserved for the HyperConverged asset`);
   }
   assets.sort((a, b) => a.reconcileOrder - b.reconcileOrder || a.name.localeCompare(b.name));
   return { dir, assets, features: parseFeatures(root.features, assets, file) };

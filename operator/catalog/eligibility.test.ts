@@ -3,14 +3,7 @@ import { describe, it } from 'node:test';
 import { ANNOTATIONS } from '../vocabulary/annotations.js';
 import type { KubeObject } from '../vocabulary/object.js';
 import type { Asset, Condition } from './catalog.js';
-import {
-  activates,
-  evaluateEligibility,
-  parseActivation,
-  unknownActivationEntries,
-  type Activation,
-  type EligibilityFacts,
-} from './eligibility.js';
+import { activates, evaluateEligibility, parseActivation, unknownActivationEntries, type Activation, type EligibilityFacts } from './eligibility.js';
 import type { Hardware } from './hardware.js';
 import type { Topology } from './topology.js';
 
@@ -205,10 +198,14 @@ describe('evaluateEligibility', () => {
   });
 
   it('requires all conditions and reports the first that fails', () => {
-    const a = withCond({ type: 'topology', fact: 'hasDedicatedWorkers', value: true }, { type: 'hardware-detection', detector: 'numaNodesPresent' }, {
-      type: 'hardware-detection',
-      detector: 'vfioCapable',
-    });
+    const a = withCond(
+      { type: 'topology', fact: 'hasDedicatedWorkers', value: true },
+      { type: 'hardware-detection', detector: 'numaNodesPresent' },
+      {
+        type: 'hardware-detection',
+        detector: 'vfioCapable',
+      },
+    );
     assert.deepEqual(evaluateEligibility(a, ALL, facts()), { eligible: false, reason: 'no node shows numaNodesPresent' });
     assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, numaNodesPresent: true } })), {
       eligible: false,
@@ -250,13 +247,20 @@ describe('parseActivation: untrusted size (issue 11, repro 12)', () => {
     assert.equal(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true', [ANNOTATIONS.disabledResources]: big })), undefined);
     assert.equal(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true,' + big })), undefined);
     assert.equal(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true', 'platform.kubevirt.io/enable-mtv': big })), undefined);
-    assert.deepEqual(parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true', [ANNOTATIONS.patch]: big })), { all: true, names: new Set() }, 'the chain refuses a big patch itself');
+    assert.deepEqual(
+      parseActivation(hco({ [ANNOTATIONS.autopilot]: 'true', [ANNOTATIONS.patch]: big })),
+      { all: true, names: new Set() },
+      'the chain refuses a big patch itself',
+    );
   });
 
   it('any text: parsed within bounds', async () => {
     const fc = (await import('fast-check')).default;
     const { bounded, MiB } = await import('../../e2e/support/bounds.js');
-    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.constantFrom('mtv', ',', ' ', 'TRUE', 'false', 'Remediation'), { maxLength: 2000 }).map((a) => a.join('')));
+    const text = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.array(fc.constantFrom('mtv', ',', ' ', 'TRUE', 'false', 'Remediation'), { maxLength: 2000 }).map((a) => a.join('')),
+    );
     fc.assert(
       fc.property(text, (t) => {
         const a = bounded('autopilot', { ms: 50, bytes: 16 * MiB }, () => parseActivation(hco({ [ANNOTATIONS.autopilot]: t })));

@@ -31,7 +31,15 @@ export function parseActivation(hco: KubeObject): Activation | undefined {
   const raw = annotationsOf(hco)[ANNOTATIONS.autopilot]?.trim() ?? '';
   if (!raw || raw.toLowerCase() === 'false') return undefined;
   if (raw.toLowerCase() === 'true') return { all: true, names: new Set() };
-  return { all: false, names: new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) };
+  return {
+    all: false,
+    names: new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  };
 }
 
 export function activates(a: Activation, asset: Asset): boolean {

@@ -5,8 +5,12 @@ import { MAX_LIST_ENTRIES, parseExclusionList } from './exclusion-list.js';
 
 describe('disabled-resources in the Go autopilot YAML-list dialect', () => {
   it('becomes Kind/namespace/name rules judged by the same matcher', () => {
-    const value = '- kind: MachineConfig\n  name: 90-worker-virt-platform-*\n- kind: UIPlugin\n  name: monitoring\n- kind: ClusterLogForwarder\n  namespace: openshift-*\n  name: instance\n';
-    assert.deepEqual(parseExclusionList(value), { rules: ['MachineConfig/90-worker-virt-platform-*', 'UIPlugin/monitoring', 'ClusterLogForwarder/openshift-*/instance'], invalid: [] });
+    const value =
+      '- kind: MachineConfig\n  name: 90-worker-virt-platform-*\n- kind: UIPlugin\n  name: monitoring\n- kind: ClusterLogForwarder\n  namespace: openshift-*\n  name: instance\n';
+    assert.deepEqual(parseExclusionList(value), {
+      rules: ['MachineConfig/90-worker-virt-platform-*', 'UIPlugin/monitoring', 'ClusterLogForwarder/openshift-*/instance'],
+      invalid: [],
+    });
     const { rules, invalid } = parseExclusions(value);
     assert.deepEqual(invalid, []);
     assert.ok(excludedBy(rules, 'MachineConfig', undefined, '90-worker-virt-platform-swap'));
@@ -18,13 +22,17 @@ describe('disabled-resources in the Go autopilot YAML-list dialect', () => {
   });
 
   it('accepts the flow form and leaves the comma dialect alone', () => {
-    assert.deepEqual(parseExclusionList('[{kind: LokiStack, name: logging-loki, namespace: openshift-logging}]')?.rules, ['LokiStack/openshift-logging/logging-loki']);
+    assert.deepEqual(parseExclusionList('[{kind: LokiStack, name: logging-loki, namespace: openshift-logging}]')?.rules, [
+      'LokiStack/openshift-logging/logging-loki',
+    ]);
     assert.equal(parseExclusionList('MachineConfig/90-worker-virt-platform-swap'), undefined);
     assert.equal(parseExclusions('MachineConfig/x, KubeletConfig/y').rules.length, 2);
   });
 
   it('reports what it cannot honour, keeps the rest', () => {
-    const r = parseExclusions('- kind: MachineConfig\n  name: "50-?-x"\n- name: no-kind\n- kind: A\n  name: b\n  labels: {}\n- just text\n- kind: ConfigMap\n  name: ok\n');
+    const r = parseExclusions(
+      '- kind: MachineConfig\n  name: "50-?-x"\n- name: no-kind\n- kind: A\n  name: b\n  labels: {}\n- just text\n- kind: ConfigMap\n  name: ok\n',
+    );
     assert.equal(r.rules.length, 1);
     assert.equal(r.rules[0]!.text, 'ConfigMap/ok');
     assert.equal(r.invalid.length, 4);

@@ -50,7 +50,10 @@ export function parseExclusionList(value: string | undefined): ExclusionList | u
     if (!kind || !name) return void out.invalid.push(`${where}: kind and name are required`);
     if (extra.length) return void out.invalid.push(`${where}: unknown field(s) ${extra.join(', ')}`);
     const parts = [kind, name, ...(namespace ? [namespace] : [])];
-    if (!parts.every((p) => PART.test(p))) return void out.invalid.push(`${where} (${kind}/${namespace ? namespace + '/' : ''}${name}): only letters, digits, ".", "_", "-" and the "*" wildcard are understood`);
+    if (!parts.every((p) => PART.test(p)))
+      return void out.invalid.push(
+        `${where} (${kind}/${namespace ? namespace + '/' : ''}${name}): only letters, digits, ".", "_", "-" and the "*" wildcard are understood`,
+      );
     out.rules.push(namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`);
   });
   return out;

@@ -88,7 +88,9 @@ describe('excludedBy: matching cost (issue 11, repro 4)', () => {
     const rule = 'HyperConverged/openshift-cnv/****************z';
     assert.equal(rule.length, 46);
     const r = parseExclusions(rule).rules;
-    const miss = bounded('46-byte rule', { ms: 50, bytes: 8 * MiB }, () => excludedBy(r, 'HyperConverged', 'openshift-cnv', 'kubevirt-hyperconverged-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'));
+    const miss = bounded('46-byte rule', { ms: 50, bytes: 8 * MiB }, () =>
+      excludedBy(r, 'HyperConverged', 'openshift-cnv', 'kubevirt-hyperconverged-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'),
+    );
     assert.equal(miss, undefined);
     assert.equal(excludedBy(r, 'HyperConverged', 'openshift-cnv', 'xyz')?.text, rule);
   });
@@ -98,12 +100,17 @@ describe('parseExclusions properties', () => {
   it('any text: rules and invalid entries, within bounds; matching any rule within bounds', async () => {
     const fc = (await import('fast-check')).default;
     const { bounded, MiB } = await import('../../e2e/support/bounds.js');
-    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.constantFrom('*', '/', ',', '\n', 'a', 'Kind', 'ns', ' ', '$'), { maxLength: 3000 }).map((a) => a.join('')));
+    const text = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.array(fc.constantFrom('*', '/', ',', '\n', 'a', 'Kind', 'ns', ' ', '$'), { maxLength: 3000 }).map((a) => a.join('')),
+    );
     fc.assert(
       fc.property(text, (t) => {
         const p = bounded('parse', { ms: 100, bytes: 16 * MiB }, () => parseExclusions(t));
         for (const r of p.rules) assert.ok(!r.text.includes(',') && r.text.includes('/'));
-        bounded('match', { ms: 100, bytes: 16 * MiB }, () => excludedBy(p.rules, 'HyperConverged', 'openshift-cnv', 'kubevirt-hyperconverged-' + 'a'.repeat(200)));
+        bounded('match', { ms: 100, bytes: 16 * MiB }, () =>
+          excludedBy(p.rules, 'HyperConverged', 'openshift-cnv', 'kubevirt-hyperconverged-' + 'a'.repeat(200)),
+        );
       }),
       { numRuns: 300 },
     );

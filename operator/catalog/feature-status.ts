@@ -34,7 +34,12 @@ export interface FeatureStatus {
 
 const APPLIED = new Set(['created', 'updated', 'in-sync', 'rendered', 'drifting']);
 
-export function featureStatuses(catalog: Catalog, hco: KubeObject | undefined, outcomes: Iterable<AssetOutcome>, hasCrd: (name: string) => boolean): FeatureStatus[] {
+export function featureStatuses(
+  catalog: Catalog,
+  hco: KubeObject | undefined,
+  outcomes: Iterable<AssetOutcome>,
+  hasCrd: (name: string) => boolean,
+): FeatureStatus[] {
   const byAsset = new Map([...outcomes].map((o) => [o.asset, o]));
   const activation = hco ? parseActivation(hco) : undefined;
   const annotations = annotationsOf(hco);
@@ -62,7 +67,8 @@ export function featureStatuses(catalog: Catalog, hco: KubeObject | undefined, o
     ];
     if (!selected) return { ...base, state: 'off' as const, waitingFor: [`not in the ${ANNOTATIONS.autopilot} list`], applied };
     if (applied.length) return { ...base, state: 'on' as const, waitingFor: applied.length === assets.length ? [] : reasons, applied };
-    if (missingOptIns.length) return { ...base, state: missingCrds.length ? ('off' as const) : ('available' as const), waitingFor: [...missingOptIns, ...missingCrds], applied };
+    if (missingOptIns.length)
+      return { ...base, state: missingCrds.length ? ('off' as const) : ('available' as const), waitingFor: [...missingOptIns, ...missingCrds], applied };
     return { ...base, state: 'waiting' as const, waitingFor: reasons.length ? reasons : missingCrds, applied };
   });
 }
@@ -71,5 +77,11 @@ export function featureStatuses(catalog: Catalog, hco: KubeObject | undefined, o
 export function formatFeatures(list: FeatureStatus[], maxDetail = 140): string {
   const rows = [['FEATURE', 'MATURITY', 'STATE', 'WAITING FOR'], ...list.map((s) => [s.feature, s.maturity, s.state, s.waitingFor.join('; ')])];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]!.length > maxDetail ? r[3]!.slice(0, maxDetail - 1) + '…' : r[3]}`.trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]!.length > maxDetail ? r[3]!.slice(0, maxDetail - 1) + '…' : r[3]}`.trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -5,8 +5,15 @@ import { loadCatalog, type Asset } from './catalog.js';
 import { parseFeatures } from './features.js';
 
 const asset = (name: string, key?: string): Asset => ({
-  name, path: 'x', kind: 'MachineConfig', reconcileOrder: 20, install: key ? 'opt-in' : 'always', family: 'machine-config', templateParams: {},
-  conditions: key ? [{ type: 'annotation', key, value: 'true' }] : [], description: '',
+  name,
+  path: 'x',
+  kind: 'MachineConfig',
+  reconcileOrder: 20,
+  install: key ? 'opt-in' : 'always',
+  family: 'machine-config',
+  templateParams: {},
+  conditions: key ? [{ type: 'annotation', key, value: 'true' }] : [],
+  description: '',
 });
 const f = (over: Record<string, unknown> = {}) => ({ name: 'f', title: 'F', description: 'd', maturity: 'GA', assets: ['a'], ...over });
 
@@ -18,7 +25,10 @@ describe('catalog features', () => {
     const logging = c.features.find((x) => x.name === 'logging')!;
     assert.deepEqual(logging.enable, ['platform.kubevirt.io/enable-logging']);
     assert.equal(logging.maturity, 'Dev Preview');
-    assert.deepEqual(c.features.find((x) => x.name === 'audit-logging')!.enable, ['platform.kubevirt.io/enable-audit-logging', 'platform.kubevirt.io/enable-logging']);
+    assert.deepEqual(c.features.find((x) => x.name === 'audit-logging')!.enable, [
+      'platform.kubevirt.io/enable-audit-logging',
+      'platform.kubevirt.io/enable-logging',
+    ]);
     assert.deepEqual(c.features.find((x) => x.name === 'cpu-manager')!.featureGates, ['CPUManager']);
   });
 

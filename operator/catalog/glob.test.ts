@@ -5,7 +5,14 @@ import { bounded, MiB } from '../../e2e/support/bounds.js';
 import { globMatch } from './glob.js';
 
 /** The reference semantics, on inputs small enough for a RegExp to be harmless. */
-const reference = (p: string, t: string): boolean => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(t);
+const reference = (p: string, t: string): boolean =>
+  new RegExp(
+    `^${p
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  ).test(t);
 
 describe('globMatch', () => {
   it('matches literally, case-insensitively, with * for any run of characters', () => {
@@ -22,9 +29,18 @@ describe('globMatch', () => {
   it('agrees with the RegExp reference on short inputs', () => {
     const alpha = fc.constantFrom('a', 'b', 'A', '.', '-', '*');
     fc.assert(
-      fc.property(fc.array(alpha, { maxLength: 8 }).map((a) => a.join('')), fc.array(alpha.filter((c) => c !== '*'), { maxLength: 10 }).map((a) => a.join('')), (p, t) => {
-        assert.equal(globMatch(p, t), reference(p, t), `${p} ~ ${t}`);
-      }),
+      fc.property(
+        fc.array(alpha, { maxLength: 8 }).map((a) => a.join('')),
+        fc
+          .array(
+            alpha.filter((c) => c !== '*'),
+            { maxLength: 10 },
+          )
+          .map((a) => a.join('')),
+        (p, t) => {
+          assert.equal(globMatch(p, t), reference(p, t), `${p} ~ ${t}`);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

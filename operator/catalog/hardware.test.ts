@@ -15,7 +15,7 @@ const BASE_LABELS = {
   'feature.node.kubernetes.io/cpu-model.vendor_id': 'Intel',
   'feature.node.kubernetes.io/kernel-version.major': '5',
   'feature.node.kubernetes.io/system-os_release.ID': 'rhcos',
-  'cpumanager': 'false',
+  cpumanager: 'false',
   'kubevirt.io/schedulable': 'true',
 };
 
@@ -32,7 +32,11 @@ const BASE_CAPACITY = {
   'devices.kubevirt.io/vhost-vsock': '1k',
 };
 
-function node(labels: Record<string, string> = {}, capacity: Record<string, string> = {}, spec: { unschedulable?: boolean; taints?: { key?: string; effect?: string }[] } = {}) {
+function node(
+  labels: Record<string, string> = {},
+  capacity: Record<string, string> = {},
+  spec: { unschedulable?: boolean; taints?: { key?: string; effect?: string }[] } = {},
+) {
   return {
     metadata: { name: 'worker-0', labels: { ...BASE_LABELS, ...labels }, annotations: { 'big.annotation': 'x'.repeat(1000) } },
     spec,
@@ -77,14 +81,18 @@ describe('projectNode', () => {
 
   it('keeps the name, the cordon flag and only NoSchedule/NoExecute taint keys', () => {
     const p = projectNode(
-      node({}, {}, {
-        unschedulable: true,
-        taints: [
-          { key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' },
-          { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
-          { key: 'soft', effect: 'PreferNoSchedule' },
-        ],
-      }),
+      node(
+        {},
+        {},
+        {
+          unschedulable: true,
+          taints: [
+            { key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' },
+            { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+            { key: 'soft', effect: 'PreferNoSchedule' },
+          ],
+        },
+      ),
     );
     assert.equal(p.name, 'worker-0');
     assert.equal(p.unschedulable, true);

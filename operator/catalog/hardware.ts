@@ -16,9 +16,15 @@ export interface NodeProjection {
 }
 
 const NFD = 'feature.node.kubernetes.io/';
-const RELEVANT_LABEL = /^(node-role\.kubernetes\.io\/|feature\.node\.kubernetes\.io\/(pci-|usb-|memory-numa|iommu-enabled|cpu-model\.vendor_id)|nvidia\.com\/gpu\.present$|kubernetes\.io\/hostname$)/;
+const RELEVANT_LABEL =
+  /^(node-role\.kubernetes\.io\/|feature\.node\.kubernetes\.io\/(pci-|usb-|memory-numa|iommu-enabled|cpu-model\.vendor_id)|nvidia\.com\/gpu\.present$|kubernetes\.io\/hostname$)/;
 // Device plugins that KubeVirt itself registers on every node; they say nothing about hardware.
-const KUBEVIRT_BUILTIN_DEVICES = new Set(['devices.kubevirt.io/kvm', 'devices.kubevirt.io/tun', 'devices.kubevirt.io/vhost-net', 'devices.kubevirt.io/vhost-vsock']);
+const KUBEVIRT_BUILTIN_DEVICES = new Set([
+  'devices.kubevirt.io/kvm',
+  'devices.kubevirt.io/tun',
+  'devices.kubevirt.io/vhost-net',
+  'devices.kubevirt.io/vhost-vsock',
+]);
 // Display controllers of server BMCs (ASPEED, Matrox G200 in iLO/iDRAC): on nearly every
 // bare-metal server, and not devices anyone passes through to a VM.
 const BMC_DISPLAY = /^feature\.node\.kubernetes\.io\/pci-03[0-9a-f]*_(1a03|102b)\b/;

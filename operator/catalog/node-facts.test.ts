@@ -22,11 +22,11 @@ const TAINTS = [[], [], ['node-role.kubernetes.io/master'], ['node-role.kubernet
 /** A small deterministic generator, so a failure reproduces. */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 function randomNode(name: string, r: () => number): NodeProjection {
-  const pick = <T,>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
   return {
     name,
     labels: { ...pick(LABELS), ...pick(LABELS) },

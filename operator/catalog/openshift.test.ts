@@ -11,8 +11,25 @@ const cv = (desired: string | undefined, history: [string, string][]) => ({
 
 describe('OpenShift facts', () => {
   it('version: the completed release, the older one while an update is in progress, unknown before any', () => {
-    assert.equal(clusterVersionOf(cv('4.21.3', [['4.21.3', 'Completed'], ['4.19.9', 'Completed']])), '4.21');
-    assert.equal(clusterVersionOf(cv('4.21.3', [['4.21.3', 'Partial'], ['4.19.9', 'Completed']])), '4.19', 'mid-update: nodes may still run 4.19');
+    assert.equal(
+      clusterVersionOf(
+        cv('4.21.3', [
+          ['4.21.3', 'Completed'],
+          ['4.19.9', 'Completed'],
+        ]),
+      ),
+      '4.21',
+    );
+    assert.equal(
+      clusterVersionOf(
+        cv('4.21.3', [
+          ['4.21.3', 'Partial'],
+          ['4.19.9', 'Completed'],
+        ]),
+      ),
+      '4.19',
+      'mid-update: nodes may still run 4.19',
+    );
     assert.equal(clusterVersionOf(cv('4.19.2', [['4.21.0', 'Completed']])), '4.19', 'a rollback target is older');
     assert.equal(clusterVersionOf(cv('4.21.0', [['4.21.0', 'Partial']])), undefined, 'installing: no completed release yet');
     assert.equal(clusterVersionOf(undefined), undefined);
@@ -29,9 +46,18 @@ describe('OpenShift facts', () => {
   });
 
   it('infrastructure: topology and platform, the older status.platform as a fallback', () => {
-    const infra = { apiVersion: 'config.openshift.io/v1', kind: 'Infrastructure', metadata: { name: 'cluster' }, status: { controlPlaneTopology: 'SingleReplica', infrastructureTopology: 'SingleReplica', platformStatus: { type: 'BareMetal' } } };
+    const infra = {
+      apiVersion: 'config.openshift.io/v1',
+      kind: 'Infrastructure',
+      metadata: { name: 'cluster' },
+      status: { controlPlaneTopology: 'SingleReplica', infrastructureTopology: 'SingleReplica', platformStatus: { type: 'BareMetal' } },
+    };
     assert.deepEqual(infrastructureFacts(infra), { controlPlaneTopology: 'SingleReplica', infrastructureTopology: 'SingleReplica', platform: 'BareMetal' });
-    assert.deepEqual(infrastructureFacts({ kind: 'Infrastructure', status: { platform: 'None' } }), { controlPlaneTopology: undefined, infrastructureTopology: undefined, platform: 'None' });
+    assert.deepEqual(infrastructureFacts({ kind: 'Infrastructure', status: { platform: 'None' } }), {
+      controlPlaneTopology: undefined,
+      infrastructureTopology: undefined,
+      platform: 'None',
+    });
     assert.deepEqual(infrastructureFacts(undefined), { controlPlaneTopology: undefined, infrastructureTopology: undefined, platform: undefined });
   });
 });

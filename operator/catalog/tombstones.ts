@@ -16,7 +16,9 @@ export function loadTombstones(assetsDir: string): Tombstone[] {
   const dir = join(assetsDir, 'tombstones');
   if (!existsSync(dir)) return [];
   const out: Tombstone[] = [];
-  for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()) {
     for (const doc of yaml.loadAll(readFileSync(join(dir, f), 'utf8'))) {
       const o = doc as KubeObject | null;
       if (!o) continue;

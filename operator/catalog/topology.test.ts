@@ -74,7 +74,10 @@ describe('detectTopology', () => {
   });
 
   it('a PreferNoSchedule role taint or an unrelated taint does not make a master unschedulable', () => {
-    assert.equal(detectTopology([node('m0', ['master'], { taints: [{ key: 'node-role.kubernetes.io/master', effect: 'PreferNoSchedule' }] })]).hasSchedulableMasters, true);
+    assert.equal(
+      detectTopology([node('m0', ['master'], { taints: [{ key: 'node-role.kubernetes.io/master', effect: 'PreferNoSchedule' }] })]).hasSchedulableMasters,
+      true,
+    );
     assert.equal(detectTopology([node('m0', ['master'], { taints: [{ key: 'example.com/dedicated', effect: 'NoSchedule' }] })]).hasSchedulableMasters, true);
   });
 

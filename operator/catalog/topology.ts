@@ -12,7 +12,8 @@ const MASTER_ROLES = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io
 export const isMaster = (n: Pick<NodeProjection, 'labels'>): boolean => MASTER_ROLES.some((r) => r in n.labels);
 // A master is schedulable when nothing keeps ordinary workloads off it: not cordoned and no
 // NoSchedule taint of the master/control-plane roles.
-export const masterSchedulable = (n: Pick<NodeProjection, 'unschedulable' | 'taints'>): boolean => !n.unschedulable && !n.taints.some((t) => MASTER_ROLES.includes(t));
+export const masterSchedulable = (n: Pick<NodeProjection, 'unschedulable' | 'taints'>): boolean =>
+  !n.unschedulable && !n.taints.some((t) => MASTER_ROLES.includes(t));
 
 export function detectTopology(nodes: Iterable<NodeProjection>): Topology {
   let total = 0;

@@ -24,14 +24,24 @@ export function applyTerminal(deps: { client: KubeClient; cache: LiveCache; memo
     if (!live.metadata?.labels?.[MANAGED_BY_LABEL]) {
       return { status: 'updated', reason: 'AssetApplied', message: `asset ${run.asset.name}: adopted existing ${what}`, applied, drift: run.drift };
     }
-    return { status: 'updated', reason: 'DriftCorrected', message: `asset ${run.asset.name}: corrected drift in ${run.drift.join(', ')}`, applied, drift: run.drift };
+    return {
+      status: 'updated',
+      reason: 'DriftCorrected',
+      message: `asset ${run.asset.name}: corrected drift in ${run.drift.join(', ')}`,
+      applied,
+      drift: run.drift,
+    };
   };
 }
 
 /** explain: a write is due; say which, write nothing. */
 export function wouldWriteTerminal(): Terminal<Drifting> {
   return (run) =>
-    Promise.resolve(run.live ? { status: 'drifting', message: `would correct ${run.drift.join(', ')}`, drift: run.drift } : { status: 'drifting', message: 'would create it' });
+    Promise.resolve(
+      run.live
+        ? { status: 'drifting', message: `would correct ${run.drift.join(', ')}`, drift: run.drift }
+        : { status: 'drifting', message: 'would create it' },
+    );
 }
 
 /** offline: the effective desired object is the answer. */

@@ -78,14 +78,16 @@ describe('DriftMemo verdicts', () => {
     assert.equal(m.get(k, 'd1', 'l1'), undefined);
     assert.equal(m.get(k, 'd2', 'l2'), v2);
   });
-
 });
 
 describe('DriftMemo.liveHash', () => {
   it('is equal for objects that differ only in status, managedFields, resourceVersion or generation', () => {
     const m = new DriftMemo();
     const a = m.liveHash(ka, liveObj({ rv: '1' }));
-    const b = m.liveHash(kb, { ...liveObj({ rv: '2', status: { readyReplicas: 0 }, generation: 9 }), metadata: { ...liveObj().metadata, resourceVersion: '2', managedFields: [] } });
+    const b = m.liveHash(kb, {
+      ...liveObj({ rv: '2', status: { readyReplicas: 0 }, generation: 9 }),
+      metadata: { ...liveObj().metadata, resourceVersion: '2', managedFields: [] },
+    });
     assert.equal(a, b);
   });
 
@@ -136,5 +138,4 @@ describe('DriftMemo.liveHash', () => {
     const b = m.liveHash(kb, liveObj({ rv: '5', spec: { mode: 'Predictive' } }));
     assert.notEqual(a, b);
   });
-
 });

@@ -6,7 +6,12 @@ import type { AssetRun } from './run.js';
 
 export function eligibilityStep(): Step<AssetRun, AssetRun> {
   return async (run, next) => {
-    const e = evaluateEligibility(run.asset, run.activation, { hco: run.hco, hardware: run.facts.hardware, topology: run.facts.topology, hasCrd: (name) => run.facts.hasCrd(name) });
+    const e = evaluateEligibility(run.asset, run.activation, {
+      hco: run.hco,
+      hardware: run.facts.hardware,
+      topology: run.facts.topology,
+      hasCrd: (name) => run.facts.hasCrd(name),
+    });
     if (e.eligible) return next(run);
     if (e.missingCrd) return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: ${e.reason}; skipped until it is installed` };
     return { status: 'skipped', message: `not eligible: ${e.reason}` };

@@ -9,7 +9,8 @@ export function excludedStep(): Step<Addressed, Addressed> {
     const { kind = '', metadata } = run.desired;
     const name = metadata?.name ?? '';
     const rule = excludedBy(run.exclusions, kind, metadata?.namespace, name);
-    if (rule) return { status: 'skipped', reason: 'AssetSkipped', message: `${kind} ${name} is excluded by ${ANNOTATIONS.disabledResources} rule "${rule.text}"` };
+    if (rule)
+      return { status: 'skipped', reason: 'AssetSkipped', message: `${kind} ${name} is excluded by ${ANNOTATIONS.disabledResources} rule "${rule.text}"` };
     return next(run);
   };
 }

@@ -6,7 +6,8 @@ import { describeError, isAbandoned, isTransient, KubeError } from '../kube/erro
 import type { Outcome } from './outcome.js';
 
 /** Who a 403 is about when the operator itself sends the request. */
-export const OPERATOR_FORBIDDEN_HINT = "the operator's ServiceAccount lacks this permission: its ClusterRole virt-platform-operator (npm run rbac-gen) must grant it";
+export const OPERATOR_FORBIDDEN_HINT =
+  "the operator's ServiceAccount lacks this permission: its ClusterRole virt-platform-operator (npm run rbac-gen) must grant it";
 
 /** @param forbiddenHint whose permission a 403 says is missing */
 export function failure(err: unknown, forbiddenHint: string = OPERATOR_FORBIDDEN_HINT): Outcome {
@@ -17,7 +18,11 @@ export function failure(err: unknown, forbiddenHint: string = OPERATOR_FORBIDDEN
   // The server or the network is busy or away: retried quietly with backoff (or after the
   // server's Retry-After), one constant message so a flapping error is one transition, not many.
   if (isTransient(err)) {
-    return { status: 'failed', message: 'the API server is unavailable or busy; retrying', requeueAfterMs: err instanceof KubeError ? err.retryAfterMs : undefined };
+    return {
+      status: 'failed',
+      message: 'the API server is unavailable or busy; retrying',
+      requeueAfterMs: err instanceof KubeError ? err.retryAfterMs : undefined,
+    };
   }
   const hint = err instanceof KubeError && err.status === 403 ? ` (${forbiddenHint})` : '';
   return { status: 'failed', reason: 'ApplyFailed', message: `${describeError(err)}${hint}` };

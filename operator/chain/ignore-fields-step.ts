@@ -14,7 +14,11 @@ export function ignoreFieldsStep(): Step<Effective, Effective> {
       desired = maskIgnoredFields(run.desired, run.live, parseIgnoreFields(text));
     } catch (e) {
       if (!(e instanceof InvalidIgnoreFieldsError)) throw e;
-      return { status: 'refused', reason: 'InvalidIgnoreFields', message: `${ANNOTATIONS.ignoreFields} refused, nothing written until it is fixed: ${e.message}` };
+      return {
+        status: 'refused',
+        reason: 'InvalidIgnoreFields',
+        message: `${ANNOTATIONS.ignoreFields} refused, nothing written until it is fixed: ${e.message}`,
+      };
     }
     return next({ ...run, desired, customizations: [...run.customizations, 'ignore-fields'] });
   };

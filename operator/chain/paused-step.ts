@@ -11,7 +11,11 @@ export function pausedStep(onPaused: (key: ObjectKey) => void = () => undefined)
   return async (run, next) => {
     if (annotationsOf(run.live)[ANNOTATIONS.reconcilePaused] === 'true') {
       onPaused(run.key);
-      return { status: 'paused', reason: 'AssetSkipped', message: `reconciliation is paused (${ANNOTATIONS.reconcilePaused}: "true"); remove the annotation to resume` };
+      return {
+        status: 'paused',
+        reason: 'AssetSkipped',
+        message: `reconciliation is paused (${ANNOTATIONS.reconcilePaused}: "true"); remove the annotation to resume`,
+      };
     }
     return next(run);
   };

@@ -13,7 +13,11 @@ export function userPatchStep(): Step<Located, Effective> {
   return async (run, next) => {
     const text = annotationsOf(run.live)[ANNOTATIONS.patch];
     if (text === undefined || text.trim() === '') return next({ ...run, customizations: [] });
-    const refuse = (why: string): Outcome => ({ status: 'refused', reason: 'InvalidPatch', message: `${ANNOTATIONS.patch} refused, nothing written until it is fixed: ${why}` });
+    const refuse = (why: string): Outcome => ({
+      status: 'refused',
+      reason: 'InvalidPatch',
+      message: `${ANNOTATIONS.patch} refused, nothing written until it is fixed: ${why}`,
+    });
     if (text.length > MAX_ANNOTATION_BYTES) return refuse(`the annotation is longer than ${MAX_ANNOTATION_BYTES} bytes`);
     let patched: KubeObject;
     try {

@@ -20,7 +20,10 @@ describe('parseDuration properties', () => {
     const fc = (await import('fast-check')).default;
     const { bounded, MiB } = await import('../../e2e/support/bounds.js');
     const { MAX_DURATION_MS } = await import('./durations.js');
-    const text = fc.oneof(fc.string({ maxLength: 200 }), fc.array(fc.constantFrom('1', '9', '.', 'ms', 's', 'm', 'h', '0'), { maxLength: 400 }).map((a) => a.join('')));
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.array(fc.constantFrom('1', '9', '.', 'ms', 's', 'm', 'h', '0'), { maxLength: 400 }).map((a) => a.join('')),
+    );
     fc.assert(
       fc.property(text, (t) => {
         try {

@@ -10,7 +10,12 @@ import { UsageError } from './usage-error.js';
 
 /** What explain lists (through the same informers the operator uses). */
 export const EXPLAIN_READS: { what: string; path: string; group: string; resource: string }[] = [
-  { what: 'CustomResourceDefinitions', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
+  {
+    what: 'CustomResourceDefinitions',
+    path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    group: 'apiextensions.k8s.io',
+    resource: 'customresourcedefinitions',
+  },
   { what: 'Nodes', path: '/api/v1/nodes', group: '', resource: 'nodes' },
   { what: 'Namespaces', path: '/api/v1/namespaces', group: '', resource: 'namespaces' },
 ];
@@ -28,7 +33,9 @@ export async function whoAmI(client: KubeClient): Promise<string> {
     return r.status?.userInfo?.username ? `"${r.status.userInfo.username}"` : fallback;
   } catch (e) {
     if (e instanceof KubeError && e.status === 401) {
-      throw new UsageError(`the API server at ${client.server.origin} rejected the credentials of ${fallback} (401 Unauthorized): check --kubeconfig / $KUBECONFIG`);
+      throw new UsageError(
+        `the API server at ${client.server.origin} rejected the credentials of ${fallback} (401 Unauthorized): check --kubeconfig / $KUBECONFIG`,
+      );
     }
     if (e instanceof KubeError) return fallback; // an older server without SelfSubjectReview, or not allowed to ask
     throw new UsageError(`cannot reach the API server at ${client.server.origin}: ${(e as Error).message}`);
@@ -36,7 +43,11 @@ export async function whoAmI(client: KubeClient): Promise<string> {
 }
 
 /** Throws a UsageError naming the caller when one of explain's lists is forbidden. */
-export async function checkReads(client: KubeClient, identity: string, extra: { what: string; path: string; group: string; resource: string }[] = []): Promise<void> {
+export async function checkReads(
+  client: KubeClient,
+  identity: string,
+  extra: { what: string; path: string; group: string; resource: string }[] = [],
+): Promise<void> {
   for (const r of [...EXPLAIN_READS, ...extra]) {
     try {
       await client.request('GET', r.path, { query: { limit: 1 }, verb: 'list' });

@@ -30,7 +30,8 @@ export function readHco(file: string): KubeObject {
   if (!o || typeof o !== 'object' || Array.isArray(o) || o.kind !== HCO_KIND) {
     throw new UsageError(`${file}: not a HyperConverged (kind is ${JSON.stringify((o as KubeObject | undefined)?.kind ?? null)})`);
   }
-  if (o.apiVersion !== 'hco.kubevirt.io/v1') throw new UsageError(`${file}: the HyperConverged must be apiVersion hco.kubevirt.io/v1 (got ${JSON.stringify(o.apiVersion ?? null)})`);
+  if (o.apiVersion !== 'hco.kubevirt.io/v1')
+    throw new UsageError(`${file}: the HyperConverged must be apiVersion hco.kubevirt.io/v1 (got ${JSON.stringify(o.apiVersion ?? null)})`);
   if (!o.metadata?.name || !o.metadata.namespace) throw new UsageError(`${file}: the HyperConverged needs metadata.name and metadata.namespace`);
   return o;
 }

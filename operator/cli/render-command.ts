@@ -33,7 +33,13 @@ function output(evals: Evaluation[], format: string, preview: () => string[]): s
   if (format === 'json') {
     // The asset reports, each with the object it would apply (`manifest`) when it renders one.
     // Offline output is a function of the inputs alone: no time of day.
-    return JSON.stringify(evals.map((e) => ({ ...assetReport(e.asset, e.outcome), at: undefined, manifest: renderedObject(e.outcome) })), null, 2) + '\n';
+    return (
+      JSON.stringify(
+        evals.map((e) => ({ ...assetReport(e.asset, e.outcome), at: undefined, manifest: renderedObject(e.outcome) })),
+        null,
+        2,
+      ) + '\n'
+    );
   }
   if (format === 'status')
     return (

@@ -22,7 +22,11 @@ describe('declaredResources', () => {
     const crds = new Map([crd('monitoring.coreos.com', 'PrometheusRule', 'prometheusrules'), crd('monitoring.rhobs', 'PrometheusRule', 'prometheusrules')]);
     assert.deepEqual(declaredResources(catalog('PrometheusRule'), [], [], crds), []);
     const family = declaredResources(catalog(), [], [{ group: 'monitoring.coreos.com', kind: 'PrometheusRule' }], crds);
-    assert.deepEqual(family.map((r) => r.group), ['monitoring.coreos.com'], 'a family names its group');
+    assert.deepEqual(
+      family.map((r) => r.group),
+      ['monitoring.coreos.com'],
+      'a family names its group',
+    );
   });
 
   it('watches nothing of a kind no installed CRD serves', () => {

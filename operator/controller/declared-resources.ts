@@ -9,7 +9,12 @@ import type { Tombstone } from '../catalog/tombstones.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
 import { resolveResource, resourcesOfKind, type GroupKind, type ResourceRef } from '../vocabulary/resource.js';
 
-export function declaredResources(catalog: Catalog, tombstones: readonly Tombstone[], familyKinds: readonly GroupKind[], crds: ReadonlyMap<string, CrdInfo>): ResourceRef[] {
+export function declaredResources(
+  catalog: Catalog,
+  tombstones: readonly Tombstone[],
+  familyKinds: readonly GroupKind[],
+  crds: ReadonlyMap<string, CrdInfo>,
+): ResourceRef[] {
   const out = new Map<string, ResourceRef>();
   const add = (r: ResourceRef | undefined): void => {
     if (r) out.set(`${r.group}/${r.version}/${r.plural}`, r);

@@ -18,7 +18,13 @@ export interface TombstoneResult {
   pending: boolean;
 }
 
-export async function reapTombstones(tombstones: readonly Tombstone[], crds: ReadonlyMap<string, CrdInfo>, cache: LiveCache, client: KubeClient, events: EventSink): Promise<TombstoneResult> {
+export async function reapTombstones(
+  tombstones: readonly Tombstone[],
+  crds: ReadonlyMap<string, CrdInfo>,
+  cache: LiveCache,
+  client: KubeClient,
+  events: EventSink,
+): Promise<TombstoneResult> {
   const result: TombstoneResult = { deleted: [], pending: false };
   for (const { object: t } of tombstones) {
     const r = t.apiVersion && t.kind ? resolveResource(t.apiVersion, t.kind, crds) : undefined;

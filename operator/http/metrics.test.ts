@@ -9,15 +9,22 @@ describe('operator metrics', () => {
     const m = new OperatorMetrics(false);
     m.outcome('settings', { status: 'in-sync', message: 'in sync' }, []);
     m.outcome('other', { status: 'refused', reason: 'InvalidPatch', message: 'bad patch' }, []);
-    assert.deepEqual(await series(m, 'virt_platform_compliance_status'), ['virt_platform_compliance_status{asset="settings"} 1', 'virt_platform_compliance_status{asset="other"} 0']);
+    assert.deepEqual(await series(m, 'virt_platform_compliance_status'), [
+      'virt_platform_compliance_status{asset="settings"} 1',
+      'virt_platform_compliance_status{asset="other"} 0',
+    ]);
     m.outcome('settings', { status: 'skipped', reason: 'UnmanagedMode', message: 'unmanaged' }, []);
     assert.deepEqual(await series(m, 'virt_platform_compliance_status'), ['virt_platform_compliance_status{asset="other"} 0']);
-    assert.deepEqual(await series(m, 'virt_platform_customizations'), ['virt_platform_customizations{type="patch"} 0', 'virt_platform_customizations{type="ignore-fields"} 0', 'virt_platform_customizations{type="unmanaged"} 1']);
+    assert.deepEqual(await series(m, 'virt_platform_customizations'), [
+      'virt_platform_customizations{type="patch"} 0',
+      'virt_platform_customizations{type="ignore-fields"} 0',
+      'virt_platform_customizations{type="unmanaged"} 1',
+    ]);
   });
 
   it('build info, work queue, and leader election with its renewals', async () => {
     const m = new OperatorMetrics(false);
-    assert.match((await m.text()), /^virt_platform_build_info\{version="\d+\.\d+\.\d+[^"]*",nodejs_version="v\d+\.\d+\.\d+"\} 1$/m);
+    assert.match(await m.text(), /^virt_platform_build_info\{version="\d+\.\d+\.\d+[^"]*",nodejs_version="v\d+\.\d+\.\d+"\} 1$/m);
     m.queueDepth = () => 3;
     m.queued();
     m.queued();

@@ -64,13 +64,13 @@ export class HttpEndpoint {
   }
 
   private serve(route: Route, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
-      route(req, url).then(
-        (r) => res.writeHead(r.status, { 'Content-Type': r.type ?? 'text/plain; charset=utf-8' }).end(r.body),
-        (err: unknown) => {
-          log.error('http handler failed', { endpoint: this.name, path: url.pathname, error: err instanceof Error ? err.message : String(err) });
-          res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error\n');
-        },
-      );
+    route(req, url).then(
+      (r) => res.writeHead(r.status, { 'Content-Type': r.type ?? 'text/plain; charset=utf-8' }).end(r.body),
+      (err: unknown) => {
+        log.error('http handler failed', { endpoint: this.name, path: url.pathname, error: err instanceof Error ? err.message : String(err) });
+        res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error\n');
+      },
+    );
   }
 
   /** Listens; resolves with the bound port (useful with port 0). */
@@ -87,7 +87,11 @@ export class HttpEndpoint {
         secure.setSecureContext({ key: next.key, cert: next.cert });
         log.info('serving certificate reloaded', { endpoint: this.name, source: next.source });
       });
-      log.info('serving TLS', { endpoint: this.name, certificate: pair.source, authorization: this.security.auth ? 'TokenReview+SubjectAccessReview' : 'none' });
+      log.info('serving TLS', {
+        endpoint: this.name,
+        certificate: pair.source,
+        authorization: this.security.auth ? 'TokenReview+SubjectAccessReview' : 'none',
+      });
       server = secure;
     } else {
       server = http.createServer(handler);

@@ -20,7 +20,12 @@ async function withServer(
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const kc = new KubeConfig();
-  kc.loadFromOptions({ clusters: [{ name: 'c', server: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, skipTLSVerify: true, proxyUrl }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, skipTLSVerify: true, proxyUrl }],
+    users: [{ name: 'u', token: 't' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
   const c = new KubeClient(kc);
   try {
     await fn(c, seen);
@@ -37,18 +42,26 @@ describe('KubeClient write gate (leader election)', () => {
       (_req, res) => res.end('{}'),
       async (c, seen) => {
         const lost = new AbortController();
-        c.setWriteGate({ check: () => { if (lost.signal.aborted) throw Object.assign(new Error('leadership lost'), { name: 'LeadershipLostError' }); }, signal: lost.signal });
+        c.setWriteGate({
+          check: () => {
+            if (lost.signal.aborted) throw Object.assign(new Error('leadership lost'), { name: 'LeadershipLostError' });
+          },
+          signal: lost.signal,
+        });
         await c.apply('/api/v1/namespaces/a/configmaps/x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
         lost.abort();
         await assert.rejects(c.apply('/api/v1/namespaces/a/configmaps/x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }), /leadership lost/);
         await assert.rejects(c.create('/api/v1/namespaces/a/events', {}), /leadership lost/);
         await c.get('/api/v1/namespaces/a/configmaps/x');
-        assert.deepEqual(seen.map((s) => s.split('?')[0]), ['PATCH /api/v1/namespaces/a/configmaps/x', 'GET /api/v1/namespaces/a/configmaps/x']);
+        assert.deepEqual(
+          seen.map((s) => s.split('?')[0]),
+          ['PATCH /api/v1/namespaces/a/configmaps/x', 'GET /api/v1/namespaces/a/configmaps/x'],
+        );
       },
     );
   });
 
-  it('aborts a write in flight the moment the gate\'s signal fires', async () => {
+  it("aborts a write in flight the moment the gate's signal fires", async () => {
     await withServer(
       () => undefined, // never answers
       async (c) => {
@@ -71,7 +84,12 @@ describe('KubeClient.ungated', () => {
       async (c, seen) => {
         const lost = new AbortController();
         lost.abort();
-        c.setWriteGate({ check: () => { if (lost.signal.aborted) throw new Error('leadership lost'); }, signal: lost.signal });
+        c.setWriteGate({
+          check: () => {
+            if (lost.signal.aborted) throw new Error('leadership lost');
+          },
+          signal: lost.signal,
+        });
         const side = c.ungated('side');
         const counted: string[] = [];
         c.onRequest((verb) => counted.push(verb)); // added after ungated(): still shared
@@ -86,7 +104,7 @@ describe('KubeClient.ungated', () => {
 });
 
 describe('KubeClient: 429 Retry-After', () => {
-  it('carries the server\'s Retry-After, and counts as transient', async () => {
+  it("carries the server's Retry-After, and counts as transient", async () => {
     await withServer(
       (_req, res) => {
         res.writeHead(429, { 'retry-after': '3', 'content-type': 'application/json' });
@@ -104,16 +122,19 @@ describe('KubeClient: 429 Retry-After', () => {
 
 describe('KubeClient: the kubeconfig proxy-url', () => {
   /** Answers like an API server, and notes the client port of each request's connection. */
-  const apiServer = (clientPorts: number[]) => (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    clientPorts.push(req.socket.remotePort ?? 0);
-    res.setHeader('content-type', 'application/json');
-    if (req.url?.includes('watch=true')) {
-      res.end(JSON.stringify({ type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w' } } }) + '\n');
-      return;
-    }
-    if (req.url?.startsWith('/api/v1/namespaces/a/configmaps?')) res.end('{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[]}');
-    else res.end('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}');
-  };
+  const apiServer =
+    (clientPorts: number[]) =>
+    (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      clientPorts.push(req.socket.remotePort ?? 0);
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.includes('watch=true')) {
+        res.end(JSON.stringify({ type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w' } } }) + '\n');
+        return;
+      }
+      if (req.url?.startsWith('/api/v1/namespaces/a/configmaps?'))
+        res.end('{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[]}');
+      else res.end('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}');
+    };
 
   it('takes every request through the proxy: get, list, apply, create, delete and watch', async () => {
     const proxy = new ForwardProxy();
@@ -130,7 +151,12 @@ describe('KubeClient: the kubeconfig proxy-url', () => {
           await c.delete('/api/v1/namespaces/a/configmaps/y');
           const events: string[] = [];
           await new Promise<void>((resolve, reject) => {
-            c.watch('/api/v1/namespaces/a/configmaps', {}, (type, o) => events.push(`${type} ${o.metadata?.name}`), () => resolve()).catch(reject);
+            c.watch(
+              '/api/v1/namespaces/a/configmaps',
+              {},
+              (type, o) => events.push(`${type} ${o.metadata?.name}`),
+              () => resolve(),
+            ).catch(reject);
           });
           assert.deepEqual(events, ['ADDED w']);
           assert.deepEqual(
@@ -188,7 +214,12 @@ describe('KubeClient.watch', () => {
           let ended: unknown = 'not yet';
           const seen = new Promise<void>((r) => {
             void c
-              .watch('/api/v1/nodes', {}, (type, obj) => (events.push(`${type} ${obj.metadata?.name}`), r()), (err) => (ended = err))
+              .watch(
+                '/api/v1/nodes',
+                {},
+                (type, obj) => (events.push(`${type} ${obj.metadata?.name}`), r()),
+                (err) => (ended = err),
+              )
               .then((ac) => seen.then(() => ac.abort()));
           });
           await seen;
@@ -218,7 +249,14 @@ describe('KubeClient.watch', () => {
           let ac: AbortController | undefined;
           // As the informer does on a 410: abort from inside the event handler, synchronously.
           const finished = new Promise<void>((r) => {
-            void c.watch('/api/v1/nodes', {}, () => ac!.abort(), (err) => ((ended = err), r())).then((a) => (ac = a));
+            void c
+              .watch(
+                '/api/v1/nodes',
+                {},
+                () => ac!.abort(),
+                (err) => ((ended = err), r()),
+              )
+              .then((a) => (ac = a));
           });
           await finished;
           await new Promise((r) => setTimeout(r, 200));

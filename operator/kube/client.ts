@@ -19,7 +19,6 @@ import { isProtobuf, WatchFrames } from './protobuf.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
@@ -48,7 +47,8 @@ export type RequestObserver = (verb: string, path: string) => void;
 export const FIELD_MANAGER = 'virt-platform-operator';
 
 /** Certificate or key material as a string to compare (PEM text, a Buffer, or a list of them). */
-const pemBytes = (b: unknown): string => (Buffer.isBuffer(b) ? b.toString('latin1') : Array.isArray(b) ? b.map(pemBytes).join('\0') : typeof b === 'string' ? b : '');
+const pemBytes = (b: unknown): string =>
+  Buffer.isBuffer(b) ? b.toString('latin1') : Array.isArray(b) ? b.map(pemBytes).join('\0') : typeof b === 'string' ? b : '';
 
 const VERBS: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' };
 
@@ -130,7 +130,8 @@ export class KubeClient {
         // per connection was a good part of the start-up's CPU, when the watches all connect.
         const secureContext = this.server.protocol === 'https:' ? createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }) : undefined;
         const tls = { secureContext, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
-        const agent = (maxSockets: number): http.Agent => (this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets, ...tls }) : new http.Agent({ keepAlive: true, maxSockets }));
+        const agent = (maxSockets: number): http.Agent =>
+          this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets, ...tls }) : new http.Agent({ keepAlive: true, maxSockets });
         this.agent = agent(16);
         this.watchAgent = agent(Infinity);
       }
@@ -223,7 +224,12 @@ export class KubeClient {
   }
 
   /** Lists every page (limit/continue) so a big collection never arrives as one huge body. */
-  async listAll<T extends KubeObject = KubeObject>(path: string, query: Query = {}, pageSize = 500, onItem?: (item: T) => void): Promise<{ items: T[]; resourceVersion: string }> {
+  async listAll<T extends KubeObject = KubeObject>(
+    path: string,
+    query: Query = {},
+    pageSize = 500,
+    onItem?: (item: T) => void,
+  ): Promise<{ items: T[]; resourceVersion: string }> {
     const items: T[] = [];
     let cont: string | undefined;
     let resourceVersion = '';
@@ -244,7 +250,11 @@ export class KubeClient {
   }
 
   /** Server-Side Apply. */
-  apply<T extends KubeObject = KubeObject>(path: string, obj: KubeObject, opts: { fieldManager?: string; force?: boolean; dryRun?: boolean; strict?: boolean } = {}): Promise<T> {
+  apply<T extends KubeObject = KubeObject>(
+    path: string,
+    obj: KubeObject,
+    opts: { fieldManager?: string; force?: boolean; dryRun?: boolean; strict?: boolean } = {},
+  ): Promise<T> {
     return this.request<T>('PATCH', path, {
       body: applyBody(obj),
       contentType: 'application/apply-patch+yaml',

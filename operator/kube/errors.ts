@@ -49,7 +49,10 @@ export function isTransient(err: unknown): boolean {
   // Abandoned on purpose (leadership lost, shutting down): nothing to retry.
   if (err.name === 'AbortError' || err.name === 'LeadershipLostError') return false;
   const code = (err as { code?: string }).code ?? '';
-  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET'].includes(code) || /socket hang up|timed out|aborted/i.test(err.message);
+  return (
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET'].includes(code) ||
+    /socket hang up|timed out|aborted/i.test(err.message)
+  );
 }
 
 /** The Retry-After header in ms (seconds, or an HTTP date), capped so a server cannot park us. */

@@ -34,7 +34,8 @@ function envelope(kind: string, body: (w: W) => void): Uint8Array {
   return Buffer.concat([Buffer.from('k8s\0', 'latin1'), w.finish()]);
 }
 
-const partial = (name: string, rv: string, labels: Record<string, string>): Uint8Array => envelope('PartialObjectMetadata', (w) => message(w, 1, (m) => objectMeta(m, name, rv, labels)));
+const partial = (name: string, rv: string, labels: Record<string, string>): Uint8Array =>
+  envelope('PartialObjectMetadata', (w) => message(w, 1, (m) => objectMeta(m, name, rv, labels)));
 
 function watchEvent(type: string, object: Uint8Array): Buffer {
   const w = protobuf.Writer.create();
@@ -50,12 +51,22 @@ describe('metadata-proto', () => {
   it('a list page: items (name, resourceVersion, labels), the list resourceVersion and continue token', () => {
     const buf = envelope('PartialObjectMetadataList', (w) => {
       message(w, 1, (meta) => str(str(meta, 2, '500'), 3, 'more'));
-      message(w, 2, (item) => message(item, 1, (m) => objectMeta(m, 'worker-0', '41', { 'node-role.kubernetes.io/worker': '', 'feature.node.kubernetes.io/memory-numa': 'true' })));
+      message(w, 2, (item) =>
+        message(item, 1, (m) => objectMeta(m, 'worker-0', '41', { 'node-role.kubernetes.io/worker': '', 'feature.node.kubernetes.io/memory-numa': 'true' })),
+      );
       message(w, 2, (item) => message(item, 1, (m) => objectMeta(m, 'worker-1', '42', {})));
     });
     assert.deepEqual(decodeMetadataList(buf), {
       items: [
-        { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: { name: 'worker-0', resourceVersion: '41', labels: { 'node-role.kubernetes.io/worker': '', 'feature.node.kubernetes.io/memory-numa': 'true' } } },
+        {
+          apiVersion: 'meta.k8s.io/v1',
+          kind: 'PartialObjectMetadata',
+          metadata: {
+            name: 'worker-0',
+            resourceVersion: '41',
+            labels: { 'node-role.kubernetes.io/worker': '', 'feature.node.kubernetes.io/memory-numa': 'true' },
+          },
+        },
         { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: { name: 'worker-1', resourceVersion: '42' } },
       ],
       resourceVersion: '500',
@@ -65,7 +76,10 @@ describe('metadata-proto', () => {
 
   it('watch events: ADDED, BOOKMARK, and an ERROR carrying a Status (410 Gone)', () => {
     const added = decodeMetadataWatchEvent(watchEvent('ADDED', partial('n', '7', { a: 'b' })).subarray(4));
-    assert.deepEqual(added, { type: 'ADDED', object: { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: { name: 'n', resourceVersion: '7', labels: { a: 'b' } } } });
+    assert.deepEqual(added, {
+      type: 'ADDED',
+      object: { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: { name: 'n', resourceVersion: '7', labels: { a: 'b' } } },
+    });
     assert.equal(decodeMetadataWatchEvent(watchEvent('BOOKMARK', partial('', '99', {})).subarray(4)).object.metadata?.resourceVersion, '99');
     const status = envelope('Status', (w) => {
       str(w, 2, 'Failure');
@@ -84,14 +98,21 @@ describe('metadata-proto', () => {
     for (const size of [1, 2, 3, 5, 7, 64, 100, stream.length]) {
       const frames = new WatchFrames();
       const names: string[] = [];
-      for (let at = 0; at < stream.length; at += size) for (const f of frames.push(stream.subarray(at, at + size))) names.push(decodeMetadataWatchEvent(f).object.metadata!.name!);
+      for (let at = 0; at < stream.length; at += size)
+        for (const f of frames.push(stream.subarray(at, at + size))) names.push(decodeMetadataWatchEvent(f).object.metadata!.name!);
       assert.deepEqual(names, ['n1', 'n2', 'n3'], `chunks of ${size}`);
     }
   });
 
   it('decodes only the labels the filter keeps', () => {
     const keep = (k: string): boolean => k.startsWith('feature.node.kubernetes.io/memory');
-    const ev = decodeMetadataWatchEvent(watchEvent('ADDED', partial('n', '7', { 'feature.node.kubernetes.io/cpu-cpuid.AVX2': 'true', 'feature.node.kubernetes.io/memory-numa': 'true', zone: 'a' })).subarray(4), keep);
+    const ev = decodeMetadataWatchEvent(
+      watchEvent(
+        'ADDED',
+        partial('n', '7', { 'feature.node.kubernetes.io/cpu-cpuid.AVX2': 'true', 'feature.node.kubernetes.io/memory-numa': 'true', zone: 'a' }),
+      ).subarray(4),
+      keep,
+    );
     assert.deepEqual(ev.object.metadata?.labels, { 'feature.node.kubernetes.io/memory-numa': 'true' });
     assert.equal(decodeMetadataWatchEvent(watchEvent('ADDED', partial('m', '8', { zone: 'a' })).subarray(4), keep).object.metadata?.labels, undefined);
   });

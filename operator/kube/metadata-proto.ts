@@ -118,11 +118,22 @@ export function decodeMetadataWatchEvent(frame: Uint8Array, keep?: LabelFilter):
 }
 
 /** Lists every page in the metadata-only form (protobuf, or JSON when that is what comes back). */
-export async function listMetadata(client: KubeClient, path: string, query: Query, pageSize: number, onItem: (item: KubeObject) => void, keep?: LabelFilter): Promise<{ resourceVersion: string }> {
+export async function listMetadata(
+  client: KubeClient,
+  path: string,
+  query: Query,
+  pageSize: number,
+  onItem: (item: KubeObject) => void,
+  keep?: LabelFilter,
+): Promise<{ resourceVersion: string }> {
   let cont = '';
   let resourceVersion = '';
   do {
-    const { body, contentType } = await client.requestBytes('GET', path, { query: { ...query, limit: pageSize, continue: cont || undefined }, accept: METADATA_LIST_ACCEPT, verb: 'list' });
+    const { body, contentType } = await client.requestBytes('GET', path, {
+      query: { ...query, limit: pageSize, continue: cont || undefined },
+      accept: METADATA_LIST_ACCEPT,
+      verb: 'list',
+    });
     if (isProtobuf(contentType)) {
       const page = decodeMetadataList(body, keep);
       page.items.forEach(onItem);

@@ -25,7 +25,14 @@ function node(w: W, name: string, capacity: Record<string, string>): void {
   message(w, 3, (status) => {
     for (const [k, v] of Object.entries(capacity)) message(status, 1, (e) => message(e.uint32(tag(1, 2)).string(k), 2, (q) => q.uint32(tag(1, 2)).string(v)));
     // images: skipped without being read
-    for (let i = 0; i < 3; i++) message(status, 10, (img) => img.uint32(tag(1, 2)).string(`quay.io/x/image-${i}`).uint32(tag(2, 0)).int64(1000 + i));
+    for (let i = 0; i < 3; i++)
+      message(status, 10, (img) =>
+        img
+          .uint32(tag(1, 2))
+          .string(`quay.io/x/image-${i}`)
+          .uint32(tag(2, 0))
+          .int64(1000 + i),
+      );
     status.uint32(tag(99, 1)).fixed64(1); // an unknown fixed64 field
   });
 }

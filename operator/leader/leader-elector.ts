@@ -80,12 +80,17 @@ export class LeaderElector {
     const current = await this.client.getOrUndefined<Lease>(this.path, signal);
     if (!current) {
       try {
-        await this.client.create(this.path.replace(/\/[^/]+$/, ''), {
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name: this.settings.name, namespace: this.settings.namespace },
-          spec: desired,
-        }, undefined, signal);
+        await this.client.create(
+          this.path.replace(/\/[^/]+$/, ''),
+          {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name: this.settings.name, namespace: this.settings.namespace },
+            spec: desired,
+          },
+          undefined,
+          signal,
+        );
         this.observed = { record: JSON.stringify(desired), at: this.now() };
         return true;
       } catch (e) {
@@ -175,10 +180,14 @@ export class LeaderElector {
     try {
       const current = await this.client.getOrUndefined<Lease>(this.path, signal);
       if (current?.spec?.holderIdentity !== this.settings.identity) return;
-      await this.client.replace(this.path, {
-        ...current,
-        spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(), acquireTime: microTime() },
-      }, signal);
+      await this.client.replace(
+        this.path,
+        {
+          ...current,
+          spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(), acquireTime: microTime() },
+        },
+        signal,
+      );
       log.info('leader election: released the lease', { identity: this.settings.identity });
     } catch (e) {
       log.warn('leader election: could not release the lease', { error: (e as Error).message });

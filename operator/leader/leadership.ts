@@ -45,6 +45,9 @@ export class Leadership implements WriteGate {
   }
 
   check(): void {
-    if (!this.valid) throw new LeadershipLostError(this.controller.signal.aborted ? (this.controller.signal.reason as Error).message : 'not the leader: writes are not allowed');
+    if (!this.valid)
+      throw new LeadershipLostError(
+        this.controller.signal.aborted ? (this.controller.signal.reason as Error).message : 'not the leader: writes are not allowed',
+      );
   }
 }

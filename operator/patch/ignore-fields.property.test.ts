@@ -12,14 +12,25 @@ import { InvalidIgnoreFieldsError, maskIgnoredFields, parseIgnoreFields } from '
 const LIMIT = { ms: 200, bytes: 32 * MiB };
 const seg = fc.oneof(fc.constantFrom('a', 'b', 'l', '0', '1', '2', '3'), fc.nat(5).map(String));
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small' }, fc.constantFrom('A', 'B', 'C', 1, true, null), fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.constantFrom('a', 'b', 'l'), tie('v'), { maxKeys: 3, noNullPrototype: true })),
+  v: fc.oneof(
+    { depthSize: 'small' },
+    fc.constantFrom('A', 'B', 'C', 1, true, null),
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(fc.constantFrom('a', 'b', 'l'), tie('v'), { maxKeys: 3, noNullPrototype: true }),
+  ),
 })).v;
 const doc = value.map((spec): KubeObject => ({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x' }, spec }));
-const pointers = fc.array(fc.array(seg, { minLength: 1, maxLength: 4 }).map((s) => '/spec/' + s.join('/')), { maxLength: 5 });
+const pointers = fc.array(
+  fc.array(seg, { minLength: 1, maxLength: 4 }).map((s) => '/spec/' + s.join('/')),
+  { maxLength: 5 },
+);
 
 describe('ignore-fields properties', () => {
   it('any text: parsed or refused with InvalidIgnoreFieldsError, within bounds', () => {
-    const text = fc.oneof(fc.string({ maxLength: 2000 }), fc.array(fc.oneof(fc.string(), fc.constantFrom('/', '~', '~0', '~1', ',', '__proto__')), { maxLength: 400 }).map((p) => p.join('')));
+    const text = fc.oneof(
+      fc.string({ maxLength: 2000 }),
+      fc.array(fc.oneof(fc.string(), fc.constantFrom('/', '~', '~0', '~1', ',', '__proto__')), { maxLength: 400 }).map((p) => p.join('')),
+    );
     fc.assert(
       fc.property(text, (t) => {
         try {

@@ -26,8 +26,20 @@ describe('parseIgnoreFields', () => {
   });
 
   it('refuses pointers that name the object identity', () => {
-    for (const p of ['/apiVersion', '/kind', '/metadata', '/metadata/name', '/metadata/namespace', '/metadata/labels', '/metadata/labels/platform.kubevirt.io~1managed-by']) {
-      assert.throws(() => parseIgnoreFields(`/spec/a,${p}`), (e: unknown) => e instanceof InvalidIgnoreFieldsError && /identity/.test(e.message), p);
+    for (const p of [
+      '/apiVersion',
+      '/kind',
+      '/metadata',
+      '/metadata/name',
+      '/metadata/namespace',
+      '/metadata/labels',
+      '/metadata/labels/platform.kubevirt.io~1managed-by',
+    ]) {
+      assert.throws(
+        () => parseIgnoreFields(`/spec/a,${p}`),
+        (e: unknown) => e instanceof InvalidIgnoreFieldsError && /identity/.test(e.message),
+        p,
+      );
     }
   });
 
@@ -40,7 +52,11 @@ describe('parseIgnoreFields', () => {
 
   it('refuses invalid pointers', () => {
     for (const p of ['spec/replicas', '/spec/a~2', '/spec/a~', '#/spec']) {
-      assert.throws(() => parseIgnoreFields(p), (e: unknown) => e instanceof InvalidIgnoreFieldsError && /invalid JSON Pointer/.test(e.message), p);
+      assert.throws(
+        () => parseIgnoreFields(p),
+        (e: unknown) => e instanceof InvalidIgnoreFieldsError && /invalid JSON Pointer/.test(e.message),
+        p,
+      );
     }
   });
 
@@ -53,11 +69,17 @@ describe('parseIgnoreFields', () => {
   it('refuses more than 100 pointers but accepts 100', () => {
     const list = (n: number) => Array.from({ length: n }, (_, i) => `/spec/f${i}`).join(',');
     assert.equal(parseIgnoreFields(list(100)).length, 100);
-    assert.throws(() => parseIgnoreFields(list(101)), (e: unknown) => e instanceof InvalidIgnoreFieldsError && /at most 100/.test(e.message));
+    assert.throws(
+      () => parseIgnoreFields(list(101)),
+      (e: unknown) => e instanceof InvalidIgnoreFieldsError && /at most 100/.test(e.message),
+    );
   });
 
   it('refuses text longer than the annotation limit', () => {
-    assert.throws(() => parseIgnoreFields('/spec/' + 'a'.repeat(MAX_ANNOTATION_BYTES)), (e: unknown) => e instanceof InvalidIgnoreFieldsError && /longer than/.test(e.message));
+    assert.throws(
+      () => parseIgnoreFields('/spec/' + 'a'.repeat(MAX_ANNOTATION_BYTES)),
+      (e: unknown) => e instanceof InvalidIgnoreFieldsError && /longer than/.test(e.message),
+    );
   });
 });
 
@@ -157,7 +179,7 @@ describe('maskIgnoredFields', () => {
     const out = mask(d, l, '/spec/extra,/spec/nested/drop,/spec/list/0');
     assert.deepEqual(d, d0);
     assert.deepEqual(l, l0);
-    ((out.spec as { extra: { deep: { value: number[] } } }).extra.deep.value).push(3);
+    (out.spec as { extra: { deep: { value: number[] } } }).extra.deep.value.push(3);
     assert.deepEqual(l, l0);
     assert.notEqual(out, d);
   });
@@ -172,7 +194,10 @@ describe('maskIgnoredFields', () => {
   it('throws when the desired object has no place for the live value', () => {
     const d = desired();
     (d.spec as Record<string, unknown>).extra = 'a scalar';
-    assert.throws(() => mask(d, live(), '/spec/extra/deep/value'), (e: unknown) => e instanceof InvalidIgnoreFieldsError && /\/spec\/extra\/deep\/value/.test(e.message));
+    assert.throws(
+      () => mask(d, live(), '/spec/extra/deep/value'),
+      (e: unknown) => e instanceof InvalidIgnoreFieldsError && /\/spec\/extra\/deep\/value/.test(e.message),
+    );
   });
 
   it('throws when the live array element lies beyond the end of the desired array', () => {
@@ -184,7 +209,14 @@ describe('maskIgnoredFields', () => {
 
 describe('parseIgnoreFields: server-owned fields', () => {
   it('refuses fields the API server maintains, which an apply must never carry', () => {
-    for (const p of ['/status', '/status/conditions', '/metadata/finalizers', '/metadata/ownerReferences/0', '/metadata/resourceVersion', '/metadata/managedFields']) {
+    for (const p of [
+      '/status',
+      '/status/conditions',
+      '/metadata/finalizers',
+      '/metadata/ownerReferences/0',
+      '/metadata/resourceVersion',
+      '/metadata/managedFields',
+    ]) {
       assert.throws(() => parseIgnoreFields(p), /set by the API server/, p);
     }
     assert.equal(parseIgnoreFields('/metadata/annotations/x').length, 1);
@@ -214,7 +246,7 @@ describe('maskIgnoredFields: array indices (issue 11, repro 1)', () => {
     assert.deepEqual(passes(obj(['A', 'B', 'C']), obj([]), '/spec/l/1,/spec/l/0'), [[], [], [], []]);
   });
 
-  it('places the elements the user has, keeps the operator\'s tail', () => {
+  it("places the elements the user has, keeps the operator's tail", () => {
     assert.deepEqual(passes(obj(['A', 'B', 'C']), obj(['X', 'Y']), '/spec/l/0,/spec/l/1'), Array(4).fill(['X', 'Y', 'C']));
   });
 

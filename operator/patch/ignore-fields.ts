@@ -13,17 +13,40 @@ export class InvalidIgnoreFieldsError extends Error {
 const MAX_POINTERS = 100;
 const MAX_SEGMENTS = 128;
 // Fields the server maintains: copying their live values into an apply would co-own them.
-const SERVER_OWNED = ['/status', '/metadata/resourceVersion', '/metadata/uid', '/metadata/generation', '/metadata/creationTimestamp', '/metadata/deletionTimestamp', '/metadata/managedFields', '/metadata/ownerReferences', '/metadata/finalizers'];
+const SERVER_OWNED = [
+  '/status',
+  '/metadata/resourceVersion',
+  '/metadata/uid',
+  '/metadata/generation',
+  '/metadata/creationTimestamp',
+  '/metadata/deletionTimestamp',
+  '/metadata/managedFields',
+  '/metadata/ownerReferences',
+  '/metadata/finalizers',
+];
 // Fields that say which object this is; yielding them would change the target, not a setting.
-const IDENTITY = ['', '/apiVersion', '/kind', '/metadata', '/metadata/name', '/metadata/namespace', '/metadata/labels', '/metadata/labels/platform.kubevirt.io~1managed-by'];
+const IDENTITY = [
+  '',
+  '/apiVersion',
+  '/kind',
+  '/metadata',
+  '/metadata/name',
+  '/metadata/namespace',
+  '/metadata/labels',
+  '/metadata/labels/platform.kubevirt.io~1managed-by',
+];
 
 export function parseIgnoreFields(text: string): string[][] {
   if (text.length > MAX_ANNOTATION_BYTES) throw new InvalidIgnoreFieldsError(`the annotation is longer than ${MAX_ANNOTATION_BYTES} bytes`);
-  const pointers = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const pointers = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (pointers.length > MAX_POINTERS) throw new InvalidIgnoreFieldsError(`at most ${MAX_POINTERS} pointers are allowed`);
   return pointers.map((p) => {
     if (IDENTITY.includes(p)) throw new InvalidIgnoreFieldsError(`"${p}" names the object's identity and cannot be ignored`);
-    if (SERVER_OWNED.some((s) => p === s || p.startsWith(s + '/'))) throw new InvalidIgnoreFieldsError(`"${p}" is set by the API server, not by the operator; there is nothing to ignore`);
+    if (SERVER_OWNED.some((s) => p === s || p.startsWith(s + '/')))
+      throw new InvalidIgnoreFieldsError(`"${p}" is set by the API server, not by the operator; there is nothing to ignore`);
     try {
       const segs = parsePointer(p);
       if (segs.length > MAX_SEGMENTS) throw new Error(`"${p.slice(0, 80)}…" has more than ${MAX_SEGMENTS} segments`);

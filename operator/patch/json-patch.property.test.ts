@@ -10,7 +10,9 @@ import { applyPatch, InvalidPatchError, MAX_RESULT_BYTES, parsePatch } from './j
 
 const LIMIT = { ms: 1000, bytes: 64 * MiB };
 const doc = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { a: 'b' } }, data: { tier: 'gold', list: [1, 2, 3] } };
-const path = fc.array(fc.constantFrom('data', 'metadata', 'labels', 'tier', 'list', '0', '1', '-', 'x', '~0', '~1', '__proto__'), { maxLength: 5 }).map((s) => (s.length ? '/' + s.join('/') : ''));
+const path = fc
+  .array(fc.constantFrom('data', 'metadata', 'labels', 'tier', 'list', '0', '1', '-', 'x', '~0', '~1', '__proto__'), { maxLength: 5 })
+  .map((s) => (s.length ? '/' + s.join('/') : ''));
 const op = fc.record({
   op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test', 'merge'),
   path,
@@ -49,7 +51,10 @@ describe('patch properties', () => {
   it('growth by copies is refused before the limit, whatever the source', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 5 }), (copies, width) => {
-        const ops = [{ op: 'add', path: '/data/b', value: Array(width).fill('xxxxxxxxxxxxxxxx') }, ...Array.from({ length: copies }, () => ({ op: 'copy', from: '/data', path: '/data/b/-' }))];
+        const ops = [
+          { op: 'add', path: '/data/b', value: Array(width).fill('xxxxxxxxxxxxxxxx') },
+          ...Array.from({ length: copies }, () => ({ op: 'copy', from: '/data', path: '/data/b/-' })),
+        ];
         try {
           const out = bounded('copies', LIMIT, () => applyPatch(doc, parsePatch(JSON.stringify(ops))));
           assert.ok(jsonSize(out) <= MAX_RESULT_BYTES);

@@ -74,7 +74,10 @@ describe('patch parsing of untrusted annotation text', () => {
 describe('patch cost is bounded (issue 11, repro 3)', () => {
   it('refuses a 2.3 KB copy bomb before it expands, in bounded time and memory', async () => {
     const { bounded, MiB } = await import('../../e2e/support/bounds.js');
-    const ops = [{ op: 'add', path: '/spec/bomb', value: [1] }, ...Array.from({ length: 40 }, () => ({ op: 'copy', from: '/spec/bomb', path: '/spec/bomb/-' }))];
+    const ops = [
+      { op: 'add', path: '/spec/bomb', value: [1] },
+      ...Array.from({ length: 40 }, () => ({ op: 'copy', from: '/spec/bomb', path: '/spec/bomb/-' })),
+    ];
     const text = JSON.stringify(ops);
     assert.ok(text.length < 2400);
     // Before the fix this returned a 2^40-element array shared by reference: the drift check
@@ -86,7 +89,9 @@ describe('patch cost is bounded (issue 11, repro 3)', () => {
   });
 
   it('still applies copies whose result stays within the limit, as a tree', () => {
-    const out = applyPatch({ spec: { a: { x: [1, 2] } } }, parsePatch('[{"op":"copy","from":"/spec/a","path":"/spec/b"}]')) as { spec: { a: { x: number[] }; b: { x: number[] } } };
+    const out = applyPatch({ spec: { a: { x: [1, 2] } } }, parsePatch('[{"op":"copy","from":"/spec/a","path":"/spec/b"}]')) as {
+      spec: { a: { x: number[] }; b: { x: number[] } };
+    };
     assert.deepEqual(out.spec.b, { x: [1, 2] });
     out.spec.b.x.push(3);
     assert.deepEqual(out.spec.a.x, [1, 2], 'the copy shares nothing with its source');

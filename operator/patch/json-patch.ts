@@ -31,7 +31,8 @@ export const MAX_POINTER_SEGMENTS = 128;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkString(s: string): void {
-  if (LONE_SURROGATE.test(s)) throw new InvalidPatchError('a string contains a lone UTF-16 surrogate (\\ud800-\\udfff without its pair), which Kubernetes cannot store');
+  if (LONE_SURROGATE.test(s))
+    throw new InvalidPatchError('a string contains a lone UTF-16 surrogate (\\ud800-\\udfff without its pair), which Kubernetes cannot store');
 }
 
 function checkValueKeys(v: unknown, depth = 0): void {

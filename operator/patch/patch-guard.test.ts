@@ -43,13 +43,27 @@ describe('judgePatchedResult: acceptable changes', () => {
   });
 
   it('accepts removing the spec', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => delete o.spec)), undefined);
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => delete o.spec),
+      ),
+      undefined,
+    );
   });
 });
 
 describe('judgePatchedResult: refusals', () => {
   it('refuses any patch on a sensitive kind, even a harmless one', () => {
-    for (const kind of ['MachineConfig', 'KubeletConfig', 'ClusterRole', 'RoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CustomResourceDefinition']) {
+    for (const kind of [
+      'MachineConfig',
+      'KubeletConfig',
+      'ClusterRole',
+      'RoleBinding',
+      'ValidatingWebhookConfiguration',
+      'MutatingWebhookConfiguration',
+      'CustomResourceDefinition',
+    ]) {
       assert.ok(SENSITIVE_KINDS.has(kind), kind);
       const b = { ...before(), kind };
       assert.match(judgePatchedResult(b, structuredClone(b)) ?? '', /sensitive kind/, kind);
@@ -63,31 +77,76 @@ describe('judgePatchedResult: refusals', () => {
   });
 
   it('refuses a changed or removed apiVersion', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => (o.apiVersion = 'nodehealthcheck.medik8s.io/v1beta1'))), 'the patch changes apiVersion');
-    assert.equal(judgePatchedResult(before(), patched((o) => delete o.apiVersion)), 'the patch changes apiVersion');
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => (o.apiVersion = 'nodehealthcheck.medik8s.io/v1beta1')),
+      ),
+      'the patch changes apiVersion',
+    );
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => delete o.apiVersion),
+      ),
+      'the patch changes apiVersion',
+    );
   });
 
   it('refuses a changed kind', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => (o.kind = 'SelfNodeRemediationTemplate'))), 'the patch changes kind');
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => (o.kind = 'SelfNodeRemediationTemplate')),
+      ),
+      'the patch changes kind',
+    );
   });
 
   it('refuses a removed or non-object metadata', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => delete (o as KubeObject).metadata)), 'the patch removes metadata');
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => delete (o as KubeObject).metadata),
+      ),
+      'the patch removes metadata',
+    );
     assert.equal(judgePatchedResult(before(), { ...before(), metadata: 'x' }), 'the patch removes metadata');
     assert.equal(judgePatchedResult(before(), { ...before(), metadata: null }), 'the patch removes metadata');
   });
 
   it('refuses a replaced metadata that drops the name (replace /metadata)', () => {
-    assert.equal(judgePatchedResult(before(), { ...before(), metadata: { labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } }), 'the patch changes metadata.name');
+    assert.equal(
+      judgePatchedResult(before(), { ...before(), metadata: { labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } }),
+      'the patch changes metadata.name',
+    );
   });
 
   it('refuses a changed name', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => (o.metadata.name = 'other'))), 'the patch changes metadata.name');
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => (o.metadata.name = 'other')),
+      ),
+      'the patch changes metadata.name',
+    );
   });
 
   it('refuses a changed or removed namespace', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => (o.metadata.namespace = 'kube-system'))), 'the patch changes metadata.namespace');
-    assert.equal(judgePatchedResult(before(), patched((o) => delete o.metadata.namespace)), 'the patch changes metadata.namespace');
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => (o.metadata.namespace = 'kube-system')),
+      ),
+      'the patch changes metadata.namespace',
+    );
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => delete o.metadata.namespace),
+      ),
+      'the patch changes metadata.namespace',
+    );
   });
 
   it('refuses adding a namespace to a cluster-scoped object', () => {
@@ -100,10 +159,34 @@ describe('judgePatchedResult: refusals', () => {
 
   it('refuses changing or removing the managed-by label, or removing all labels', () => {
     const want = `the patch changes the ${MANAGED_BY_LABEL} label`;
-    assert.equal(judgePatchedResult(before(), patched((o) => ((o.metadata.labels as Record<string, string>)[MANAGED_BY_LABEL] = 'someone-else'))), want);
-    assert.equal(judgePatchedResult(before(), patched((o) => delete (o.metadata.labels as Record<string, string>)[MANAGED_BY_LABEL])), want);
-    assert.equal(judgePatchedResult(before(), patched((o) => delete o.metadata.labels)), want);
-    assert.equal(judgePatchedResult(before(), patched((o) => ((o.metadata as Record<string, unknown>).labels = 'x'))), want);
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => ((o.metadata.labels as Record<string, string>)[MANAGED_BY_LABEL] = 'someone-else')),
+      ),
+      want,
+    );
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => delete (o.metadata.labels as Record<string, string>)[MANAGED_BY_LABEL]),
+      ),
+      want,
+    );
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => delete o.metadata.labels),
+      ),
+      want,
+    );
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => ((o.metadata as Record<string, unknown>).labels = 'x')),
+      ),
+      want,
+    );
   });
 
   it('refuses adding the managed-by label to an object that has none', () => {
@@ -127,12 +210,25 @@ describe('judgePatchedResult: refusals', () => {
       managedFields: [{ manager: 'x' }],
     };
     for (const [f, v] of Object.entries(values)) {
-      assert.equal(judgePatchedResult(before(), patched((o) => (o.metadata[f] = v))), `the patch sets metadata.${f}`, f);
+      assert.equal(
+        judgePatchedResult(
+          before(),
+          patched((o) => (o.metadata[f] = v)),
+        ),
+        `the patch sets metadata.${f}`,
+        f,
+      );
     }
   });
 
   it('refuses setting status', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => (o.status = { phase: 'Enabled' }))), 'the patch sets status');
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => (o.status = { phase: 'Enabled' })),
+      ),
+      'the patch sets status',
+    );
   });
 
   it('checks identity before lifecycle fields (the first reason wins)', () => {
@@ -144,17 +240,38 @@ describe('judgePatchedResult: refusals', () => {
   });
 });
 
-describe('judgePatchedResult: the operator\'s own annotations (issue 11, repro 12)', () => {
+describe("judgePatchedResult: the operator's own annotations (issue 11, repro 12)", () => {
   it('refuses a patch that writes, changes or removes a platform.kubevirt.io annotation', () => {
-    for (const key of ['platform.kubevirt.io/patch', 'platform.kubevirt.io/ignore-fields', 'platform.kubevirt.io/reconcile-paused', 'platform.kubevirt.io/autopilot']) {
-      assert.match(judgePatchedResult(before(), patched((o) => (o.metadata.annotations = { [key]: '[]' }))) ?? '', new RegExp(`changes the ${key} annotation`), key);
+    for (const key of [
+      'platform.kubevirt.io/patch',
+      'platform.kubevirt.io/ignore-fields',
+      'platform.kubevirt.io/reconcile-paused',
+      'platform.kubevirt.io/autopilot',
+    ]) {
+      assert.match(
+        judgePatchedResult(
+          before(),
+          patched((o) => (o.metadata.annotations = { [key]: '[]' })),
+        ) ?? '',
+        new RegExp(`changes the ${key} annotation`),
+        key,
+      );
     }
     const b = before();
     b.metadata!.annotations = { 'platform.kubevirt.io/mode': 'x' };
-    assert.match(judgePatchedResult(b, { ...structuredClone(b), metadata: { ...b.metadata, annotations: {} } }) ?? '', /changes the platform.kubevirt.io\/mode annotation/);
+    assert.match(
+      judgePatchedResult(b, { ...structuredClone(b), metadata: { ...b.metadata, annotations: {} } }) ?? '',
+      /changes the platform.kubevirt.io\/mode annotation/,
+    );
   });
 
   it('allows other annotations', () => {
-    assert.equal(judgePatchedResult(before(), patched((o) => (o.metadata.annotations = { 'example.com/x': '1', 'platform.kubevirt.io-other/x': '2' }))), undefined);
+    assert.equal(
+      judgePatchedResult(
+        before(),
+        patched((o) => (o.metadata.annotations = { 'example.com/x': '1', 'platform.kubevirt.io-other/x': '2' })),
+      ),
+      undefined,
+    );
   });
 });

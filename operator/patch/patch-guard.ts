@@ -20,7 +20,17 @@ export const SENSITIVE_KINDS = new Set([
   'CustomResourceDefinition',
 ]);
 
-const LIFECYCLE_FIELDS = ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences', 'finalizers', 'managedFields'];
+const LIFECYCLE_FIELDS = [
+  'resourceVersion',
+  'uid',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
 
 const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 
@@ -38,9 +48,12 @@ export function judgePatchedResult(before: KubeObject, after: unknown): string |
   if (label(a) !== label(before)) return `the patch changes the ${MANAGED_BY_LABEL} label`;
   // The operator's own annotations are the user's controls: a patch that wrote them would make the
   // operator own (and keep re-applying) its own instructions, e.g. a patch that rewrites the patch.
-  const ours = (o: KubeObject, k: string): unknown => (o.metadata?.annotations && typeof o.metadata.annotations === 'object' ? o.metadata.annotations[k] : undefined);
+  const ours = (o: KubeObject, k: string): unknown =>
+    o.metadata?.annotations && typeof o.metadata.annotations === 'object' ? o.metadata.annotations[k] : undefined;
   const keys = new Set([...Object.keys(objectOr(a.metadata.annotations)), ...Object.keys(objectOr(before.metadata?.annotations))]);
-  for (const k of keys) if (k.startsWith(`${PREFIX}/`) && ours(a, k) !== ours(before, k)) return `the patch changes the ${k} annotation (the operator's controls are set by the user, not by a patch)`;
+  for (const k of keys)
+    if (k.startsWith(`${PREFIX}/`) && ours(a, k) !== ours(before, k))
+      return `the patch changes the ${k} annotation (the operator's controls are set by the user, not by a patch)`;
   for (const f of LIFECYCLE_FIELDS) if (a.metadata[f] !== undefined && before.metadata?.[f] === undefined) return `the patch sets metadata.${f}`;
   if (a.status !== undefined && before.status === undefined) return 'the patch sets status';
   return undefined;

@@ -27,7 +27,9 @@ export interface ClusterFacts {
 }
 
 /** The facts of a cluster whose installed CRDs are known (the watch layer's caches, a CRD folder). */
-export function clusterFacts(f: Pick<ClusterFacts, 'hardware' | 'topology' | 'openshift' | 'objectExists' | 'operatorNamespace'> & { crds: ReadonlyMap<string, CrdInfo> }): ClusterFacts {
+export function clusterFacts(
+  f: Pick<ClusterFacts, 'hardware' | 'topology' | 'openshift' | 'objectExists' | 'operatorNamespace'> & { crds: ReadonlyMap<string, CrdInfo> },
+): ClusterFacts {
   const { crds, ...rest } = f;
   return {
     ...rest,

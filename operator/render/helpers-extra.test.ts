@@ -12,8 +12,7 @@ const facts: ClusterFacts = clusterFacts({
   objectExists: () => false,
 });
 
-const render = (source: string, ctx: unknown): string =>
-  Handlebars.create().compile(source, { noEscape: true })(ctx, { helpers: makeHelpers(facts) });
+const render = (source: string, ctx: unknown): string => Handlebars.create().compile(source, { noEscape: true })(ctx, { helpers: makeHelpers(facts) });
 
 describe('matches helper', () => {
   const tpl = '{{#if (matches v "^[1-9][0-9]{1,3}$")}}ok{{else}}no{{/if}}';

@@ -42,7 +42,12 @@ const facts: ClusterFacts = clusterFacts({
 });
 
 function hcoWith(spec: Record<string, unknown> = {}, annotations: Record<string, string> = {}): KubeObject {
-  return { apiVersion: 'hco.kubevirt.io/v1', kind: 'HyperConverged', metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', annotations }, spec };
+  return {
+    apiVersion: 'hco.kubevirt.io/v1',
+    kind: 'HyperConverged',
+    metadata: { name: 'kubevirt-hyperconverged', namespace: 'openshift-cnv', annotations },
+    spec,
+  };
 }
 
 let seq = 0;
@@ -187,7 +192,9 @@ describe('toJson and quote produce safe YAML for untrusted strings', () => {
   });
 
   it('quote renders scalars as strings and objects as JSON text', () => {
-    const parsed = yaml.load(run('n: {{quote 5}}\nb: {{quote true}}\nmissing: {{quote hco.spec.missing}}\nobj: {{quote params.o}}\n', { params: { o: { a: 1 } } }));
+    const parsed = yaml.load(
+      run('n: {{quote 5}}\nb: {{quote true}}\nmissing: {{quote hco.spec.missing}}\nobj: {{quote params.o}}\n', { params: { o: { a: 1 } } }),
+    );
     assert.deepEqual(parsed, { n: '5', b: 'true', missing: '', obj: '{"a":1}' });
   });
 
@@ -262,7 +269,10 @@ describe('cluster introspection helpers', () => {
   });
 
   it('pickEnum returns the first candidate the CRD offers, or ""', () => {
-    assert.equal(run(`{{pickEnum "${CRD}" "spec.profiles" "DevKubeVirtRelieveAndMigrate" "KubeVirtRelieveAndMigrate" "LongLifecycle"}}`), 'KubeVirtRelieveAndMigrate');
+    assert.equal(
+      run(`{{pickEnum "${CRD}" "spec.profiles" "DevKubeVirtRelieveAndMigrate" "KubeVirtRelieveAndMigrate" "LongLifecycle"}}`),
+      'KubeVirtRelieveAndMigrate',
+    );
     assert.equal(run(`{{pickEnum "${CRD}" "spec.profiles" "LongLifecycle" "KubeVirtRelieveAndMigrate"}}`), 'LongLifecycle');
     assert.equal(run(`[{{pickEnum "${CRD}" "spec.profiles" "Nope" "AlsoNope"}}]`), '[]');
     assert.equal(run('[{{pickEnum "missing.example.com" "spec.profiles" "LongLifecycle"}}]'), '[]');

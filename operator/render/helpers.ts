@@ -91,7 +91,11 @@ export function makeHelpers(facts: ClusterFacts, readAssetFile?: AssetFileReader
     /** {{pickEnum "crd.name" "spec.field" "Best" "Fallback" ...}}: the first candidate the CRD offers, or "". */
     pickEnum: (crdName: unknown, path: unknown, ...rest: unknown[]) => {
       const offered = enumsOf(facts, String(crdName), String(path));
-      return args(rest).map(String).find((c) => offered.includes(c)) ?? '';
+      return (
+        args(rest)
+          .map(String)
+          .find((c) => offered.includes(c)) ?? ''
+      );
     },
     /** {{#if (objectExists "Namespace" "" "openshift-mtv")}} */
     objectExists: (kind: unknown, namespace: unknown, name: unknown) => facts.objectExists(text(kind), text(namespace), text(name)),

@@ -10,7 +10,8 @@ const TEXT = '^.+$';
 describe('JSON annotation values', () => {
   it('parses JSON, and nothing else or anything too long', () => {
     assert.deepEqual(parseJsonValue('{"a":{"b":"c"}}'), { a: { b: 'c' } });
-    for (const bad of ['{a:1}', '', undefined, 42, `"${'x'.repeat(MAX_ANNOTATION_BYTES)}"`]) assert.equal(parseJsonValue(bad), undefined, String(bad).slice(0, 20));
+    for (const bad of ['{a:1}', '', undefined, 42, `"${'x'.repeat(MAX_ANNOTATION_BYTES)}"`])
+      assert.equal(parseJsonValue(bad), undefined, String(bad).slice(0, 20));
   });
 
   it('accepts a nested string map only when every key and value matches (all or nothing)', () => {

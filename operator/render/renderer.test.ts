@@ -149,7 +149,10 @@ describe('Renderer.render', () => {
   it('turns a throwing template into a RenderError naming the asset and the template', () => {
     const a = assetFor('kind: {{noSuchHelper "x"}}\n');
     assertRenderError(a, /noSuchHelper/);
-    assert.throws(() => render(a), (e: unknown) => e instanceof RenderError && e.message.includes(a.path));
+    assert.throws(
+      () => render(a),
+      (e: unknown) => e instanceof RenderError && e.message.includes(a.path),
+    );
   });
 
   it('turns a Handlebars syntax error into a RenderError', () => {

@@ -19,9 +19,18 @@ describe('exponentialBackoff', () => {
 
 describe('jittered', () => {
   it('scales within [low, high)', () => {
-    assert.equal(jittered(1000, 0.8, 1.2, () => 0), 800);
-    assert.equal(jittered(1000, 0.8, 1.2, () => 0.5), 1000);
-    assert.equal(jittered(1000, 1, 1.2, () => 0.999), 1200);
+    assert.equal(
+      jittered(1000, 0.8, 1.2, () => 0),
+      800,
+    );
+    assert.equal(
+      jittered(1000, 0.8, 1.2, () => 0.5),
+      1000,
+    );
+    assert.equal(
+      jittered(1000, 1, 1.2, () => 0.999),
+      1200,
+    );
     for (let i = 0; i < 100; i++) {
       const v = jittered(2000, 1, 1.2);
       assert.ok(v >= 2000 && v <= 2400, String(v));

@@ -29,13 +29,19 @@ describe('deep values', () => {
     assert.equal(stableStringify(small), '{"a":-0.5,"b":[1,"x\u2028",null,{"d":true}]}');
     const text = bounded('jsonText', LIMIT, () => jsonText(live));
     assert.equal(deepEqual(JSON.parse(text), live), true, 'JSON.parse reads it back');
-    assert.equal(bounded('hash', LIMIT, () => hashOf(liveContent(live))), hashOf(liveContent(cloneJson(live))));
+    assert.equal(
+      bounded('hash', LIMIT, () => hashOf(liveContent(live))),
+      hashOf(liveContent(cloneJson(live))),
+    );
   });
 
   it('clones, compares and diffs at any depth', () => {
     const copy = bounded('clone', LIMIT, () => cloneJson(live));
     assert.notEqual(copy.spec.free, live.spec.free);
-    assert.equal(bounded('deepEqual', LIMIT, () => deepEqual(copy, live)), true);
+    assert.equal(
+      bounded('deepEqual', LIMIT, () => deepEqual(copy, live)),
+      true,
+    );
     const changed = { ...copy, spec: { ...copy.spec, free: nested('b') } };
     assert.equal(deepEqual(changed, live), false);
     const drift = bounded('diff', LIMIT, () => diffPaths(live, changed));

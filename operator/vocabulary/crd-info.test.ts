@@ -43,7 +43,12 @@ const CRD: KubeObject = {
       { name: 'v1alpha1', served: false, storage: false, schema: schema(['Old']) },
     ],
   },
-  status: { conditions: [{ type: 'NamesAccepted', status: 'True' }, { type: 'Established', status: 'True' }] },
+  status: {
+    conditions: [
+      { type: 'NamesAccepted', status: 'True' },
+      { type: 'Established', status: 'True' },
+    ],
+  },
 };
 
 describe('projectCrd', () => {

@@ -65,6 +65,6 @@ export function projectCrd(crd: KubeObject): CrdInfo {
 /** Whether a CRD counts as installed: Established and not being deleted. */
 export function crdEstablished(crd: KubeObject): boolean {
   if (crd.metadata?.deletionTimestamp) return false;
-  const conds = ((crd.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions) ?? [];
+  const conds = (crd.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions ?? [];
   return conds.some((c) => c.type === 'Established' && c.status === 'True');
 }

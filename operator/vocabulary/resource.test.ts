@@ -35,7 +35,13 @@ describe('resolveResource', () => {
   });
 
   it('resolves grouped built-in kinds', () => {
-    assert.deepEqual(resolveResource('apps/v1', 'Deployment', new Map()), { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true });
+    assert.deepEqual(resolveResource('apps/v1', 'Deployment', new Map()), {
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      plural: 'deployments',
+      namespaced: true,
+    });
     assert.deepEqual(resolveResource('rbac.authorization.k8s.io/v1', 'ClusterRole', new Map())?.namespaced, false);
   });
 
@@ -79,7 +85,10 @@ describe('resolveResource', () => {
 
 describe('objectKey', () => {
   it('names the group ("core" for the core group), kind, namespace and name', () => {
-    assert.equal(objectKey({ group: 'hco.kubevirt.io', kind: 'HyperConverged' }, 'openshift-cnv', 'kubevirt-hyperconverged'), 'hco.kubevirt.io/HyperConverged/openshift-cnv/kubevirt-hyperconverged');
+    assert.equal(
+      objectKey({ group: 'hco.kubevirt.io', kind: 'HyperConverged' }, 'openshift-cnv', 'kubevirt-hyperconverged'),
+      'hco.kubevirt.io/HyperConverged/openshift-cnv/kubevirt-hyperconverged',
+    );
     assert.equal(objectKey({ group: '', kind: 'Namespace' }, undefined, 'openshift-mtv'), 'core/Namespace//openshift-mtv');
   });
 

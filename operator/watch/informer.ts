@@ -184,7 +184,8 @@ export class Informer<T = KubeObject> {
       };
       const done = (err: unknown): void => {
         if (gone) reject(new GoneError('410 Gone'));
-        else if (err && !this.stopped && !(err instanceof Error && err.name === 'AbortError')) reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
+        else if (err && !this.stopped && !(err instanceof Error && err.name === 'AbortError'))
+          reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
         else resolve(events);
       };
       this.client

@@ -4,11 +4,24 @@ import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { validateKubeDescheduler } from './descheduler.js';
 import { ctx, hco, psiMachineConfig, rulesOf } from './fixtures.js';
 
-const kd = (profile: string, profileCustomizations: Record<string, unknown>, evictionLimits: Record<string, unknown> = { total: 5 }, extra: Record<string, unknown> = {}): KubeObject => ({
+const kd = (
+  profile: string,
+  profileCustomizations: Record<string, unknown>,
+  evictionLimits: Record<string, unknown> = { total: 5 },
+  extra: Record<string, unknown> = {},
+): KubeObject => ({
   apiVersion: 'operator.openshift.io/v1',
   kind: 'KubeDescheduler',
   metadata: { name: 'cluster', namespace: 'openshift-kube-descheduler-operator' },
-  spec: { managementState: 'Managed', mode: 'Automatic', profiles: [profile], deschedulingIntervalSeconds: 30, profileCustomizations, evictionLimits, ...extra },
+  spec: {
+    managementState: 'Managed',
+    mode: 'Automatic',
+    profiles: [profile],
+    deschedulingIntervalSeconds: 30,
+    profileCustomizations,
+    evictionLimits,
+    ...extra,
+  },
 });
 const judge = (o: KubeObject, v: string) => rulesOf(validateKubeDescheduler(o, ctx(v, [psiMachineConfig])));
 
@@ -23,14 +36,20 @@ describe('consumer rules: KubeDescheduler per operator release', () => {
     assert.deepEqual(judge(kd('KubeVirtRelieveAndMigrate', { devActualUtilizationProfile: 'PrometheusCPUCombined' }), '4.21'), ['utilization-memory-signal']);
     assert.deepEqual(judge(kd('KubeVirtRelieveAndMigrate', { devActualUtilizationProfile: 'PrometheusCPUMemoryCombinedProfile' }), '4.21'), []);
     assert.deepEqual(judge(kd('DevKubeVirtRelieveAndMigrate', { devActualUtilizationProfile: 'PrometheusCPUCombined' }), '4.19'), []);
-    assert.deepEqual(judge(kd('DevKubeVirtRelieveAndMigrate', { devActualUtilizationProfile: 'PrometheusCPUMemoryCombinedProfile' }), '4.19'), ['utilization-profile']);
+    assert.deepEqual(judge(kd('DevKubeVirtRelieveAndMigrate', { devActualUtilizationProfile: 'PrometheusCPUMemoryCombinedProfile' }), '4.19'), [
+      'utilization-profile',
+    ]);
   });
 
   it('each broken fixture is found', () => {
     const cases: [string, string, KubeObject][] = [
       ['profiles', '4.17', kd('DevKubeVirtRelieveAndMigrate', {})],
       ['profiles', '4.19', kd('KubeVirtRelieveAndMigrate', {})],
-      ['profile-conflicts', '4.21', { ...kd('LongLifecycle', {}), spec: { ...kd('LongLifecycle', {}).spec as object, profiles: ['LongLifecycle', 'KubeVirtRelieveAndMigrate'] } }],
+      [
+        'profile-conflicts',
+        '4.21',
+        { ...kd('LongLifecycle', {}), spec: { ...(kd('LongLifecycle', {}).spec as object), profiles: ['LongLifecycle', 'KubeVirtRelieveAndMigrate'] } },
+      ],
       ['customization-known', '4.17', kd('LongLifecycle', { devDeviationThresholds: 'Low' })],
       ['customization-applies', '4.21', kd('KubeVirtRelieveAndMigrate', { devEnableSoftTainter: true })],
       ['customization-applies', '4.21', kd('KubeVirtRelieveAndMigrate', { podLifetime: '24h' })],

@@ -21,8 +21,26 @@ interface Release {
   kubevirtDefault?: string;
 }
 
-const BASE_PROFILES = ['AffinityAndTaints', 'TopologyAndDuplicates', 'LifecycleAndUtilization', 'DevPreviewLongLifecycle', 'LongLifecycle', 'SoftTopologyAndDuplicates', 'EvictPodsWithLocalStorage', 'EvictPodsWithPVC', 'CompactAndScale'];
-const BASE_CUSTOM = ['devEnableEvictionsInBackground', 'devHighNodeUtilizationThresholds', 'devLowNodeUtilizationThresholds', 'namespaces', 'podLifetime', 'thresholdPriority', 'thresholdPriorityClassName'];
+const BASE_PROFILES = [
+  'AffinityAndTaints',
+  'TopologyAndDuplicates',
+  'LifecycleAndUtilization',
+  'DevPreviewLongLifecycle',
+  'LongLifecycle',
+  'SoftTopologyAndDuplicates',
+  'EvictPodsWithLocalStorage',
+  'EvictPodsWithPVC',
+  'CompactAndScale',
+];
+const BASE_CUSTOM = [
+  'devEnableEvictionsInBackground',
+  'devHighNodeUtilizationThresholds',
+  'devLowNodeUtilizationThresholds',
+  'namespaces',
+  'podLifetime',
+  'thresholdPriority',
+  'thresholdPriorityClassName',
+];
 const UTIL_419 = {
   PrometheusCPUUsage: { memory: false },
   PrometheusCPUPSIPressure: { memory: false },
@@ -64,7 +82,12 @@ const CONFLICTS: [string, string][] = [
   ['CompactAndScale', 'LongLifecycle'],
   ['CompactAndScale', 'DevPreviewLongLifecycle'],
   ['CompactAndScale', 'TopologyAndDuplicates'],
-  ...KUBEVIRT.flatMap((k): [string, string][] => [['DevPreviewLongLifecycle', k], ['LongLifecycle', k], ['LifecycleAndUtilization', k], ['CompactAndScale', k]]),
+  ...KUBEVIRT.flatMap((k): [string, string][] => [
+    ['DevPreviewLongLifecycle', k],
+    ['LongLifecycle', k],
+    ['LifecycleAndUtilization', k],
+    ['CompactAndScale', k],
+  ]),
   ['KubeVirtRelieveAndMigrate', 'DevKubeVirtRelieveAndMigrate'],
 ];
 
@@ -96,31 +119,85 @@ export function validateKubeDescheduler(obj: KubeObject, ctx: ConsumerContext) {
     'the operator reads only KubeDescheduler openshift-kube-descheduler-operator/cluster',
   );
   f.check(profiles.length > 0, 'profiles', src(rel.branch, 'manageConfigMap'), '"descheduler should have at least 1 profile enabled"');
-  for (const p of profiles) f.check(rel.profiles.includes(p), 'profiles', src(rel.branch, 'manageConfigMap'), `profile ${p} is not known to the ${ctx.openshiftVersion} operator ("Profile not recognized")`);
-  f.check(new Set(profiles).size === profiles.length, 'profile-conflicts', src(rel.branch, 'checkProfileConflicts / CRD x-kubernetes-validations'), 'a profile is declared twice');
+  for (const p of profiles)
+    f.check(
+      rel.profiles.includes(p),
+      'profiles',
+      src(rel.branch, 'manageConfigMap'),
+      `profile ${p} is not known to the ${ctx.openshiftVersion} operator ("Profile not recognized")`,
+    );
+  f.check(
+    new Set(profiles).size === profiles.length,
+    'profile-conflicts',
+    src(rel.branch, 'checkProfileConflicts / CRD x-kubernetes-validations'),
+    'a profile is declared twice',
+  );
   for (const [a, b] of CONFLICTS) {
-    f.check(!(profiles.includes(a) && profiles.includes(b)), 'profile-conflicts', src(rel.branch, 'checkProfileConflicts / CRD x-kubernetes-validations'), `cannot declare ${a} and ${b} profiles simultaneously`);
+    f.check(
+      !(profiles.includes(a) && profiles.includes(b)),
+      'profile-conflicts',
+      src(rel.branch, 'checkProfileConflicts / CRD x-kubernetes-validations'),
+      `cannot declare ${a} and ${b} profiles simultaneously`,
+    );
   }
 
   const interval = s.deschedulingIntervalSeconds;
-  f.check(typeof interval === 'number' && interval > 0, 'interval', src(rel.branch, 'sync'), '"descheduler should have an interval set and it should be greater than 0"');
-  f.check(s.mode === undefined || s.mode === 'Automatic' || s.mode === 'Predictive', 'mode', src(rel.branch, 'manageDeployment'), `mode ${JSON.stringify(s.mode)} not recognized`);
+  f.check(
+    typeof interval === 'number' && interval > 0,
+    'interval',
+    src(rel.branch, 'sync'),
+    '"descheduler should have an interval set and it should be greater than 0"',
+  );
+  f.check(
+    s.mode === undefined || s.mode === 'Automatic' || s.mode === 'Predictive',
+    'mode',
+    src(rel.branch, 'manageDeployment'),
+    `mode ${JSON.stringify(s.mode)} not recognized`,
+  );
 
   for (const key of Object.keys(custom)) {
-    f.check(rel.customizations.includes(key), 'customization-known', `${REPO} ${rel.branch} pkg/apis/descheduler/v1/types_descheduler.go ProfileCustomizations`, `profileCustomizations.${key} does not exist in ${ctx.openshiftVersion}: pruned, silently ignored`);
+    f.check(
+      rel.customizations.includes(key),
+      'customization-known',
+      `${REPO} ${rel.branch} pkg/apis/descheduler/v1/types_descheduler.go ProfileCustomizations`,
+      `profileCustomizations.${key} does not exist in ${ctx.openshiftVersion}: pruned, silently ignored`,
+    );
     const readers = READ_BY[key];
     if (rel.customizations.includes(key) && readers !== undefined && readers !== 'any') {
-      const message = readers.length === 0 ? `profileCustomizations.${key} is deprecated and ignored` : `profileCustomizations.${key} is read only by ${readers.join('/')}, none of which is chosen: ignored`;
-      f.check(readers.some((r) => profiles.includes(r)), 'customization-applies', `${REPO} ${rel.branch} pkg/apis/descheduler/v1/types_descheduler.go; ${src(rel.branch, 'profile functions')}`, message);
+      const message =
+        readers.length === 0
+          ? `profileCustomizations.${key} is deprecated and ignored`
+          : `profileCustomizations.${key} is read only by ${readers.join('/')}, none of which is chosen: ignored`;
+      f.check(
+        readers.some((r) => profiles.includes(r)),
+        'customization-applies',
+        `${REPO} ${rel.branch} pkg/apis/descheduler/v1/types_descheduler.go; ${src(rel.branch, 'profile functions')}`,
+        message,
+      );
     }
   }
-  f.check(!(custom.devLowNodeUtilizationThresholds !== undefined && custom.devDeviationThresholds !== undefined), 'thresholds-exclusive', src(rel.branch, 'getLowNodeUtilizationThresholds / kubeVirtRelieveAndMigrateProfile'), '"only one of DevLowNodeUtilizationThresholds and DevDeviationThresholds customizations can be configured simultaneously"');
-  f.check(!(custom.thresholdPriority !== undefined && custom.thresholdPriorityClassName), 'threshold-priority-exclusive', src(rel.branch, 'defaultEvictorOverrides'), 'thresholdPriority and thresholdPriorityClassName together are invalid');
+  f.check(
+    !(custom.devLowNodeUtilizationThresholds !== undefined && custom.devDeviationThresholds !== undefined),
+    'thresholds-exclusive',
+    src(rel.branch, 'getLowNodeUtilizationThresholds / kubeVirtRelieveAndMigrateProfile'),
+    '"only one of DevLowNodeUtilizationThresholds and DevDeviationThresholds customizations can be configured simultaneously"',
+  );
+  f.check(
+    !(custom.thresholdPriority !== undefined && custom.thresholdPriorityClassName),
+    'threshold-priority-exclusive',
+    src(rel.branch, 'defaultEvictorOverrides'),
+    'thresholdPriority and thresholdPriorityClassName together are invalid',
+  );
 
   const util = custom.devActualUtilizationProfile;
   if (util !== undefined && util !== '') {
     const known = typeof util === 'string' && (util in rel.utilization || util.startsWith('query:'));
-    f.check(known, 'utilization-profile', src(rel.branch, 'utilizationProfileToPrometheusQuery'), `devActualUtilizationProfile ${JSON.stringify(util)}: "unknown prometheus profile"`);
+    f.check(
+      known,
+      'utilization-profile',
+      src(rel.branch, 'utilizationProfileToPrometheusQuery'),
+      `devActualUtilizationProfile ${JSON.stringify(util)}: "unknown prometheus profile"`,
+    );
     const kubevirtDefault = rel.kubevirtDefault;
     if (known && kubevirtDefault && rel.utilization[kubevirtDefault]?.memory && profiles.some((p) => KUBEVIRT.includes(p))) {
       f.check(
@@ -134,8 +211,18 @@ export function validateKubeDescheduler(obj: KubeObject, ctx: ConsumerContext) {
 
   const limits = isRecord(s.evictionLimits) ? s.evictionLimits : {};
   for (const [k, v] of Object.entries(limits)) {
-    f.check(rel.evictionLimits.includes(k), 'eviction-limits', `${REPO} ${rel.branch} pkg/apis/descheduler/v1/types_descheduler.go EvictionLimits`, `evictionLimits.${k} does not exist in ${ctx.openshiftVersion}: pruned, silently ignored`);
-    f.check(typeof v === 'number' && Number.isInteger(v) && v > 0, 'eviction-limits', src(rel.branch, 'setEvictionsLimits'), `evictionLimits.${k} ${JSON.stringify(v)} is not a positive count`);
+    f.check(
+      rel.evictionLimits.includes(k),
+      'eviction-limits',
+      `${REPO} ${rel.branch} pkg/apis/descheduler/v1/types_descheduler.go EvictionLimits`,
+      `evictionLimits.${k} does not exist in ${ctx.openshiftVersion}: pruned, silently ignored`,
+    );
+    f.check(
+      typeof v === 'number' && Number.isInteger(v) && v > 0,
+      'eviction-limits',
+      src(rel.branch, 'setEvictionsLimits'),
+      `evictionLimits.${k} ${JSON.stringify(v)} is not a positive count`,
+    );
   }
   // A VM eviction is a live migration: more evictions in flight than KubeVirt migrates at once only queue.
   const hcoLimits: Record<string, unknown> = {
@@ -146,11 +233,23 @@ export function validateKubeDescheduler(obj: KubeObject, ctx: ConsumerContext) {
     for (const k of ['total', 'node']) {
       const limit = limits[k];
       if (typeof limit === 'number') {
-        f.check(limit <= Number(hcoLimits[k]), 'eviction-limits-migrations', `${src(rel.branch, 'setEvictionsLimits (defaultKVParallel*)')}; kubevirt/hyperconverged-cluster-operator api/v1 LiveMigrationConfigurations`, `evictionLimits.${k} ${limit} exceeds what the HyperConverged lets KubeVirt migrate at once (${show(hcoLimits[k])})`);
+        f.check(
+          limit <= Number(hcoLimits[k]),
+          'eviction-limits-migrations',
+          `${src(rel.branch, 'setEvictionsLimits (defaultKVParallel*)')}; kubevirt/hyperconverged-cluster-operator api/v1 LiveMigrationConfigurations`,
+          `evictionLimits.${k} ${limit} exceeds what the HyperConverged lets KubeVirt migrate at once (${show(hcoLimits[k])})`,
+        );
       }
     }
-    const psi = ctx.objects.some((o) => o.kind === 'MachineConfig' && Array.isArray(dig(o, 'spec.kernelArguments')) && (dig(o, 'spec.kernelArguments') as unknown[]).includes('psi=1'));
-    f.check(psi, 'kubevirt-profile-psi', src(rel.branch, 'manageConfigMap (isPSIenabled)'), 'a KubeVirt profile without PSI enabled on the nodes: "profile ... can only be used when PSI metrics are enabled" - the descheduler is scaled to 0');
+    const psi = ctx.objects.some(
+      (o) => o.kind === 'MachineConfig' && Array.isArray(dig(o, 'spec.kernelArguments')) && (dig(o, 'spec.kernelArguments') as unknown[]).includes('psi=1'),
+    );
+    f.check(
+      psi,
+      'kubevirt-profile-psi',
+      src(rel.branch, 'manageConfigMap (isPSIenabled)'),
+      'a KubeVirt profile without PSI enabled on the nodes: "profile ... can only be used when PSI metrics are enabled" - the descheduler is scaled to 0',
+    );
   }
   return f.list;
 }

@@ -12,10 +12,35 @@ const PARAMS = `${REPO} api/v1alpha1/fenceagentsremediation_params.go`;
 
 /** Agents the FAR image installs (its Dockerfile: dnf install fence-agents-*), one binary each in /usr/sbin. */
 export const FAR_AGENTS = new Set([
-  'fence_amt_ws', 'fence_apc_snmp', 'fence_cisco_ucs', 'fence_eaton_snmp', 'fence_emerson', 'fence_eps', 'fence_ibmblade',
-  'fence_ifmib', 'fence_ilo', 'fence_ilo2', 'fence_intelmodular', 'fence_ipdu', 'fence_ipmilan', 'fence_ipmilanplus', 'fence_idrac',
-  'fence_ilo3', 'fence_ilo4', 'fence_ilo5', 'fence_imm', 'fence_redfish', 'fence_rhevm', 'fence_vmware_rest', 'fence_vmware_soap',
-  'fence_kubevirt', 'fence_ibm_powervs', 'fence_ibm_vpc', 'fence_aws', 'fence_azure_arm', 'fence_gce',
+  'fence_amt_ws',
+  'fence_apc_snmp',
+  'fence_cisco_ucs',
+  'fence_eaton_snmp',
+  'fence_emerson',
+  'fence_eps',
+  'fence_ibmblade',
+  'fence_ifmib',
+  'fence_ilo',
+  'fence_ilo2',
+  'fence_intelmodular',
+  'fence_ipdu',
+  'fence_ipmilan',
+  'fence_ipmilanplus',
+  'fence_idrac',
+  'fence_ilo3',
+  'fence_ilo4',
+  'fence_ilo5',
+  'fence_imm',
+  'fence_redfish',
+  'fence_rhevm',
+  'fence_vmware_rest',
+  'fence_vmware_soap',
+  'fence_kubevirt',
+  'fence_ibm_powervs',
+  'fence_ibm_vpc',
+  'fence_aws',
+  'fence_azure_arm',
+  'fence_gce',
 ]);
 
 /** A parameter value that is a Go text/template over TemplateData{NodeName} (pkg/template/template.go). */
@@ -37,7 +62,12 @@ export function validateFenceAgentsTemplate(obj: KubeObject, ctx: ConsumerContex
   const shared = isRecord(s.sharedparameters) ? s.sharedparameters : {};
   const nodes = isRecord(s.nodeparameters) ? s.nodeparameters : {};
 
-  f.check(isRecord(template.spec), 'template-spec', `medik8s/node-healthcheck-operator internal/controller/resources/templates.go getTemplateWithFallbackNamespace`, 'spec.template.spec is missing: NHC reports the template as invalid');
+  f.check(
+    isRecord(template.spec),
+    'template-spec',
+    `medik8s/node-healthcheck-operator internal/controller/resources/templates.go getTemplateWithFallbackNamespace`,
+    'spec.template.spec is missing: NHC reports the template as invalid',
+  );
   const agent = s.agent;
   f.check(
     typeof agent === 'string' && FAR_AGENTS.has(agent),
@@ -52,28 +82,76 @@ export function validateFenceAgentsTemplate(obj: KubeObject, ctx: ConsumerContex
     `remediationStrategy ${JSON.stringify(s.remediationStrategy)} is neither ResourceDeletion nor OutOfServiceTaint`,
   );
   for (const field of ['retryinterval', 'timeout']) {
-    if (s[field] !== undefined) f.check(durationSeconds(s[field]) > 0, 'durations', `${REPO} api/v1alpha1/fenceagentsremediation_types.go (metav1.Duration)`, `${field} ${JSON.stringify(s[field])} is not a positive Go duration`);
+    if (s[field] !== undefined)
+      f.check(
+        durationSeconds(s[field]) > 0,
+        'durations',
+        `${REPO} api/v1alpha1/fenceagentsremediation_types.go (metav1.Duration)`,
+        `${field} ${JSON.stringify(s[field])} is not a positive Go duration`,
+      );
   }
 
   for (const [name, value] of Object.entries(shared)) {
-    f.check(/^--[a-z0-9][a-z0-9_-]*$/.test(name), 'parameter-name', `${REPO} controllers/fenceagentsremediation_controller.go appendParamToSlice`, `shared parameter "${name}" is passed to the agent as "${name}=..." - fence agents take --long-options`);
-    f.check(typeof value === 'string', 'parameter-value', `${REPO} api/v1alpha1/fenceagentsremediation_types.go SharedParameters map[ParameterName]string`, `shared parameter "${name}" is not a string`);
+    f.check(
+      /^--[a-z0-9][a-z0-9_-]*$/.test(name),
+      'parameter-name',
+      `${REPO} controllers/fenceagentsremediation_controller.go appendParamToSlice`,
+      `shared parameter "${name}" is passed to the agent as "${name}=..." - fence agents take --long-options`,
+    );
+    f.check(
+      typeof value === 'string',
+      'parameter-value',
+      `${REPO} api/v1alpha1/fenceagentsremediation_types.go SharedParameters map[ParameterName]string`,
+      `shared parameter "${name}" is not a string`,
+    );
     if (typeof value !== 'string') continue;
     const problem = templateProblem(value);
-    f.check(!problem, 'shared-parameter-template', `${PARAMS} customValidator.validateTemplateParameters; ${REPO} pkg/template/template.go RenderParameterTemplate`, `shared parameter "${name}" ${problem ?? ''}`);
-    if (isAction(name)) f.check(['', 'reboot', 'off'].includes(value), 'action', `${PARAMS} validateFenceAction`, `--action "${value}": FAR doesn't support any other action than reboot or off`);
+    f.check(
+      !problem,
+      'shared-parameter-template',
+      `${PARAMS} customValidator.validateTemplateParameters; ${REPO} pkg/template/template.go RenderParameterTemplate`,
+      `shared parameter "${name}" ${problem ?? ''}`,
+    );
+    if (isAction(name))
+      f.check(
+        ['', 'reboot', 'off'].includes(value),
+        'action',
+        `${PARAMS} validateFenceAction`,
+        `--action "${value}": FAR doesn't support any other action than reboot or off`,
+      );
   }
 
   let nodeEntries = 0;
   for (const [name, perNode] of Object.entries(nodes)) {
-    f.check(/^--[a-z0-9][a-z0-9_-]*$/.test(name), 'parameter-name', `${REPO} controllers/fenceagentsremediation_controller.go appendParamToSlice`, `node parameter "${name}" is passed to the agent as "${name}=..." - fence agents take --long-options`);
-    f.check(isRecord(perNode) && Object.keys(perNode).length > 0, 'node-parameter-shape', `${REPO} api/v1alpha1/fenceagentsremediation_types.go NodeParameters map[ParameterName]map[NodeName]string`, `node parameter "${name}" names no node`);
+    f.check(
+      /^--[a-z0-9][a-z0-9_-]*$/.test(name),
+      'parameter-name',
+      `${REPO} controllers/fenceagentsremediation_controller.go appendParamToSlice`,
+      `node parameter "${name}" is passed to the agent as "${name}=..." - fence agents take --long-options`,
+    );
+    f.check(
+      isRecord(perNode) && Object.keys(perNode).length > 0,
+      'node-parameter-shape',
+      `${REPO} api/v1alpha1/fenceagentsremediation_types.go NodeParameters map[ParameterName]map[NodeName]string`,
+      `node parameter "${name}" names no node`,
+    );
     if (!isRecord(perNode)) continue;
     for (const [node, value] of Object.entries(perNode)) {
       nodeEntries++;
-      f.check(isDns1123Subdomain(node), 'node-name', `${PARAMS} validateFenceAgentParams (looked up by the Node's name, GetNodeName)`, `node parameter "${name}" is keyed by "${node}", which cannot be a Node name: never used`);
-      f.check(typeof value === 'string' && value.length > 0, 'parameter-value', `${PARAMS} validateFenceAgentParams`, `node parameter "${name}" for ${node} is empty`);
-      if (isAction(name) && typeof value === 'string') f.check(['reboot', 'off'].includes(value), 'action', `${PARAMS} validateFenceAction`, `--action "${value}" for ${node}: only reboot or off`);
+      f.check(
+        isDns1123Subdomain(node),
+        'node-name',
+        `${PARAMS} validateFenceAgentParams (looked up by the Node's name, GetNodeName)`,
+        `node parameter "${name}" is keyed by "${node}", which cannot be a Node name: never used`,
+      );
+      f.check(
+        typeof value === 'string' && value.length > 0,
+        'parameter-value',
+        `${PARAMS} validateFenceAgentParams`,
+        `node parameter "${name}" for ${node} is empty`,
+      );
+      if (isAction(name) && typeof value === 'string')
+        f.check(['reboot', 'off'].includes(value), 'action', `${PARAMS} validateFenceAction`, `--action "${value}" for ${node}: only reboot or off`);
     }
   }
 

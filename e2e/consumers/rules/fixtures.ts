@@ -3,7 +3,11 @@ import { hcoObject } from '../../../operator/vocabulary/hco.js';
 import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import type { ConsumerContext } from '../types.js';
 
-export const hco = (annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}, status: Record<string, unknown> = { infrastructureHighlyAvailable: true }): KubeObject => ({
+export const hco = (
+  annotations: Record<string, string> = {},
+  spec: Record<string, unknown> = {},
+  status: Record<string, unknown> = { infrastructureHighlyAvailable: true },
+): KubeObject => ({
   ...hcoObject('openshift-cnv', { 'platform.kubevirt.io/autopilot': 'true', ...annotations }, spec),
   status,
 });
@@ -31,8 +35,18 @@ export const farTemplate = (): KubeObject => ({
   },
 });
 
-export const snrRef = { apiVersion: 'self-node-remediation.medik8s.io/v1alpha1', kind: 'SelfNodeRemediationTemplate', name: 'self-node-remediation-automatic-strategy-template', namespace: 'openshift-workload-availability' };
-export const farRef = { apiVersion: 'fence-agents-remediation.medik8s.io/v1alpha1', kind: 'FenceAgentsRemediationTemplate', name: 'virt-platform-fence-agents', namespace: 'openshift-workload-availability' };
+export const snrRef = {
+  apiVersion: 'self-node-remediation.medik8s.io/v1alpha1',
+  kind: 'SelfNodeRemediationTemplate',
+  name: 'self-node-remediation-automatic-strategy-template',
+  namespace: 'openshift-workload-availability',
+};
+export const farRef = {
+  apiVersion: 'fence-agents-remediation.medik8s.io/v1alpha1',
+  kind: 'FenceAgentsRemediationTemplate',
+  name: 'virt-platform-fence-agents',
+  namespace: 'openshift-workload-availability',
+};
 
 export const nhc = (remediation: Record<string, unknown> = { remediationTemplate: snrRef }): KubeObject => ({
   apiVersion: 'remediation.medik8s.io/v1alpha1',
@@ -46,6 +60,11 @@ export const nhc = (remediation: Record<string, unknown> = { remediationTemplate
   },
 });
 
-export const psiMachineConfig: KubeObject = { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: '90-worker-virt-platform-psi' }, spec: { kernelArguments: ['psi=1'] } };
+export const psiMachineConfig: KubeObject = {
+  apiVersion: 'machineconfiguration.openshift.io/v1',
+  kind: 'MachineConfig',
+  metadata: { name: '90-worker-virt-platform-psi' },
+  spec: { kernelArguments: ['psi=1'] },
+};
 
 export const rulesOf = (list: { rule: string }[]): string[] => [...new Set(list.map((f) => f.rule))].sort();

@@ -5,7 +5,12 @@ import { validateForkliftController } from './forklift.js';
 import { ctx, rulesOf } from './fixtures.js';
 
 const GOOD = { feature_ui_plugin: 'true', feature_validation: 'true', feature_volume_populator: 'true', controller_max_vm_inflight: 20 };
-const forklift = (spec: Record<string, unknown> = GOOD, namespace = 'openshift-mtv'): KubeObject => ({ apiVersion: 'forklift.konveyor.io/v1beta1', kind: 'ForkliftController', metadata: { name: 'forklift-controller', namespace }, spec });
+const forklift = (spec: Record<string, unknown> = GOOD, namespace = 'openshift-mtv'): KubeObject => ({
+  apiVersion: 'forklift.konveyor.io/v1beta1',
+  kind: 'ForkliftController',
+  metadata: { name: 'forklift-controller', namespace },
+  spec,
+});
 
 describe('consumer rules: ForkliftController', () => {
   it('the good object passes on every version', () => {

@@ -18,11 +18,22 @@ export function validateForkliftController(obj: KubeObject, _ctx: ConsumerContex
   );
   for (const [k, v] of Object.entries(s)) {
     if (k.startsWith('feature_')) {
-      f.check(v === 'true' || v === 'false', 'feature-flags', `${REPO} operator/config/crd/bases/forklift.konveyor.io_forkliftcontrollers.yaml (enum "true"/"false"); operator/roles/forkliftcontroller/tasks/main.yml (|bool)`, `${k}: ${JSON.stringify(v)} must be the string "true" or "false"`);
+      f.check(
+        v === 'true' || v === 'false',
+        'feature-flags',
+        `${REPO} operator/config/crd/bases/forklift.konveyor.io_forkliftcontrollers.yaml (enum "true"/"false"); operator/roles/forkliftcontroller/tasks/main.yml (|bool)`,
+        `${k}: ${JSON.stringify(v)} must be the string "true" or "false"`,
+      );
     }
   }
   const inflight = s.controller_max_vm_inflight;
-  if (inflight !== undefined) f.check(Number.isInteger(inflight) && Number(inflight) >= 1, 'max-vm-inflight', `${REPO} operator/config/crd/bases/forklift.konveyor.io_forkliftcontrollers.yaml (minimum 1)`, `controller_max_vm_inflight ${JSON.stringify(inflight)} must be a count of at least 1`);
+  if (inflight !== undefined)
+    f.check(
+      Number.isInteger(inflight) && Number(inflight) >= 1,
+      'max-vm-inflight',
+      `${REPO} operator/config/crd/bases/forklift.konveyor.io_forkliftcontrollers.yaml (minimum 1)`,
+      `controller_max_vm_inflight ${JSON.stringify(inflight)} must be a count of at least 1`,
+    );
   return f.list;
 }
 

@@ -7,7 +7,10 @@ import { ctx, hco, rulesOf } from './fixtures.js';
 const golden = (spec: Record<string, unknown>, annotations: Record<string, string> = {}): KubeObject => ({ ...hco(annotations, spec), status: undefined });
 const GOOD = {
   deployment: { uninstallStrategy: 'BlockUninstallIfWorkloadsExist' },
-  virtualization: { evictionStrategy: 'LiveMigrate', workloadUpdateStrategy: { workloadUpdateMethods: ['LiveMigrate'], batchEvictionSize: 10, batchEvictionInterval: '1m0s' } },
+  virtualization: {
+    evictionStrategy: 'LiveMigrate',
+    workloadUpdateStrategy: { workloadUpdateMethods: ['LiveMigrate'], batchEvictionSize: 10, batchEvictionInterval: '1m0s' },
+  },
   workloadSources: { enableCommonBootImageImport: true },
 };
 const swapMc: KubeObject = { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: '90-worker-virt-platform-swap' } };

@@ -16,11 +16,31 @@ const V1_FIELDS: Record<string, string[]> = {
   '': ['featureGates', 'virtualization', 'storage', 'networking', 'workloadSources', 'security', 'deployment'],
   deployment: ['nodePlacements', 'uninstallStrategy', 'logVerbosityConfig', 'applicationAwareConfig', 'deployVmConsoleProxy'],
   virtualization: [
-    'tuningPolicy', 'liveMigrationConfig', 'permittedHostDevices', 'mediatedDevicesConfiguration', 'workloadUpdateStrategy', 'obsoleteCPUModels',
-    'evictionStrategy', 'virtualMachineOptions', 'higherWorkloadDensity', 'liveUpdateConfiguration', 'ksmConfiguration',
-    'changedBlockTrackingLabelSelectors', 'hypervisors', 'roleAggregationStrategy', 'vmiCPUAllocationRatio', 'autoCPULimitNamespaceLabelSelector',
+    'tuningPolicy',
+    'liveMigrationConfig',
+    'permittedHostDevices',
+    'mediatedDevicesConfiguration',
+    'workloadUpdateStrategy',
+    'obsoleteCPUModels',
+    'evictionStrategy',
+    'virtualMachineOptions',
+    'higherWorkloadDensity',
+    'liveUpdateConfiguration',
+    'ksmConfiguration',
+    'changedBlockTrackingLabelSelectors',
+    'hypervisors',
+    'roleAggregationStrategy',
+    'vmiCPUAllocationRatio',
+    'autoCPULimitNamespaceLabelSelector',
   ],
-  workloadSources: ['commonTemplatesNamespace', 'commonBootImageNamespace', 'enableCommonBootImageImport', 'dataImportCronTemplates', 'instancetypeConfig', 'commonInstancetypesDeployment'],
+  workloadSources: [
+    'commonTemplatesNamespace',
+    'commonBootImageNamespace',
+    'enableCommonBootImageImport',
+    'dataImportCronTemplates',
+    'instancetypeConfig',
+    'commonInstancetypesDeployment',
+  ],
   'deployment.applicationAwareConfig': ['enable', 'vmiCalcConfigName', 'namespaceSelector', 'allowApplicationAwareClusterResourceQuota'],
 };
 
@@ -56,7 +76,12 @@ export function hcoDeploysWaspAgent(hco: KubeObject): boolean {
 export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
   const f = findings('hyperconverged-cluster-operator', obj);
   const s = spec(obj);
-  f.check(obj.apiVersion === 'hco.kubevirt.io/v1', 'api-version', V1_TYPES, `apiVersion ${String(obj.apiVersion)}: the golden config is the v1 layout (the storage version)`);
+  f.check(
+    obj.apiVersion === 'hco.kubevirt.io/v1',
+    'api-version',
+    V1_TYPES,
+    `apiVersion ${String(obj.apiVersion)}: the golden config is the v1 layout (the storage version)`,
+  );
 
   for (const [path, allowed] of Object.entries(V1_FIELDS)) {
     const part = path ? dig(s, path) : s;
@@ -67,13 +92,21 @@ export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
         allowed.includes(key),
         'v1-fields',
         moved ? `${REPO} api/v1beta1/conversion.go` : V1_TYPES,
-        moved ? `spec.${key} is the v1beta1 layout; in v1 it is spec.${moved} (pruned and ignored here)` : `spec.${path ? path + '.' : ''}${key} is not a field of the v1 HyperConverged (HCO 1.18): pruned and ignored`,
+        moved
+          ? `spec.${key} is the v1beta1 layout; in v1 it is spec.${moved} (pruned and ignored here)`
+          : `spec.${path ? path + '.' : ''}${key} is not a field of the v1 HyperConverged (HCO 1.18): pruned and ignored`,
       );
     }
   }
 
   const eviction = dig(s, 'virtualization.evictionStrategy');
-  if (eviction !== undefined) f.check(oneOf(eviction, ['None', 'LiveMigrate', 'LiveMigrateIfPossible', 'External']), 'eviction-strategy', V1_TYPES, `evictionStrategy ${JSON.stringify(eviction)} is not a KubeVirt eviction strategy`);
+  if (eviction !== undefined)
+    f.check(
+      oneOf(eviction, ['None', 'LiveMigrate', 'LiveMigrateIfPossible', 'External']),
+      'eviction-strategy',
+      V1_TYPES,
+      `evictionStrategy ${JSON.stringify(eviction)} is not a KubeVirt eviction strategy`,
+    );
   const ha = dig(obj, 'status.infrastructureHighlyAvailable') ?? dig(ctx.hco, 'status.infrastructureHighlyAvailable');
   f.check(
     !(ha === false && eviction === 'LiveMigrate'),
@@ -84,20 +117,54 @@ export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
   const wus = dig(s, 'virtualization.workloadUpdateStrategy');
   if (isRecord(wus)) {
     const methods = Array.isArray(wus.workloadUpdateMethods) ? wus.workloadUpdateMethods : [];
-    f.check(methods.every((m) => m === 'LiveMigrate' || m === 'Evict'), 'workload-update-strategy', `${V1_TYPES} HyperConvergedWorkloadUpdateStrategy`, `workloadUpdateMethods ${JSON.stringify(methods)}: only LiveMigrate and Evict exist`);
-    if (wus.batchEvictionSize !== undefined) f.check(Number.isInteger(wus.batchEvictionSize) && Number(wus.batchEvictionSize) > 0, 'workload-update-strategy', `${V1_TYPES} HyperConvergedWorkloadUpdateStrategy`, 'batchEvictionSize must be a positive count');
-    if (wus.batchEvictionInterval !== undefined) f.check(durationSeconds(wus.batchEvictionInterval) > 0, 'workload-update-strategy', `${V1_TYPES} HyperConvergedWorkloadUpdateStrategy`, 'batchEvictionInterval must be a positive duration');
+    f.check(
+      methods.every((m) => m === 'LiveMigrate' || m === 'Evict'),
+      'workload-update-strategy',
+      `${V1_TYPES} HyperConvergedWorkloadUpdateStrategy`,
+      `workloadUpdateMethods ${JSON.stringify(methods)}: only LiveMigrate and Evict exist`,
+    );
+    if (wus.batchEvictionSize !== undefined)
+      f.check(
+        Number.isInteger(wus.batchEvictionSize) && Number(wus.batchEvictionSize) > 0,
+        'workload-update-strategy',
+        `${V1_TYPES} HyperConvergedWorkloadUpdateStrategy`,
+        'batchEvictionSize must be a positive count',
+      );
+    if (wus.batchEvictionInterval !== undefined)
+      f.check(
+        durationSeconds(wus.batchEvictionInterval) > 0,
+        'workload-update-strategy',
+        `${V1_TYPES} HyperConvergedWorkloadUpdateStrategy`,
+        'batchEvictionInterval must be a positive duration',
+      );
   }
   const uninstall = dig(s, 'deployment.uninstallStrategy');
-  if (uninstall !== undefined) f.check(oneOf(uninstall, ['RemoveWorkloads', 'BlockUninstallIfWorkloadsExist']), 'uninstall-strategy', V1_TYPES, `uninstallStrategy ${JSON.stringify(uninstall)} is not known`);
+  if (uninstall !== undefined)
+    f.check(
+      oneOf(uninstall, ['RemoveWorkloads', 'BlockUninstallIfWorkloadsExist']),
+      'uninstall-strategy',
+      V1_TYPES,
+      `uninstallStrategy ${JSON.stringify(uninstall)} is not known`,
+    );
 
   // AAQ: HCO deploys it when spec.deployment.applicationAwareConfig.enable (NewAAQHandler); the
   // product's enable-aaq opt-in means exactly that.
   const aaq = dig(s, 'deployment.applicationAwareConfig');
-  if (isRecord(aaq) && aaq.vmiCalcConfigName !== undefined) f.check(oneOf(aaq.vmiCalcConfigName, VMI_CALCULATORS), 'aaq-config', V1_TYPES, `vmiCalcConfigName ${JSON.stringify(aaq.vmiCalcConfigName)} is not an AAQ calculator`);
+  if (isRecord(aaq) && aaq.vmiCalcConfigName !== undefined)
+    f.check(
+      oneOf(aaq.vmiCalcConfigName, VMI_CALCULATORS),
+      'aaq-config',
+      V1_TYPES,
+      `vmiCalcConfigName ${JSON.stringify(aaq.vmiCalcConfigName)} is not an AAQ calculator`,
+    );
   // ctx.hco is the HyperConverged as the golden config leaves it (annotations and admin fields included).
   if (ctx.hco.metadata?.annotations?.[enableAnnotation('aaq')] === 'true') {
-    f.check(dig(ctx.hco, 'spec.deployment.applicationAwareConfig.enable') === true, 'aaq-opt-in', `${REPO} controllers/handlers/aaq.go NewAAQHandler`, 'platform.kubevirt.io/enable-aaq is "true" but spec.deployment.applicationAwareConfig.enable is not: HCO does not deploy AAQ');
+    f.check(
+      dig(ctx.hco, 'spec.deployment.applicationAwareConfig.enable') === true,
+      'aaq-opt-in',
+      `${REPO} controllers/handlers/aaq.go NewAAQHandler`,
+      'platform.kubevirt.io/enable-aaq is "true" but spec.deployment.applicationAwareConfig.enable is not: HCO does not deploy AAQ',
+    );
   }
 
   // Swap: HCO 1.18+ leaves swap to the platform autopilot (no wasp-agent) when the autopilot is
@@ -107,7 +174,12 @@ export function validateHyperConverged(obj: KubeObject, ctx: ConsumerContext) {
   // provide it there and says so (the swap asset's not-applicable reason), so only 4.21+ is judged.
   if (typeof pct === 'number' && pct > 100 && !hcoDeploysWaspAgent(ctx.hco) && atLeast(ctx.openshiftVersion, '4.21')) {
     const swap = objectsOf(ctx, 'MachineConfig').some((o) => /swap/.test(o.metadata?.name ?? ''));
-    f.check(swap, 'wasp-agent-swap', `${REPO} release-1.18 controllers/handlers/wasp-agent/daemonset.go shouldDeployWaspAgent`, `memoryOvercommitPercentage ${pct} under autopilot: HCO deploys no wasp-agent and nothing of the platform provides swap`);
+    f.check(
+      swap,
+      'wasp-agent-swap',
+      `${REPO} release-1.18 controllers/handlers/wasp-agent/daemonset.go shouldDeployWaspAgent`,
+      `memoryOvercommitPercentage ${pct} under autopilot: HCO deploys no wasp-agent and nothing of the platform provides swap`,
+    );
   }
   return f.list;
 }

@@ -27,7 +27,7 @@ export const KNOWN_KERNEL_PARAMETERS: Record<string, RegExp> = {
 const REPEATABLE = new Set(['hugepagesz', 'hugepages']);
 
 const argsOf = (o: KubeObject): string[] =>
-  (((o.spec as { kernelArguments?: unknown[] } | undefined)?.kernelArguments ?? [])).flatMap((a) => String(a).split(/\s+/).filter(Boolean));
+  ((o.spec as { kernelArguments?: unknown[] } | undefined)?.kernelArguments ?? []).flatMap((a) => String(a).split(/\s+/).filter(Boolean));
 const roleOf = (o: KubeObject): string | undefined => o.metadata?.labels?.['machineconfiguration.openshift.io/role'];
 
 export const kernelArgumentRules: ConsumerRules = {

@@ -6,22 +6,44 @@ import { clone, ctx, rulesOf } from './fixtures.js';
 import { validateClusterLogForwarder, validateCollectorBinding, validateLokiStack } from './logging.js';
 
 const stack = (): KubeObject => ({
-  apiVersion: 'loki.grafana.com/v1', kind: 'LokiStack', metadata: { name: 'logging-loki', namespace: 'openshift-logging' },
-  spec: { size: '1x.small', storage: { schemas: [{ version: 'v13', effectiveDate: '2024-10-01' }], secret: { name: 'loki-s3', type: 's3' } }, storageClassName: 'lvms-vg1', tenants: { mode: 'openshift-logging' } },
+  apiVersion: 'loki.grafana.com/v1',
+  kind: 'LokiStack',
+  metadata: { name: 'logging-loki', namespace: 'openshift-logging' },
+  spec: {
+    size: '1x.small',
+    storage: { schemas: [{ version: 'v13', effectiveDate: '2024-10-01' }], secret: { name: 'loki-s3', type: 's3' } },
+    storageClassName: 'lvms-vg1',
+    tenants: { mode: 'openshift-logging' },
+  },
 });
 const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'collector', namespace: 'openshift-logging' } };
 const crb = (role: string): KubeObject => ({
-  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `b-${role}` },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'ServiceAccount', name: 'collector', namespace: 'openshift-logging' }],
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: `b-${role}` },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+  subjects: [{ kind: 'ServiceAccount', name: 'collector', namespace: 'openshift-logging' }],
 });
 const clf = (): KubeObject => ({
-  apiVersion: 'observability.openshift.io/v1', kind: 'ClusterLogForwarder', metadata: { name: 'instance', namespace: 'openshift-logging' },
+  apiVersion: 'observability.openshift.io/v1',
+  kind: 'ClusterLogForwarder',
+  metadata: { name: 'instance', namespace: 'openshift-logging' },
   spec: {
     serviceAccount: { name: 'collector' },
-    outputs: [{ name: 'default-lokistack', type: 'lokiStack', lokiStack: { target: { name: 'logging-loki', namespace: 'openshift-logging' }, authentication: { token: { from: 'serviceAccount' } } } }],
+    outputs: [
+      {
+        name: 'default-lokistack',
+        type: 'lokiStack',
+        lokiStack: { target: { name: 'logging-loki', namespace: 'openshift-logging' }, authentication: { token: { from: 'serviceAccount' } } },
+      },
+    ],
     filters: [
       { name: 'drop-debug', type: 'drop', drop: [{ test: [{ field: '.level', matches: '^(debug|trace)$' }] }] },
-      { name: 'audit-policy', type: 'kubeAPIAudit', kubeAPIAudit: { omitStages: ['RequestReceived'], rules: [{ level: 'None', verbs: ['watch'] }, { level: 'Metadata' }] } },
+      {
+        name: 'audit-policy',
+        type: 'kubeAPIAudit',
+        kubeAPIAudit: { omitStages: ['RequestReceived'], rules: [{ level: 'None', verbs: ['watch'] }, { level: 'Metadata' }] },
+      },
     ],
     pipelines: [
       { name: 'app-logs', inputRefs: ['application'], outputRefs: ['default-lokistack'] },
@@ -30,7 +52,11 @@ const clf = (): KubeObject => ({
     ],
   },
 });
-const all = (): KubeObject[] => [stack(), sa, ...['collect-application-logs', 'collect-infrastructure-logs', 'collect-audit-logs', 'logging-collector-logs-writer'].map(crb)];
+const all = (): KubeObject[] => [
+  stack(),
+  sa,
+  ...['collect-application-logs', 'collect-infrastructure-logs', 'collect-audit-logs', 'logging-collector-logs-writer'].map(crb),
+];
 const spec = (o: KubeObject) => o.spec as Record<string, any>;
 
 describe('consumer rules: logging (Loki Operator, Cluster Logging Operator)', () => {
@@ -73,6 +99,8 @@ describe('consumer rules: logging (Loki Operator, Cluster Logging Operator)', ()
       const r = rulesOf(validateClusterLogForwarder(o, ctx('4.21', objects ?? all())));
       assert.ok(r.includes(rule), `${rule}: ${r.join(',')}`);
     }
-    assert.deepEqual(rulesOf(validateCollectorBinding({ ...crb('collect-audit-logs'), subjects: [{ kind: 'User', name: 'x' }] }, ctx('4.21', all()))), ['collector-binding']);
+    assert.deepEqual(rulesOf(validateCollectorBinding({ ...crb('collect-audit-logs'), subjects: [{ kind: 'User', name: 'x' }] }, ctx('4.21', all()))), [
+      'collector-binding',
+    ]);
   });
 });

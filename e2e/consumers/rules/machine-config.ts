@@ -24,7 +24,12 @@ function nodeProblems(ign: IgnitionFacts): Promise<Problem[]> {
         source: 'systemd systemd-analyze verify (Debian package systemd)',
         message: `${u.unit}: ${u.message}`,
       })),
-      ...(await checkShellSyntax(ign)).map((s) => ({ consumer: 'shell', rule: 'shell-syntax', source: 'sh -n and bash -n', message: `${s.where}: ${s.message}` })),
+      ...(await checkShellSyntax(ign)).map((s) => ({
+        consumer: 'shell',
+        rule: 'shell-syntax',
+        source: 'sh -n and bash -n',
+        message: `${s.where}: ${s.message}`,
+      })),
     ])();
     nodeChecks.set(key, p);
   }
@@ -32,7 +37,7 @@ function nodeProblems(ign: IgnitionFacts): Promise<Problem[]> {
 }
 
 const poolOfKubeletConfig = (o: KubeObject): string[] =>
-  Object.keys(((o.spec as { machineConfigPoolSelector?: { matchLabels?: Record<string, string> } } | undefined)?.machineConfigPoolSelector?.matchLabels) ?? {})
+  Object.keys((o.spec as { machineConfigPoolSelector?: { matchLabels?: Record<string, string> } } | undefined)?.machineConfigPoolSelector?.matchLabels ?? {})
     .filter((k) => k.startsWith('pools.operator.machineconfiguration.openshift.io/'))
     .map((k) => k.split('/')[1]!);
 
@@ -51,7 +56,8 @@ export const machineConfigRules: ConsumerRules = {
           found.push({
             consumer: 'machine-config-operator',
             rule: 'kubeletconfig-one-per-pool',
-            source: 'openshift/machine-config-operator pkg/controller/kubelet-config/helpers.go getManagedKubeletConfigKey (one generated kubelet MachineConfig per KubeletConfig; the newest wins)',
+            source:
+              'openshift/machine-config-operator pkg/controller/kubelet-config/helpers.go getManagedKubeletConfigKey (one generated kubelet MachineConfig per KubeletConfig; the newest wins)',
             message: `pool ${pool} is also targeted by ${rivals.map(describeObject).join(', ')}: only one KubeletConfig's settings take effect`,
           });
         }

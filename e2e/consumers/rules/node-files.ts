@@ -27,7 +27,8 @@ export function modprobeProblems(contents: string): string[] {
       const [name, value] = [p.slice(0, p.indexOf('=') < 0 ? p.length : p.indexOf('=')), p.includes('=') ? p.slice(p.indexOf('=') + 1) : undefined];
       if (value === undefined || value === '') out.push(`${module} ${name}: empty value`);
       else if ((module === 'vfio-pci' || module === 'vfio_pci') && name === 'ids') {
-        for (const id of value.split(',')) if (!VFIO_ID.test(id)) out.push(`vfio-pci ids: ${id === '' ? 'an empty entry' : `"${id}" is not vendor:device`} in "${value}"`);
+        for (const id of value.split(','))
+          if (!VFIO_ID.test(id)) out.push(`vfio-pci ids: ${id === '' ? 'an empty entry' : `"${id}" is not vendor:device`} in "${value}"`);
       }
     }
   }
@@ -39,7 +40,8 @@ export function blocksKubelet(unit: string): string[] {
   for (const line of unit.split('\n')) {
     const m = /^\s*(RequiredBy|RequisiteOf|BoundBy)=(.*)$/.exec(line);
     if (!m) continue;
-    for (const target of m[2]!.split(/\s+/)) if (KUBELET_UNITS.includes(target)) out.push(`${m[1]}=${target}: a failure of this unit keeps the kubelet from starting`);
+    for (const target of m[2]!.split(/\s+/))
+      if (KUBELET_UNITS.includes(target)) out.push(`${m[1]}=${target}: a failure of this unit keeps the kubelet from starting`);
   }
   return out;
 }
@@ -53,12 +55,25 @@ export const nodeFileRules: ConsumerRules = {
     const object = describeObject(obj);
     const out: Finding[] = [];
     for (const f of ign.files.filter((x) => /^\/etc\/modprobe\.d\/.+\.conf$/.test(x.path))) {
-      for (const m of modprobeProblems(f.contents)) out.push({ consumer: 'kmod', rule: 'modprobe-options', source: 'modprobe.d(5); linux drivers/vfio/pci/vfio_pci.c vfio_pci_fill_ids', object, message: `${f.path}: ${m}` });
+      for (const m of modprobeProblems(f.contents))
+        out.push({
+          consumer: 'kmod',
+          rule: 'modprobe-options',
+          source: 'modprobe.d(5); linux drivers/vfio/pci/vfio_pci.c vfio_pci_fill_ids',
+          object,
+          message: `${f.path}: ${m}`,
+        });
     }
     for (const u of ign.units) {
       for (const text of [u.contents ?? '', ...u.dropins.map((d) => d.contents)]) {
         for (const m of blocksKubelet(text)) {
-          out.push({ consumer: 'systemd', rule: 'unit-blocks-kubelet', source: 'systemd.unit(5) RequiredBy=; openshift/machine-config-operator templates/*/01-*-kubelet/_base/units/kubelet.service.yaml', object, message: `${u.name}: ${m}` });
+          out.push({
+            consumer: 'systemd',
+            rule: 'unit-blocks-kubelet',
+            source: 'systemd.unit(5) RequiredBy=; openshift/machine-config-operator templates/*/01-*-kubelet/_base/units/kubelet.service.yaml',
+            object,
+            message: `${u.name}: ${m}`,
+          });
         }
       }
     }

@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { validateNodeHealthCheck } from './node-healthcheck.js';
 import { clone, ctx, farRef, farTemplate, nhc, rulesOf, snrRef } from './fixtures.js';
 
-const escalating = () => nhc({ escalatingRemediations: [{ order: 0, timeout: '300s', remediationTemplate: snrRef }, { order: 1, timeout: '300s', remediationTemplate: farRef }] });
+const escalating = () =>
+  nhc({
+    escalatingRemediations: [
+      { order: 0, timeout: '300s', remediationTemplate: snrRef },
+      { order: 1, timeout: '300s', remediationTemplate: farRef },
+    ],
+  });
 const edit = (o = nhc(), f: (s: Record<string, unknown>) => void = () => undefined) => {
   const c = clone(o);
   f(c.spec as Record<string, unknown>);
@@ -40,7 +46,10 @@ describe('consumer rules: NodeHealthCheck', () => {
       ['remediation-exclusive', edit(escalating(), (s) => (s.remediationTemplate = snrRef))],
       ['escalation-unique-order', edit(escalating(), (s) => ((s.escalatingRemediations as { order: number }[])[1]!.order = 0))],
       ['escalation-timeout', edit(escalating(), (s) => ((s.escalatingRemediations as { timeout: string }[])[0]!.timeout = '30s'))],
-      ['escalation-unique-kind', edit(escalating(), (s) => ((s.escalatingRemediations as { remediationTemplate: unknown }[])[1]!.remediationTemplate = snrRef))],
+      [
+        'escalation-unique-kind',
+        edit(escalating(), (s) => ((s.escalatingRemediations as { remediationTemplate: unknown }[])[1]!.remediationTemplate = snrRef)),
+      ],
       ['remediation-template-found', edit(nhc(), (s) => (s.remediationTemplate = { ...snrRef, namespace: undefined }))],
       ['remediation-template-found', edit(nhc(), (s) => (s.remediationTemplate = { ...snrRef, name: 'mine' }))],
     ];

@@ -13,7 +13,11 @@ const WEBHOOK = `${REPO} internal/webhook/v1alpha1/nodehealthcheck_webhook.go`;
 const TEMPLATES = `${REPO} internal/controller/resources/templates.go`;
 
 /** The template the Self Node Remediation operator creates itself, in the namespace it runs in. */
-export const SNR_DEFAULT_TEMPLATE = { kind: 'SelfNodeRemediationTemplate', name: 'self-node-remediation-automatic-strategy-template', namespace: 'openshift-workload-availability' };
+export const SNR_DEFAULT_TEMPLATE = {
+  kind: 'SelfNodeRemediationTemplate',
+  name: 'self-node-remediation-automatic-strategy-template',
+  namespace: 'openshift-workload-availability',
+};
 const SNR_SOURCE = 'medik8s/self-node-remediation api/v1alpha1/selfnoderemediationtemplate_types.go NewRemediationTemplates; internal/template/creator.go';
 
 interface Ref {
@@ -27,7 +31,12 @@ function checkSelector(f: Findings, sel: unknown): void {
   const s = isRecord(sel) ? sel : {};
   const labels = isRecord(s.matchLabels) ? s.matchLabels : {};
   const exprs = Array.isArray(s.matchExpressions) ? (s.matchExpressions as unknown[]) : [];
-  f.check(Object.keys(labels).length + exprs.length > 0, 'selector-mandatory', `${WEBHOOK} validateSelector`, 'selector is empty: "Selector is mandatory" (an empty selector would select every node)');
+  f.check(
+    Object.keys(labels).length + exprs.length > 0,
+    'selector-mandatory',
+    `${WEBHOOK} validateSelector`,
+    'selector is empty: "Selector is mandatory" (an empty selector would select every node)',
+  );
   for (const e of exprs) {
     const x = isRecord(e) ? e : {};
     const values = Array.isArray(x.values) ? x.values : [];
@@ -36,7 +45,12 @@ function checkSelector(f: Findings, sel: unknown): void {
       typeof x.key === 'string' &&
       x.key.length > 0 &&
       (((op === 'In' || op === 'NotIn') && values.length > 0) || ((op === 'Exists' || op === 'DoesNotExist') && values.length === 0));
-    f.check(ok, 'selector-valid', `${WEBHOOK} validateSelector (metav1.LabelSelectorAsSelector)`, `selector expression ${JSON.stringify(e)} is not a valid requirement: "Invalid selector"`);
+    f.check(
+      ok,
+      'selector-valid',
+      `${WEBHOOK} validateSelector (metav1.LabelSelectorAsSelector)`,
+      `selector expression ${JSON.stringify(e)} is not a valid requirement: "Invalid selector"`,
+    );
   }
 }
 
@@ -44,19 +58,43 @@ function checkHealthThreshold(f: Findings, s: Record<string, unknown>, ctx: Cons
   const src = `${REPO} api/v1alpha1/validation.go ValidateMinHealthyMaxUnhealthy`;
   const pattern = /^((100|[0-9]{1,2})%|[0-9]+)$/;
   const newFields = atLeast(ctx, '4.21');
-  f.check(newFields || s.maxUnhealthy === undefined, 'max-unhealthy-version', `${REPO} api/v1alpha1/nodehealthcheck_types.go (MaxUnhealthy, NHC >= 0.10)`, 'maxUnhealthy is unknown before NHC 0.10: pruned by the API server, leaving no threshold');
-  f.check(newFields || s.healthyDelay === undefined, 'healthy-delay-version', `${REPO} api/v1alpha1/nodehealthcheck_types.go (HealthyDelay, NHC >= 0.10)`, 'healthyDelay is unknown before NHC 0.10 and silently dropped');
+  f.check(
+    newFields || s.maxUnhealthy === undefined,
+    'max-unhealthy-version',
+    `${REPO} api/v1alpha1/nodehealthcheck_types.go (MaxUnhealthy, NHC >= 0.10)`,
+    'maxUnhealthy is unknown before NHC 0.10: pruned by the API server, leaving no threshold',
+  );
+  f.check(
+    newFields || s.healthyDelay === undefined,
+    'healthy-delay-version',
+    `${REPO} api/v1alpha1/nodehealthcheck_types.go (HealthyDelay, NHC >= 0.10)`,
+    'healthyDelay is unknown before NHC 0.10 and silently dropped',
+  );
   const min = s.minHealthy;
   const max = newFields ? s.maxUnhealthy : undefined;
   f.check((min === undefined) !== (max === undefined), 'min-healthy-max-unhealthy', src, 'exactly one of minHealthy and maxUnhealthy must be set');
-  for (const [field, v] of [['minHealthy', min], ['maxUnhealthy', max]] as const) {
-    if (v !== undefined) f.check((typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && pattern.test(v)), 'min-healthy-max-unhealthy', src, `${field} ${JSON.stringify(v)} is neither a non-negative count nor a percentage up to 100%`);
+  for (const [field, v] of [
+    ['minHealthy', min],
+    ['maxUnhealthy', max],
+  ] as const) {
+    if (v !== undefined)
+      f.check(
+        (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && pattern.test(v)),
+        'min-healthy-max-unhealthy',
+        src,
+        `${field} ${JSON.stringify(v)} is neither a non-negative count nor a percentage up to 100%`,
+      );
   }
 }
 
 function checkConditions(f: Findings, conds: unknown): void {
   const list = Array.isArray(conds) ? conds : [];
-  f.check(list.length > 0, 'unhealthy-conditions', `${REPO} api/v1alpha1/nodehealthcheck_types.go UnhealthyConditions`, 'no unhealthyConditions: no node is ever considered unhealthy');
+  f.check(
+    list.length > 0,
+    'unhealthy-conditions',
+    `${REPO} api/v1alpha1/nodehealthcheck_types.go UnhealthyConditions`,
+    'no unhealthyConditions: no node is ever considered unhealthy',
+  );
   for (const c of list) {
     const x = isRecord(c) ? c : {};
     f.check(
@@ -73,9 +111,19 @@ function checkEscalations(f: Findings, escalations: unknown[]): void {
   const kinds = new Set<unknown>();
   for (const e of escalations) {
     const x = isRecord(e) ? e : {};
-    f.check(!orders.has(x.order), 'escalation-unique-order', `${WEBHOOK} validateEscalatingRemediationsUniqueOrder`, `duplicate order ${String(x.order)}: "EscalatingRemediation Order must be unique"`);
+    f.check(
+      !orders.has(x.order),
+      'escalation-unique-order',
+      `${WEBHOOK} validateEscalatingRemediationsUniqueOrder`,
+      `duplicate order ${String(x.order)}: "EscalatingRemediation Order must be unique"`,
+    );
     orders.add(x.order);
-    f.check(durationSeconds(x.timeout) >= 60, 'escalation-timeout', `${WEBHOOK} validateEscalatingRemediationsTimeout`, `timeout ${JSON.stringify(x.timeout)}: "EscalatingRemediation Timeout must be at least one minute"`);
+    f.check(
+      durationSeconds(x.timeout) >= 60,
+      'escalation-timeout',
+      `${WEBHOOK} validateEscalatingRemediationsTimeout`,
+      `timeout ${JSON.stringify(x.timeout)}: "EscalatingRemediation Timeout must be at least one minute"`,
+    );
     const kind = isRecord(x.remediationTemplate) ? x.remediationTemplate.kind : undefined;
     // FAR's defaulting webhook marks its templates as supporting several of the same kind.
     f.check(
@@ -93,12 +141,22 @@ function templateProblem(ref: Ref, ctx: ConsumerContext): string | undefined {
   if (typeof ref.kind !== 'string' || !ref.kind.endsWith('Template') || typeof ref.name !== 'string' || typeof ref.apiVersion !== 'string') {
     return 'is not an apiVersion/kind/name reference to a *Template';
   }
-  if (typeof ref.namespace !== 'string' || !ref.namespace) return 'has no namespace: "remediation template not found, it is namespaced, but no namespace is provided"';
-  if (ref.kind === SNR_DEFAULT_TEMPLATE.kind && ref.name === SNR_DEFAULT_TEMPLATE.name && ref.namespace === SNR_DEFAULT_TEMPLATE.namespace && groupOf(ref.apiVersion) === 'self-node-remediation.medik8s.io') {
+  if (typeof ref.namespace !== 'string' || !ref.namespace)
+    return 'has no namespace: "remediation template not found, it is namespaced, but no namespace is provided"';
+  if (
+    ref.kind === SNR_DEFAULT_TEMPLATE.kind &&
+    ref.name === SNR_DEFAULT_TEMPLATE.name &&
+    ref.namespace === SNR_DEFAULT_TEMPLATE.namespace &&
+    groupOf(ref.apiVersion) === 'self-node-remediation.medik8s.io'
+  ) {
     return undefined; // created by the SNR operator itself
   }
   const target = ctx.objects.find(
-    (o) => o.kind === ref.kind && groupOf(o.apiVersion) === groupOf(ref.apiVersion) && o.metadata?.name === ref.name && (o.metadata?.namespace ?? '') === ref.namespace,
+    (o) =>
+      o.kind === ref.kind &&
+      groupOf(o.apiVersion) === groupOf(ref.apiVersion) &&
+      o.metadata?.name === ref.name &&
+      (o.metadata?.namespace ?? '') === ref.namespace,
   );
   if (!target) return 'names a template that nothing creates';
   if (!isRecord(spec(target).template)) return 'names a template without spec.template (RemediationTemplateInvalid)';
@@ -117,10 +175,23 @@ export function validateNodeHealthCheck(obj: KubeObject, ctx: ConsumerContext) {
   checkConditions(f, s.unhealthyConditions);
   const escalations = Array.isArray(s.escalatingRemediations) ? (s.escalatingRemediations as unknown[]) : [];
   const single = s.remediationTemplate;
-  f.check(single !== undefined || escalations.length > 0, 'remediation-mandatory', `${WEBHOOK} validateMutualRemediations`, '"Either RemediationTemplate or at least one EscalatingRemediations must be set"');
-  f.check(single === undefined || escalations.length === 0, 'remediation-exclusive', `${WEBHOOK} validateMutualRemediations`, '"RemediationTemplate and EscalatingRemediations usage is mutual exclusive"');
+  f.check(
+    single !== undefined || escalations.length > 0,
+    'remediation-mandatory',
+    `${WEBHOOK} validateMutualRemediations`,
+    '"Either RemediationTemplate or at least one EscalatingRemediations must be set"',
+  );
+  f.check(
+    single === undefined || escalations.length === 0,
+    'remediation-exclusive',
+    `${WEBHOOK} validateMutualRemediations`,
+    '"RemediationTemplate and EscalatingRemediations usage is mutual exclusive"',
+  );
   checkEscalations(f, escalations);
-  const refs: Ref[] = [...(isRecord(single) ? [single] : []), ...escalations.map((e) => (isRecord(e) && isRecord(e.remediationTemplate) ? e.remediationTemplate : {}))];
+  const refs: Ref[] = [
+    ...(isRecord(single) ? [single] : []),
+    ...escalations.map((e) => (isRecord(e) && isRecord(e.remediationTemplate) ? e.remediationTemplate : {})),
+  ];
   for (const ref of refs) {
     const problem = templateProblem(ref, ctx);
     f.check(

@@ -17,8 +17,18 @@ export function validateNodeMaintenance(obj: KubeObject, ctx: ConsumerContext) {
     `nodeName ${JSON.stringify(node)} cannot name a Node: "invalid nodeName, no node with name ... found"`,
   );
   const others = objectsOf(ctx, 'NodeMaintenance').filter((o) => o !== obj && spec(o).nodeName === node);
-  f.check(others.length === 0, 'one-per-node', `${WEBHOOK} validateNoNodeMaintenanceExists`, `another NodeMaintenance targets ${String(node)}: "a NodeMaintenance for node ... already exists"`);
-  f.check(obj.metadata?.namespace === undefined, 'cluster-scoped', 'medik8s/node-maintenance-operator api/v1beta1/nodemaintenance_types.go (+kubebuilder:resource:scope=Cluster)', 'NodeMaintenance is cluster-scoped');
+  f.check(
+    others.length === 0,
+    'one-per-node',
+    `${WEBHOOK} validateNoNodeMaintenanceExists`,
+    `another NodeMaintenance targets ${String(node)}: "a NodeMaintenance for node ... already exists"`,
+  );
+  f.check(
+    obj.metadata?.namespace === undefined,
+    'cluster-scoped',
+    'medik8s/node-maintenance-operator api/v1beta1/nodemaintenance_types.go (+kubebuilder:resource:scope=Cluster)',
+    'NodeMaintenance is cluster-scoped',
+  );
   return f.list;
 }
 

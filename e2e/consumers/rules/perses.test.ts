@@ -5,10 +5,26 @@ import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { clone, ctx, rulesOf } from './fixtures.js';
 import { balanced, validatePersesDashboard } from './perses.js';
 
-const panel = (query: string) => ({ kind: 'Panel', spec: { display: { name: 'p' }, plugin: { kind: 'TimeSeriesChart', spec: {} }, queries: [{ kind: 'TimeSeriesQuery', spec: { plugin: { kind: 'PrometheusTimeSeriesQuery', spec: { query } } } }] } });
+const panel = (query: string) => ({
+  kind: 'Panel',
+  spec: {
+    display: { name: 'p' },
+    plugin: { kind: 'TimeSeriesChart', spec: {} },
+    queries: [{ kind: 'TimeSeriesQuery', spec: { plugin: { kind: 'PrometheusTimeSeriesQuery', spec: { query } } } }],
+  },
+});
 const dash = (): KubeObject => ({
-  apiVersion: 'perses.dev/v1alpha2', kind: 'PersesDashboard', metadata: { name: 'd', namespace: 'openshift-cnv' },
-  spec: { config: { duration: '6h', refreshInterval: '1m', panels: { a: panel('sum(rate(x[5m]))') }, layouts: [{ kind: 'Grid', spec: { items: [{ x: 0, y: 0, width: 12, height: 8, content: { $ref: '#/spec/panels/a' } }] } }] } },
+  apiVersion: 'perses.dev/v1alpha2',
+  kind: 'PersesDashboard',
+  metadata: { name: 'd', namespace: 'openshift-cnv' },
+  spec: {
+    config: {
+      duration: '6h',
+      refreshInterval: '1m',
+      panels: { a: panel('sum(rate(x[5m]))') },
+      layouts: [{ kind: 'Grid', spec: { items: [{ x: 0, y: 0, width: 12, height: 8, content: { $ref: '#/spec/panels/a' } }] } }],
+    },
+  },
 });
 const config = (o: KubeObject) => (o.spec as { config: Record<string, any> }).config;
 
@@ -25,7 +41,14 @@ describe('consumer rules: PersesDashboard', () => {
       [(c) => (c.panels.b = panel('up')), 'layout-refs'],
       [(c) => (c.panels.a.spec.plugin.kind = 'FancyChart'), 'panel-plugin'],
       [(c) => (c.panels.a.spec.queries[0].spec.plugin.spec.query = 'sum(rate(x[5m])'), 'query'],
-      [(c) => (c.variables = [{ kind: 'TextVariable', spec: { name: 'v' } }, { kind: 'TextVariable', spec: { name: 'v' } }]), 'variables'],
+      [
+        (c) =>
+          (c.variables = [
+            { kind: 'TextVariable', spec: { name: 'v' } },
+            { kind: 'TextVariable', spec: { name: 'v' } },
+          ]),
+        'variables',
+      ],
     ];
     for (const [breakIt, rule] of cases) {
       const o = clone(dash());

@@ -5,7 +5,9 @@ import { ctx, nhc, rulesOf, snrRef } from './fixtures.js';
 import { validateSbrConfig } from './sbr.js';
 
 const sbr = (spec: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: 'storage-based-remediation.medik8s.io/v1alpha1', kind: 'StorageBasedRemediationConfig', metadata: { name: 'virt-platform-detection', namespace: 'openshift-workload-availability' },
+  apiVersion: 'storage-based-remediation.medik8s.io/v1alpha1',
+  kind: 'StorageBasedRemediationConfig',
+  metadata: { name: 'virt-platform-detection', namespace: 'openshift-workload-availability' },
   spec: { sharedStorageClass: 'ocs-storagecluster-cephfs', detectOnlyMode: 'Enabled', ...spec },
 });
 const pairedNhc = (): KubeObject => {

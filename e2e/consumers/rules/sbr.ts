@@ -13,15 +13,36 @@ export function validateSbrConfig(obj: KubeObject, ctx: ConsumerContext) {
   const s = spec(obj);
   const sc = s.sharedStorageClass;
   const scOk = typeof sc === 'string' && sc.length > 0 && sc.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(sc);
-  f.check(scOk, 'shared-storage-class', `${REPO} api/v1alpha1/storagebasedremediationconfig_types.go ValidateSharedStorageClass`, `sharedStorageClass ${show(sc)}: lowercase letters, digits, "-" and ".", alphanumeric at both ends (and set: without shared storage nothing is detected)`);
-  f.check(s.detectOnlyMode === 'Enabled', 'detect-only', `${REPO} api/v1alpha1/storagebasedremediationconfig_types.go DetectOnlyMode`, `detectOnlyMode ${show(s.detectOnlyMode)}: this product runs SBR in detection mode only`);
+  f.check(
+    scOk,
+    'shared-storage-class',
+    `${REPO} api/v1alpha1/storagebasedremediationconfig_types.go ValidateSharedStorageClass`,
+    `sharedStorageClass ${show(sc)}: lowercase letters, digits, "-" and ".", alphanumeric at both ends (and set: without shared storage nothing is detected)`,
+  );
+  f.check(
+    s.detectOnlyMode === 'Enabled',
+    'detect-only',
+    `${REPO} api/v1alpha1/storagebasedremediationconfig_types.go DetectOnlyMode`,
+    `detectOnlyMode ${show(s.detectOnlyMode)}: this product runs SBR in detection mode only`,
+  );
   const mcf = s.maxConsecutiveFailures;
-  if (mcf !== undefined) f.check(Number.isInteger(mcf) && (mcf as number) >= 2 && (mcf as number) <= 32, 'max-failures', `${REPO} api/v1alpha1/storagebasedremediationconfig_types.go MaxConsecutiveFailures (2-32)`, `maxConsecutiveFailures ${show(mcf)} out of range`);
+  if (mcf !== undefined)
+    f.check(
+      Number.isInteger(mcf) && (mcf as number) >= 2 && (mcf as number) <= 32,
+      'max-failures',
+      `${REPO} api/v1alpha1/storagebasedremediationconfig_types.go MaxConsecutiveFailures (2-32)`,
+      `maxConsecutiveFailures ${show(mcf)} out of range`,
+    );
   const watched = objectsOf(ctx, 'NodeHealthCheck').some((n) => {
     const conds = dig(n, 'spec.unhealthyConditions');
     return Array.isArray(conds) && conds.some((c) => dig(c, 'type') === 'SBRStorageUnhealthy' && dig(c, 'status') === 'True');
   });
-  f.check(watched, 'nhc-pairing', `${REPO} (the agent sets SBRStorageUnhealthy; detection mode remediates nothing itself)`, 'no NodeHealthCheck rendered with it remediates SBRStorageUnhealthy: detection would change nothing');
+  f.check(
+    watched,
+    'nhc-pairing',
+    `${REPO} (the agent sets SBRStorageUnhealthy; detection mode remediates nothing itself)`,
+    'no NodeHealthCheck rendered with it remediates SBRStorageUnhealthy: detection would change nothing',
+  );
   return f.list;
 }
 

@@ -62,4 +62,4 @@ export const objectsOf = (ctx: ConsumerContext, kind: string, group?: string): K
 export const oneOf = (v: unknown, list: readonly string[]): boolean => typeof v === 'string' && list.includes(v);
 
 /** An unknown value as text for messages. */
-export const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
+export const show = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'));

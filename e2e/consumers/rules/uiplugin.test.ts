@@ -4,7 +4,12 @@ import type { KubeObject } from '../../../operator/vocabulary/object.js';
 import { validateUIPlugin } from './uiplugin.js';
 import { ctx, rulesOf } from './fixtures.js';
 
-const ui = (monitoring: Record<string, unknown> = { perses: { enabled: true } }, name = 'monitoring'): KubeObject => ({ apiVersion: 'observability.openshift.io/v1alpha1', kind: 'UIPlugin', metadata: { name }, spec: { type: 'Monitoring', monitoring } });
+const ui = (monitoring: Record<string, unknown> = { perses: { enabled: true } }, name = 'monitoring'): KubeObject => ({
+  apiVersion: 'observability.openshift.io/v1alpha1',
+  kind: 'UIPlugin',
+  metadata: { name },
+  spec: { type: 'Monitoring', monitoring },
+});
 
 describe('consumer rules: UIPlugin', () => {
   it('the Perses monitoring plugin passes on every version; incidents only from 4.19', () => {
@@ -18,10 +23,20 @@ describe('consumer rules: UIPlugin', () => {
   });
   it('Logging reads a rendered LokiStack; the troubleshooting panel needs 4.19', () => {
     const stack: KubeObject = { apiVersion: 'loki.grafana.com/v1', kind: 'LokiStack', metadata: { name: 'logging-loki', namespace: 'openshift-logging' } };
-    const logging: KubeObject = { apiVersion: 'observability.openshift.io/v1alpha1', kind: 'UIPlugin', metadata: { name: 'logging' }, spec: { type: 'Logging', logging: { lokiStack: { name: 'logging-loki' } } } };
+    const logging: KubeObject = {
+      apiVersion: 'observability.openshift.io/v1alpha1',
+      kind: 'UIPlugin',
+      metadata: { name: 'logging' },
+      spec: { type: 'Logging', logging: { lokiStack: { name: 'logging-loki' } } },
+    };
     assert.deepEqual(validateUIPlugin(logging, ctx('4.21', [stack])), []);
     assert.deepEqual(rulesOf(validateUIPlugin(logging, ctx('4.21', []))), ['logging-lokistack']);
-    const panel: KubeObject = { apiVersion: 'observability.openshift.io/v1alpha1', kind: 'UIPlugin', metadata: { name: 'troubleshooting-panel' }, spec: { type: 'TroubleshootingPanel' } };
+    const panel: KubeObject = {
+      apiVersion: 'observability.openshift.io/v1alpha1',
+      kind: 'UIPlugin',
+      metadata: { name: 'troubleshooting-panel' },
+      spec: { type: 'TroubleshootingPanel' },
+    };
     assert.deepEqual(validateUIPlugin(panel, ctx('4.19')), []);
     assert.deepEqual(rulesOf(validateUIPlugin(panel, ctx('4.17'))), ['cluster-version']);
   });

@@ -7,16 +7,32 @@ import type { ConsumerContext, ConsumerRules } from '../types.js';
 import { atLeast, dig, findings, objectsOf, show, spec } from './support.js';
 
 const REPO = 'rhobs/observability-operator';
-const NAMES: Record<string, string> = { Monitoring: 'monitoring', Logging: 'logging', TroubleshootingPanel: 'troubleshooting-panel', DistributedTracing: 'distributed-tracing' };
+const NAMES: Record<string, string> = {
+  Monitoring: 'monitoring',
+  Logging: 'logging',
+  TroubleshootingPanel: 'troubleshooting-panel',
+  DistributedTracing: 'distributed-tracing',
+};
 
 export function validateUIPlugin(obj: KubeObject, ctx: ConsumerContext) {
   const f = findings('observability-operator', obj);
   const s = spec(obj);
   const type = String(s.type);
   f.check(type in NAMES, 'type', `${REPO} pkg/apis/uiplugin/v1alpha1/types.go UIPluginType`, `type ${JSON.stringify(s.type)} is not a UIPlugin type`);
-  if (type in NAMES) f.check(obj.metadata?.name === NAMES[type], 'name-for-type', `${REPO} pkg/apis/uiplugin/v1alpha1/types.go (XValidation)`, `UIPlugin name must be '${NAMES[type]}' if type is ${type}`);
+  if (type in NAMES)
+    f.check(
+      obj.metadata?.name === NAMES[type],
+      'name-for-type',
+      `${REPO} pkg/apis/uiplugin/v1alpha1/types.go (XValidation)`,
+      `UIPlugin name must be '${NAMES[type]}' if type is ${type}`,
+    );
   if (type === 'TroubleshootingPanel') {
-    f.check(atLeast(ctx, '4.19'), 'cluster-version', `${REPO} pkg/controllers/uiplugin/compatibility_matrix.go (TroubleshootingPanel: v4.19+)`, 'the troubleshooting panel is not deployed before OpenShift 4.19');
+    f.check(
+      atLeast(ctx, '4.19'),
+      'cluster-version',
+      `${REPO} pkg/controllers/uiplugin/compatibility_matrix.go (TroubleshootingPanel: v4.19+)`,
+      'the troubleshooting panel is not deployed before OpenShift 4.19',
+    );
   }
   if (type === 'Logging') {
     const name = dig(s, 'logging.lokiStack.name');
@@ -36,9 +52,20 @@ export function validateUIPlugin(obj: KubeObject, ctx: ConsumerContext) {
     incidents: dig(s, 'monitoring.incidents.enabled') === true && atLeast(ctx, '4.19'),
     healthAnalyzer: dig(s, 'monitoring.clusterHealthAnalyzer.enabled') === true && atLeast(ctx, '4.19'),
   };
-  f.check(Object.values(features).some(Boolean), 'monitoring-features', `${REPO} pkg/controllers/uiplugin/monitoring.go createMonitoringPluginInfo`, '"all uiplugin monitoring configurations are invalid or not supported in this cluster version"');
+  f.check(
+    Object.values(features).some(Boolean),
+    'monitoring-features',
+    `${REPO} pkg/controllers/uiplugin/monitoring.go createMonitoringPluginInfo`,
+    '"all uiplugin monitoring configurations are invalid or not supported in this cluster version"',
+  );
   for (const k of ['incidents', 'clusterHealthAnalyzer']) {
-    if (dig(s, `monitoring.${k}.enabled`) === true) f.check(atLeast(ctx, '4.19'), 'monitoring-features', `${REPO} pkg/controllers/uiplugin/monitoring.go validateIncidentsConfig/validateHealthanalyzerConfig`, `monitoring.${k} needs OpenShift 4.19+: silently ignored`);
+    if (dig(s, `monitoring.${k}.enabled`) === true)
+      f.check(
+        atLeast(ctx, '4.19'),
+        'monitoring-features',
+        `${REPO} pkg/controllers/uiplugin/monitoring.go validateIncidentsConfig/validateHealthanalyzerConfig`,
+        `monitoring.${k} needs OpenShift 4.19+: silently ignored`,
+      );
   }
   return f.list;
 }
