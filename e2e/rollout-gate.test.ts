@@ -234,10 +234,7 @@ describe('MachineConfigPool-gated rollouts (real API server, the test plays the 
   it('explain shows the held changes and, per pool, the reboot preview', async () => {
     const f = await start({ updating: true, machines: 12, updatedMachines: 4 });
     const out = await explainCommand(['--kubeconfig', f.cluster.kubeconfigPath, '--namespace', f.ns, '--assets-dir', ASSETS]);
-    assert.match(
-      out.stdout,
-      new RegExp(`mc-a\\s+MachineConfig/90-${f.ns}-rollout-a\\s+held\\s+held: pool ${f.ns} is Updating, 4/12 nodes updated`),
-    );
+    assert.match(out.stdout, new RegExp(`mc-a\\s+MachineConfig/90-${f.ns}-rollout-a\\s+held\\s+held: pool ${f.ns} is Updating, 4/12 nodes updated`));
     assert.match(out.stdout, /NODE DISRUPTION/);
     assert.match(
       out.stdout,
