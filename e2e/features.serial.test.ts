@@ -39,6 +39,8 @@ async function managed(client: KubeClient): Promise<Map<string, KubeObject>> {
   return out;
 }
 
+const WORKERS = ['features-worker-0', 'features-worker-1', 'features-worker-2'];
+
 describe('features: each turned on by its annotation applies exactly its objects (real operator core)', () => {
   let client: KubeClient;
   let f: OperatorFixture;
@@ -77,6 +79,15 @@ describe('features: each turned on by its annotation applies exactly its objects
       },
       { fieldManager: 'cluster-version-operator' },
     );
+    // Three workers: a NodeHealthCheck needs enough selected nodes for minHealthy 51% to allow a
+    // remediation (the remediation family's gate), as on any cluster it is meant for.
+    for (const name of WORKERS) {
+      await client
+        .create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'node-role.kubernetes.io/worker': '' } } })
+        .catch((e: unknown) => {
+          if (!isStatus(e, 409)) throw e;
+        });
+    }
     f = await startOperator(repoPath('assets'), {
       'platform.kubevirt.io/autopilot': 'true',
       'platform.kubevirt.io/logging-storage-secret': 'logging-loki-s3',
@@ -90,6 +101,7 @@ describe('features: each turned on by its annotation applies exactly its objects
   });
 
   after(async () => {
+    for (const name of WORKERS) await client.delete(`/api/v1/nodes/${name}`).catch(() => undefined);
     await f?.stop();
     const left = await managed(client).catch(() => new Map<string, KubeObject>());
     for (const [key, o] of left) {
