@@ -160,7 +160,10 @@ export class Reconciler {
 
   private schedule(asset: Asset, o: Outcome): void {
     const item = assetItem(asset.name);
-    if ((o.status === 'throttled' || o.status === 'held') && o.requeueAfterMs !== undefined) this.queue.addAfter(item, o.requeueAfterMs);
+    // A timed hold (window, settling) ends for every held change of the pool at once: a world pass,
+    // not this asset alone, so they go out in one batch and cost one rollout.
+    if (o.status === 'held' && o.requeueAfterMs !== undefined) this.queue.addAfter(WORLD, o.requeueAfterMs);
+    else if (o.status === 'throttled' && o.requeueAfterMs !== undefined) this.queue.addAfter(item, o.requeueAfterMs);
     else if (o.status === 'failed') this.queue.addRateLimited(item, o.requeueAfterMs);
     else if (o.status === 'pending') {
       // The kind of what it renders is not watched yet (a version the catalog did not declare):

@@ -100,6 +100,23 @@ describe('RolloutGate', () => {
     assert.equal(gate.check(run(mc('90-b', 'worker'))), undefined);
   });
 
+  it('reads the clock once per pass: a timeout that ends mid-pass does not split the batch', () => {
+    const { state, gate } = setup([pool('worker', ['worker'])], 60_000);
+    gate.beginPass();
+    gate.wrote(run(mc('90-a', 'worker')), CREATED);
+    gate.endPass();
+    state.now = 59_000;
+    gate.beginPass();
+    assert.equal(gate.check(run(mc('90-a', 'worker', 'a=2')))?.status, 'held');
+    state.now = 61_000; // the timeout passes while this pass runs
+    assert.equal(gate.check(run(mc('90-b', 'worker')))?.status, 'held', 'the same pass decides the same way');
+    gate.endPass();
+    gate.beginPass();
+    assert.equal(gate.check(run(mc('90-a', 'worker', 'a=2'))), undefined);
+    assert.equal(gate.check(run(mc('90-b', 'worker'))), undefined);
+    gate.endPass();
+  });
+
   it('lets through what reboots nothing: label-only repairs, objects no pool selects', () => {
     const { gate } = setup([pool('worker', ['worker'], { updating: true })]);
     assert.equal(gate.check(run(mc('90-a', 'worker'), ['/metadata/labels/platform.kubevirt.io~1managed-by'])), undefined);

@@ -41,11 +41,14 @@ export class RolloutGate {
   /** Pools written in the current pass, with the rendered configuration they had before it. */
   private readonly batch = new Map<string, string | undefined>();
   private readonly settling = new Map<string, Settling>();
+  /** One clock reading per pass: a timeout that ends mid-pass must not split the pool's batch. */
+  private passNow: number | undefined;
 
   constructor(private readonly d: RolloutGateDeps) {}
 
   beginPass(): void {
     this.batch.clear();
+    this.passNow = this.d.now();
   }
 
   /** The pools written in this pass start settling. */
@@ -53,6 +56,7 @@ export class RolloutGate {
     const now = this.d.now();
     for (const [pool, configuration] of this.batch) this.settling.set(pool, { configuration, since: now });
     this.batch.clear();
+    this.passNow = undefined;
   }
 
   /** Pools this pass's batch has written (tests, explain). */
@@ -86,7 +90,7 @@ export class RolloutGate {
     // An object no pool selects reboots nothing: writing it is harmless (documented in the README).
     if (pools.length === 0) return undefined;
     if (pools.every((p) => this.batch.has(p.name))) return undefined;
-    const now = this.d.now();
+    const now = this.passNow ?? this.d.now();
     const holds: PoolHold[] = [];
     let waitMs: number | undefined;
     const window = windowOf(run.hco);
