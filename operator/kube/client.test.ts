@@ -269,3 +269,61 @@ describe('KubeClient.watch', () => {
     assert.deepEqual(escaped, []);
   });
 });
+
+describe('KubeClient.requestBytes: a streamed body', () => {
+  const chunked =
+    (parts: string[], status = 200, type = 'application/vnd.kubernetes.protobuf') =>
+    (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.writeHead(status, { 'Content-Type': type });
+      const next = (): void => {
+        const p = parts.shift();
+        if (p === undefined) return void res.end();
+        res.write(p);
+        setTimeout(next, 5);
+      };
+      next();
+    };
+
+  it('hands a 2xx body over chunk by chunk as it arrives, and keeps none of it', async () => {
+    await withServer(chunked(['ab', 'cd', 'ef']), async (c) => {
+      const got: string[] = [];
+      let type = '';
+      const { body } = await c.requestBytes('GET', '/api/v1/nodes', {
+        stream: (contentType) => ((type = contentType), (chunk) => got.push(chunk.toString())),
+      });
+      assert.equal(type, 'application/vnd.kubernetes.protobuf');
+      assert.equal(got.join(''), 'abcdef');
+      assert.ok(got.length > 1, 'more than one chunk');
+      assert.equal(body.length, 0);
+    });
+  });
+
+  it('collects the body when the sink declines it (another content type), and always for an error status', async () => {
+    await withServer(chunked(['{"items":', '[]}'], 200, 'application/json'), async (c) => {
+      const { body } = await c.requestBytes('GET', '/api/v1/nodes', { stream: () => undefined });
+      assert.equal(body.toString(), '{"items":[]}');
+    });
+    await withServer(chunked(['{"kind":"Status","code":403,', '"message":"forbidden"}'], 403, 'application/json'), async (c) => {
+      let asked = false;
+      const err = await c.requestBytes('GET', '/api/v1/nodes', { stream: () => ((asked = true), () => undefined) }).catch((e: unknown) => e);
+      assert.ok(err instanceof KubeError && err.status === 403 && /forbidden/.test(err.message), String(err));
+      assert.equal(asked, false);
+    });
+  });
+
+  it('fails the request with what the sink threw (a body it cannot read), once', async () => {
+    await withServer(chunked(['ok', 'bad', 'more']), async (c) => {
+      let calls = 0;
+      const err = await c
+        .requestBytes('GET', '/api/v1/nodes', {
+          stream: () => (chunk) => {
+            calls++;
+            if (chunk.toString() === 'bad') throw new Error('not a list');
+          },
+        })
+        .catch((e: unknown) => e);
+      assert.match(String(err), /not a list/);
+      assert.equal(calls, 2);
+    });
+  });
+});

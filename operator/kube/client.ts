@@ -16,6 +16,7 @@ import { applyBody } from './apply-body.js';
 import { KubeError, parseRetryAfter, type KubeStatus } from './errors.js';
 import type { KubeObject, KubeList } from '../vocabulary/object.js';
 import { isProtobuf, WatchFrames } from './protobuf.js';
+import { collectYoungGeneration } from '../util/young-gc.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -28,6 +29,9 @@ export interface RequestOptions {
   accept?: string;
   /** Abandons the request (e.g. a Lease request past the renew deadline). */
   signal?: AbortSignal;
+  /** Takes a 2xx body as it arrives instead of collecting it (a big list, read item by item):
+   *  given the content type, returns where the chunks go, or undefined to collect them. */
+  stream?: (contentType: string) => ((chunk: Buffer) => void) | undefined;
 }
 
 /**
@@ -185,12 +189,27 @@ export class KubeClient {
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { method, headers, agent: this.agent, timeout: 60_000, signal }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        const status = res.statusCode ?? 0;
+        const contentType = res.headers['content-type'] ?? '';
+        const sink = status >= 200 && status < 300 ? options.stream?.(contentType) : undefined;
+        let failed = false;
+        res.on('data', (c: Buffer) => {
+          if (!sink) return void chunks.push(c);
+          if (failed) return;
+          try {
+            sink(c);
+          } catch (e) {
+            failed = true;
+            req.destroy(e as Error);
+          }
+        });
         res.on('error', reject);
         res.on('end', () => {
+          if (failed) return;
+          // A streamed body's chunks are all dead now: free them before they pile up.
+          if (sink) collectYoungGeneration();
           const body = Buffer.concat(chunks);
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve({ body, contentType: res.headers['content-type'] ?? '' });
+          if (status >= 200 && status < 300) return resolve({ body, contentType });
           // (A Status in protobuf, when that was asked for, is not read: the code says enough.)
           const text = /json/.test(res.headers['content-type'] ?? 'json') ? body.toString('utf8') : '';
           let parsed: KubeStatus | undefined;

@@ -13,6 +13,7 @@
 // (k8s.io/apimachinery: pkg/apis/meta/v1/generated.proto, pkg/runtime/generated.proto.)
 import type { KubeClient, Query } from './client.js';
 import { BYTES, eachField, isProtobuf, messageEnd, openEnvelope, PROTOBUF, reader, VARINT, type Reader } from './protobuf.js';
+import { ProtobufListStream } from './protobuf-list-stream.js';
 import type { KubeList, KubeObject, ObjectMeta } from '../vocabulary/object.js';
 
 /** Accept headers: protobuf first, JSON (the same PartialObjectMetadata) if that is all there is. */
@@ -76,27 +77,39 @@ function readStatus(r: Reader, end: number): KubeObject {
   return status;
 }
 
-/** One page of a metadata-only list. */
-export function decodeMetadataList(buf: Uint8Array, keep?: LabelFilter): { items: KubeObject[]; resourceVersion: string; continueToken: string } {
-  const { raw: r } = openEnvelope(buf);
-  const items: KubeObject[] = [];
+/** One page of a metadata-only list read as it arrives: `onItem` gets each object once its bytes
+ *  are in; `end` gives the list's resourceVersion and the continue token ('' on the last page). */
+export function metadataListStream(
+  onItem: (item: KubeObject) => void,
+  keep?: LabelFilter,
+): { push: (chunk: Uint8Array) => void; end: () => { resourceVersion: string; continueToken: string } } {
   let resourceVersion = '';
   let continueToken = '';
-  eachField(r, r.len, (f, wt) => {
-    if (wt !== BYTES) return false;
-    if (f === 2) items.push(readPartial(r, messageEnd(r), keep));
-    else if (f === 1)
-      eachField(r, messageEnd(r), (m, mwt) => {
+  const stream = new ProtobufListStream({
+    item: (bytes) => onItem(readPartial(reader(bytes), bytes.length, keep)),
+    listMeta: (bytes) => {
+      const r = reader(bytes);
+      eachField(r, bytes.length, (m, mwt) => {
         if (mwt !== BYTES) return false;
         if (m === 2) resourceVersion = r.string();
         else if (m === 3) continueToken = r.string();
         else return false;
         return true;
       });
-    else return false;
-    return true;
+    },
   });
-  return { items, resourceVersion, continueToken };
+  return {
+    push: (chunk) => stream.push(chunk),
+    end: () => (stream.end(), { resourceVersion, continueToken }),
+  };
+}
+
+/** One page of a metadata-only list held whole. */
+export function decodeMetadataList(buf: Uint8Array, keep?: LabelFilter): { items: KubeObject[]; resourceVersion: string; continueToken: string } {
+  const items: KubeObject[] = [];
+  const stream = metadataListStream((i) => items.push(i), keep);
+  stream.push(buf);
+  return { items, ...stream.end() };
 }
 
 /** One watch event (a frame without its length prefix). */
@@ -129,14 +142,15 @@ export async function listMetadata(
   let cont = '';
   let resourceVersion = '';
   do {
-    const { body, contentType } = await client.requestBytes('GET', path, {
+    let stream: ReturnType<typeof metadataListStream> | undefined;
+    const { body } = await client.requestBytes('GET', path, {
       query: { ...query, limit: pageSize, continue: cont || undefined },
       accept: METADATA_LIST_ACCEPT,
       verb: 'list',
+      stream: (contentType) => (isProtobuf(contentType) ? (stream = metadataListStream(onItem, keep)).push : undefined),
     });
-    if (isProtobuf(contentType)) {
-      const page = decodeMetadataList(body, keep);
-      page.items.forEach(onItem);
+    if (stream) {
+      const page = stream.end();
       cont = page.continueToken;
       resourceVersion = page.resourceVersion || resourceVersion;
     } else {

@@ -5,7 +5,8 @@
 //   NodeList{metadata = 1: ListMeta{continue = 3}, items = 2}                  (k8s.io/api core/v1)
 //   Node{metadata = 1: ObjectMeta{name = 1}, status = 3: NodeStatus{capacity = 1: map<string, Quantity>}}
 //   a map entry{key = 1, value = 2}
-import { BYTES, eachField, messageEnd, openEnvelope, stringField, type Reader } from './protobuf.js';
+import { BYTES, eachField, messageEnd, reader, stringField, type Reader } from './protobuf.js';
+import { ProtobufListStream } from './protobuf-list-stream.js';
 
 export interface NodeCapacity {
   name: string;
@@ -25,17 +26,24 @@ function readNode(r: Reader, end: number): NodeCapacity {
   return node;
 }
 
-/** The Nodes of one page and the continue token of the next ('' on the last page). */
-export function decodeNodeCapacityList(buf: Uint8Array): { nodes: NodeCapacity[]; continueToken: string } {
-  const { raw: r } = openEnvelope(buf);
-  const nodes: NodeCapacity[] = [];
+/** One page of a NodeList read as it arrives: `onNode` gets each Node once its bytes are in (its
+ *  bytes are then dropped); `end` gives the continue token of the next page ('' on the last). */
+export function nodeCapacityListStream(onNode: (node: NodeCapacity) => void): { push: (chunk: Uint8Array) => void; end: () => string } {
   let continueToken = '';
-  eachField(r, r.len, (field, wt) => {
-    if (wt !== BYTES) return false;
-    if (field === 2) nodes.push(readNode(r, messageEnd(r)));
-    else if (field === 1) continueToken = stringField(r, messageEnd(r), 3);
-    else return false;
-    return true;
+  const stream = new ProtobufListStream({
+    item: (bytes) => onNode(readNode(reader(bytes), bytes.length)),
+    listMeta: (bytes) => (continueToken = stringField(reader(bytes), bytes.length, 3)),
   });
-  return { nodes, continueToken };
+  return {
+    push: (chunk) => stream.push(chunk),
+    end: () => (stream.end(), continueToken),
+  };
+}
+
+/** The Nodes of one page held whole, and the continue token of the next ('' on the last page). */
+export function decodeNodeCapacityList(buf: Uint8Array): { nodes: NodeCapacity[]; continueToken: string } {
+  const nodes: NodeCapacity[] = [];
+  const stream = nodeCapacityListStream((n) => nodes.push(n));
+  stream.push(buf);
+  return { nodes, continueToken: stream.end() };
 }

@@ -9,11 +9,11 @@
 //     Node): reading a Node costs ≈0.1 ms, so scanning takes at most ≈0.2% of a core.
 // No change, no request. The price is latency: a device plugin appearing on a 5,000-Node cluster
 // is seen within ≈4 minutes (labels, NFD's included, are seen at once). The list is read in the
-// protobuf form, where the rest of a Node is skipped unread (node-capacity-proto.ts); JSON when
-// a server or proxy answers in JSON.
+// protobuf form, where the rest of a Node is skipped unread (node-capacity-proto.ts), each Node as
+// soon as its bytes are in (a page is never held whole); JSON when a server or proxy answers so.
 import { extendedCapacityKeys } from '../catalog/hardware.js';
 import type { KubeClient } from '../kube/client.js';
-import { decodeNodeCapacityList, type NodeCapacity } from '../kube/node-capacity-proto.js';
+import { nodeCapacityListStream, type NodeCapacity } from '../kube/node-capacity-proto.js';
 import { isProtobuf, PROTOBUF } from '../kube/protobuf.js';
 import type { KubeList } from '../vocabulary/object.js';
 import { describeError } from '../kube/errors.js';
@@ -121,27 +121,24 @@ export class CapacityScan {
     this.arm();
   }
 
-  /** Every Node's name and capacity keys, page by page. */
-  private async listCapacities(): Promise<NodeCapacity[]> {
-    const out: NodeCapacity[] = [];
+  /** Every Node's name and capacity keys, page by page, each Node as its bytes arrive. */
+  private async listCapacities(onNode: (node: NodeCapacity) => void): Promise<void> {
     let cont = '';
     do {
-      const { body, contentType } = await this.client.requestBytes('GET', '/api/v1/nodes', {
+      let page: ReturnType<typeof nodeCapacityListStream> | undefined;
+      const { body } = await this.client.requestBytes('GET', '/api/v1/nodes', {
         query: { limit: this.opts.pageSize ?? 250, continue: cont || undefined },
         accept: `${PROTOBUF}, application/json;q=0.5`,
         verb: 'list',
+        stream: (contentType) => (isProtobuf(contentType) ? (page = nodeCapacityListStream(onNode)).push : undefined),
       });
-      if (isProtobuf(contentType)) {
-        const page = decodeNodeCapacityList(body);
-        out.push(...page.nodes);
-        cont = page.continueToken;
-      } else {
-        const page = JSON.parse(body.toString('utf8')) as KubeList<{ metadata?: { name?: string }; status?: { capacity?: Record<string, unknown> } }>;
-        for (const n of page.items) out.push({ name: n.metadata?.name ?? '', capacityKeys: Object.keys(n.status?.capacity ?? {}) });
-        cont = page.metadata?.continue ?? '';
+      if (page) cont = page.end();
+      else {
+        const list = JSON.parse(body.toString('utf8')) as KubeList<{ metadata?: { name?: string }; status?: { capacity?: Record<string, unknown> } }>;
+        for (const n of list.items) onNode({ name: n.metadata?.name ?? '', capacityKeys: Object.keys(n.status?.capacity ?? {}) });
+        cont = list.metadata?.continue ?? '';
       }
     } while (cont);
-    return out;
   }
 
   /** One paginated list; true when it succeeded. Changes noted while it runs need another. */
@@ -150,11 +147,11 @@ export class CapacityScan {
     const fresh = new Map<string, string[]>();
     let seen = 0;
     try {
-      for (const n of await this.listCapacities()) {
+      await this.listCapacities((n) => {
         seen++;
         const keys = extendedCapacityKeys(n.capacityKeys);
         if (keys.length) fresh.set(n.name, keys.sort());
-      }
+      });
     } catch (err) {
       this.failures++;
       this.lastScan = Date.now();
