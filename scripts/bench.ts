@@ -23,7 +23,18 @@ import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { HCO_NAME } from '../operator/vocabulary/hco.js';
 import { defaultAssetsDir } from '../operator/paths.js';
-import { cpuSeconds, describeRequests, peakRssMb, readAudit, requestsBetween, resetPeakRss, rssMb, unresponsiveWatchCloses } from './bench-probes.js';
+import {
+  cpuByThread,
+  cpuSeconds,
+  describeRequests,
+  describeThreadCpu,
+  peakRssMb,
+  readAudit,
+  requestsBetween,
+  resetPeakRss,
+  rssMb,
+  unresponsiveWatchCloses,
+} from './bench-probes.js';
 import { benchNode } from './bench-node.js';
 import { IMAGE_BUNDLE } from './image-bundle.js';
 
@@ -254,8 +265,10 @@ async function main(): Promise<void> {
     await sleep(5000);
     const idleFrom = Date.now();
     const idleCpu0 = cpuSeconds(pid);
+    const idleThreads0 = cpuByThread(pid);
     await sleep(IDLE_S * 1000);
     const idleCpu = cpuSeconds(pid) - idleCpu0;
+    const idleThreads = describeThreadCpu(idleThreads0, cpuByThread(pid));
     const idleTo = Date.now();
     const rssIdle = rssMb(pid);
     await sleep(1500); // the audit log is written when a request completes
@@ -269,6 +282,7 @@ async function main(): Promise<void> {
     say(
       `\n3. idle ${IDLE_S} s, no traffic: CPU ${idleCpu.toFixed(3)} s; ${idleReqs.length} requests (audit log: ${describeRequests(idleReqs)}), ${events(idleReqs)} Events; load ${load()}`,
     );
+    say(`   idle CPU by thread: ${idleThreads}`);
     say(`   RSS after ${IDLE_S} idle seconds: ${rssIdle.toFixed(1)} MB (${await heap()})`);
 
     // 4. A burst of new Nodes.

@@ -6,7 +6,7 @@
 // pulls in through the package's barrel file. Those files only declare classes, so they are
 // marked free of side effects and only what is used stays. The packaged templates are
 // precompiled into it (operator/render/precompiled.ts), so Handlebars' compiler does not run at
-// start-up.
+// start-up, and so is the catalog's metadata.yaml (operator/catalog/precompiled-catalog.ts).
 //
 // The image runs in the cluster: its KubeConfig is the service account's token and CA. The
 // transports client-node's KubeConfig module imports for other set-ups — undici (2.x: the fetch
@@ -21,6 +21,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
+import yaml from 'js-yaml';
 import { repoPath, repoRoot } from './repo.js';
 import { COMPILE_OPTIONS, sha256 } from '../operator/render/renderer.js';
 
@@ -28,6 +29,7 @@ export const IMAGE_BUNDLE = repoPath('dist', 'image', 'virt-platform-operator.mj
 
 const GENERATED_API = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]gen[\\/]/;
 const PRECOMPILED_MODULE = /[\\/]operator[\\/]render[\\/]precompiled\.ts$/;
+const PRECOMPILED_CATALOG_MODULE = /[\\/]operator[\\/]catalog[\\/]precompiled-catalog\.ts$/;
 const NOT_IN_IMAGE: Record<string, string[]> = {
   'node-fetch': ['default', 'Headers'],
   'socks-proxy-agent': ['SocksProxyAgent'],
@@ -64,6 +66,12 @@ export function precompiledModule(assetsDir = repoPath('assets')): string {
     return `${JSON.stringify(key)}: { sha256: ${JSON.stringify(sha256(source))}, spec: ${Handlebars.precompile(source, COMPILE_OPTIONS) as unknown as string} }`;
   });
   return `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`;
+}
+
+/** The module that replaces precompiled-catalog.ts: the packaged metadata.yaml, parsed. */
+export function precompiledCatalogModule(assetsDir = repoPath('assets')): string {
+  const source = readFileSync(join(assetsDir, 'metadata.yaml'), 'utf8');
+  return `export const PRECOMPILED_CATALOG = { sha256: ${JSON.stringify(sha256(source))}, json: ${JSON.stringify(JSON.stringify(yaml.load(source)))} };\n`;
 }
 
 /** @param outdir gets virt-platform-operator.mjs and chunks/
@@ -114,6 +122,7 @@ export async function bundle(outdir = dirname(IMAGE_BUNDLE), minify = true): Pro
         name: 'precompiled-templates',
         setup(b) {
           b.onLoad({ filter: PRECOMPILED_MODULE }, () => ({ contents: precompiledModule(), loader: 'js' }));
+          b.onLoad({ filter: PRECOMPILED_CATALOG_MODULE }, () => ({ contents: precompiledCatalogModule(), loader: 'js' }));
         },
       },
       {

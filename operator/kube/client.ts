@@ -50,6 +50,9 @@ export type RequestObserver = (verb: string, path: string) => void;
 
 export const FIELD_MANAGER = 'virt-platform-operator';
 
+/** How long the kubeconfig's credentials and TLS material, once read, serve requests. */
+const OPTIONS_TTL_MS = 5000;
+
 /** Certificate or key material as a string to compare (PEM text, a Buffer, or a list of them). */
 const pemBytes = (b: unknown): string =>
   Buffer.isBuffer(b) ? b.toString('latin1') : Array.isArray(b) ? b.map(pemBytes).join('\0') : typeof b === 'string' ? b : '';
@@ -72,6 +75,7 @@ export class KubeClient {
   /** Watches hold their connection for minutes: their own pool, so they never starve requests. */
   private watchAgent: http.Agent | undefined;
   private agentKey = '';
+  private optionsCache: { at: number; opts: https.RequestOptions } | undefined;
   private observers: RequestObserver[] = [];
   private gate: WriteGate | undefined;
 
@@ -119,6 +123,10 @@ export class KubeClient {
   }
 
   private async connectionOptions(): Promise<https.RequestOptions> {
+    // Reused for a few seconds: the library re-reads the CA and token files each time (a good
+    // part of each request's CPU when the watches all start); a rotated token is still picked up
+    // within OPTIONS_TTL_MS (client-go re-reads its token file once a minute).
+    if (this.optionsCache && Date.now() - this.optionsCache.at < OPTIONS_TTL_MS) return this.optionsCache.opts;
     const opts: https.RequestOptions = {};
     await this.config.applyToHTTPSOptions(opts);
     const proxyUrl = this.config.getCurrentCluster()?.proxyUrl;
@@ -141,6 +149,7 @@ export class KubeClient {
       }
       this.agentKey = key;
     }
+    this.optionsCache = { at: Date.now(), opts };
     return opts;
   }
 
@@ -402,6 +411,7 @@ export class KubeClient {
   }
 
   close(): void {
+    this.optionsCache = undefined;
     this.agent?.destroy();
     this.agent = undefined;
     this.watchAgent?.destroy();

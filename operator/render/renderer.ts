@@ -2,7 +2,6 @@
 // once (ahead of time in the image, see precompiled.ts); helpers are bound to the facts snapshot
 // of each render. Empty output means "not
 // applicable here"; anything malformed is a RenderError naming the asset.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -13,11 +12,12 @@ import type { ClusterFacts, RenderContext } from './context.js';
 import { makeHelpers } from './helpers.js';
 import { NotApplicable } from './not-applicable.js';
 import { PRECOMPILED, type Precompiled } from './precompiled.js';
+import { sha256 } from '../util/sha256.js';
 
 /** noEscape: the output is YAML, not HTML; strict off: a missing field renders empty. */
 export const COMPILE_OPTIONS = { noEscape: true, strict: false } as const;
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+export { sha256 };
 
 export class RenderError extends Error {
   override name = 'RenderError';
