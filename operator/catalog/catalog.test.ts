@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import yaml from 'js-yaml';
 import { CatalogError, loadCatalog } from './catalog.js';
+import { sha256 } from '../util/sha256.js';
+import { precompiledCatalogModule } from '../../scripts/image-bundle.js';
+import { repoPath } from '../../scripts/repo.js';
 
 const made: string[] = [];
 after(() => {
@@ -407,5 +411,32 @@ describe('loadCatalog: file-level problems', () => {
       () => loadCatalog(dir),
       (e: unknown) => e instanceof CatalogError && /assets\[0\] must be a mapping/.test(e.message),
     );
+  });
+});
+
+describe('loadCatalog: the catalog parsed ahead of time (the image bundle)', () => {
+  it('is used while metadata.yaml has the content it was parsed from, and ignored once the file changed', () => {
+    const text = withHco('');
+    const dir = catalogDir(text);
+    // A precompiled document that differs from the file, to tell which one was read.
+    const renamed = (yaml.load(text) as { assets: { name: string }[] }).assets.map((a) => ({ ...a, name: 'from-precompiled' }));
+    const pre = { sha256: sha256(text), json: JSON.stringify({ assets: renamed }) };
+    assert.deepEqual(
+      loadCatalog(dir, pre).assets.map((a) => a.name),
+      ['from-precompiled'],
+    );
+    assert.notDeepEqual(
+      loadCatalog(dir, { ...pre, sha256: sha256(text + ' ') }).assets.map((a) => a.name),
+      ['from-precompiled'],
+    );
+  });
+
+  it('the bundle parses the packaged metadata.yaml to the same document', () => {
+    const source = readFileSync(repoPath('assets', 'metadata.yaml'), 'utf8');
+    const m = /sha256: "([0-9a-f]{64})", json: (".*") \};\n$/s.exec(precompiledCatalogModule());
+    assert.ok(m, 'the module has the shape loadCatalog reads');
+    assert.equal(m[1], sha256(source));
+    assert.deepEqual(JSON.parse(JSON.parse(m[2]!) as string), yaml.load(source));
+    assert.deepEqual(loadCatalog(repoPath('assets'), { sha256: m[1], json: JSON.parse(m[2]!) as string }), loadCatalog(repoPath('assets'), undefined));
   });
 });

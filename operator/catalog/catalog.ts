@@ -153,13 +153,14 @@ function parseAsset(e: unknown, i: number, file: string, dir: string): Asset {
   };
 }
 
-/** Loads and validates `<dir>/metadata.yaml`. Assets come back sorted by reconcile order, then name. */
-export function loadCatalog(dir: string): Catalog {
+/** Loads and validates `<dir>/metadata.yaml`. Assets come back sorted by reconcile order, then name.
+ *  @param precompiled the file parsed ahead of time, used only while the file has that content */
+export function loadCatalog(dir: string, precompiled: { sha256: string; json: string } | undefined = PRECOMPILED_CATALOG): Catalog {
   const file = join(dir, 'metadata.yaml');
   let doc: unknown;
   try {
     const text = readFileSync(file, 'utf8');
-    doc = PRECOMPILED_CATALOG && PRECOMPILED_CATALOG.sha256 === sha256(text) ? JSON.parse(PRECOMPILED_CATALOG.json) : yaml.load(text);
+    doc = precompiled && precompiled.sha256 === sha256(text) ? JSON.parse(precompiled.json) : yaml.load(text);
   } catch (e) {
     throw new CatalogError(`${file}: ${(e as Error).message}`);
   }
