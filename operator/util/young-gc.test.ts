@@ -25,7 +25,7 @@ const run = (flags: string[]): { before: number; after: number } =>
 describe('collectYoungGeneration', () => {
   it('frees the dead Buffers of the young generation when the process runs with --expose-gc', () => {
     const { before, after } = run(['--expose-gc']);
-    assert.ok(before > 16, `${before.toFixed(1)} MB held before (nothing collected them yet)`);
+    assert.ok(before > 8, `${before.toFixed(1)} MB held before (nothing collected them yet)`);
     assert.ok(after < 4, `${after.toFixed(1)} MB held after`);
   });
 
