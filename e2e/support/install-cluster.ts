@@ -19,7 +19,6 @@ import { clusterFacts } from '../../operator/render/context.js';
 import { OfflineCluster } from '../../operator/watch/offline-cluster.js';
 import type { KubeClient } from '../../operator/kube/client.js';
 import type { CrdInfo } from '../../operator/vocabulary/crd-info.js';
-import { isStatus } from '../../operator/kube/errors.js';
 import { pathOf, resolveResource } from '../../operator/vocabulary/resource.js';
 import { describeObject, type KubeObject } from '../../operator/vocabulary/object.js';
 import { HCO_NAME } from '../../operator/vocabulary/hco.js';
@@ -27,6 +26,7 @@ import { Renderer } from '../../operator/render/renderer.js';
 import type { ControlPlane } from '../../localcluster/controlplane.js';
 import { allOptIns } from '../../rbac-gen/collect.js';
 import type { OperatorProcess } from '../../localcluster/operator-process.js';
+import { ensureNamespaces } from '../../localcluster/namespaces.js';
 
 export const OPERATOR_NAMESPACE = 'virt-platform-operator';
 export const OPERATOR_SA = 'virt-platform-operator';
@@ -147,11 +147,7 @@ export async function seedCluster(admin: KubeClient, catalog: Catalog, crds: Rea
   for (const n of NODES) await admin.create('/api/v1/nodes', n);
   const hco = fullHco(catalog);
   const namespaces = [...new Set([HCO_NAMESPACE, ...(await targetNamespaces(catalog, hco, crds))])].sort();
-  for (const name of namespaces) {
-    await admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).catch((e: unknown) => {
-      if (!isStatus(e, 409)) throw e;
-    });
-  }
+  await ensureNamespaces(admin, namespaces);
   await admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${HCO_NAMESPACE}/hyperconvergeds`, hco);
   return { hco, namespaces };
 }
@@ -166,11 +162,7 @@ export async function seedTombstones(admin: KubeClient, catalog: Catalog, crds: 
     const ref = resolveResource(t.apiVersion!, t.kind!, crds);
     if (!ref) throw new Error(`tombstone ${t.kind} ${t.metadata?.name}: its kind is not served here`);
     const obj: KubeObject = { ...t, metadata: { ...t.metadata, labels: { ...t.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };
-    if (ref.namespaced && t.metadata?.namespace) {
-      await admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: t.metadata.namespace } }).catch((e: unknown) => {
-        if (!isStatus(e, 409)) throw e;
-      });
-    }
+    if (ref.namespaced && t.metadata?.namespace) await ensureNamespaces(admin, [t.metadata.namespace]);
     await admin.create(pathOf(ref, obj).replace(/\/[^/]+$/, ''), obj);
     out.push(obj);
   }
