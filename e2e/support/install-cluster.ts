@@ -226,9 +226,8 @@ function judge(rows: ExplainRow[], proc: OperatorProcess, catalog: Catalog): Omi
 /**
  * Waits until every eligible asset is created/in sync (per /debug/explain) and stays so for a
  * moment, then checks each object on the cluster (as the admin) and the operator's logs for 403s.
- * Returns early, failing, once a 403 shows up, every asset has been reported on and the other
- * rows have settled (a 403 will not fix itself); otherwise fails at the deadline with what is
- * still wrong.
+ * Returns early, failing, once every asset has been reported on and only 403s are wrong (they
+ * will not fix themselves); otherwise fails at the deadline with what is still wrong.
  */
 export async function checkConvergence(o: {
   admin: KubeClient;
@@ -243,22 +242,16 @@ export async function checkConvergence(o: {
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   let last: Omit<Convergence, 'ok'> = { eligible: [], converged: [], problems: ['no /debug/explain answer yet'], explain: [] };
   let cleanSince = 0;
-  let settled = { problems: '', since: 0 };
   for (;;) {
     try {
       last = judge(await explain(o.debugPort), o.proc, o.catalog);
     } catch (e) {
       last = { ...last, problems: [`/debug/explain: ${(e as Error).message}`] };
     }
-    // A 403 will not fix itself: stop once every asset has a row and the rest has settled — either
-    // only 403s are left, or nothing changed for a few seconds (the pass that hit the 403 may still
-    // be applying the assets after it).
-    if (last.problems.some((p) => FORBIDDEN.test(p)) && !last.problems.some((p) => p.startsWith(NO_REPORT))) {
-      if (last.problems.every((p) => FORBIDDEN.test(p))) break;
-      const now = last.problems.filter((p) => !p.startsWith('operator log:')).join('\n');
-      if (now !== settled.problems) settled = { problems: now, since: Date.now() };
-      else if (Date.now() - settled.since >= 3000) break;
-    }
+    // A 403 will not fix itself: stop once every asset has a row and nothing but 403s is left (the
+    // pass that hit the 403 may still be applying the assets after it; anything else wrong waits
+    // for the deadline and is reported).
+    if (last.problems.some((p) => FORBIDDEN.test(p)) && last.problems.every((p) => FORBIDDEN.test(p))) break;
     if (last.problems.length === 0) {
       for (const t of o.tombstones ?? []) {
         const ref = resolveResource(t.apiVersion!, t.kind!, o.crds);
