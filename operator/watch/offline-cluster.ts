@@ -6,7 +6,7 @@ import { detectHardware, type NodeProjection } from '../catalog/hardware.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import { clusterFacts, type ClusterFacts } from '../render/context.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
-import type { LiveCache, Lookup } from '../vocabulary/live-cache.js';
+import type { LiveCache, Lookup, ManagedLookup } from '../vocabulary/live-cache.js';
 import { parseApiVersion, type KubeObject } from '../vocabulary/object.js';
 import { objectKey, type ObjectKey, type ResourceRef } from '../vocabulary/resource.js';
 
@@ -22,6 +22,11 @@ export class OfflineCluster implements LiveCache {
 
   read(_r: ResourceRef, key: ObjectKey): Lookup {
     return { synced: true, object: key === this.hcoKey ? this.hco : undefined };
+  }
+
+  /** The HCO file is the one live object: nothing else of ours exists to turn off. */
+  managed(): ManagedLookup {
+    return { synced: true, objects: [] };
   }
 
   wrote(): void {
