@@ -1,9 +1,10 @@
 // Ownership that survives restarts: every object the operator manages carries, written in the same
 // Server-Side Apply as its content, whether the operator created it or adopted it (it existed
-// before) and which asset it belongs to. The off-switch reads both from the cluster, never from
+// before), which asset it belongs to and which HyperConverged configured it (an object another
+// operator's HCO configured is never this one's to prune). The off-switch reads both from the cluster, never from
 // process memory: created objects are deleted when their asset is turned off, adopted ones released.
 import { ANNOTATIONS, annotationsOf, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
-import type { KubeObject } from '../vocabulary/object.js';
+import { namespacedName, type KubeObject } from '../vocabulary/object.js';
 
 export type Ownership = 'created' | 'adopted';
 
@@ -29,13 +30,24 @@ export function ownershipFor(live: KubeObject | undefined): Ownership {
   return recordedOwnership(live) ?? 'adopted';
 }
 
-/** The desired object with the ownership and asset annotations. */
-export function stampOwnership(desired: KubeObject, live: KubeObject | undefined, asset: string): KubeObject {
-  const annotations = { ...desired.metadata?.annotations, [ANNOTATIONS.ownership]: ownershipFor(live), [ANNOTATIONS.asset]: asset };
+/** The HyperConverged an object is configured from, as the source annotation says it. */
+export function sourceOf(hco: KubeObject): string {
+  return namespacedName(hco);
+}
+
+/** The desired object with the ownership, asset and source annotations. */
+export function stampOwnership(desired: KubeObject, live: KubeObject | undefined, asset: string, hco: KubeObject): KubeObject {
+  const annotations = {
+    ...desired.metadata?.annotations,
+    [ANNOTATIONS.ownership]: ownershipFor(live),
+    [ANNOTATIONS.asset]: asset,
+    [ANNOTATIONS.source]: sourceOf(hco),
+  };
   return { ...desired, metadata: { ...desired.metadata, annotations } };
 }
 
-/** The asset a live object of ours belongs to, as it records. */
-export function assetOf(obj: KubeObject): string | undefined {
-  return isManaged(obj) ? annotationsOf(obj)[ANNOTATIONS.asset] : undefined;
+/** Whether a live object is ours, of this asset, configured from this HyperConverged. */
+export function belongsTo(obj: KubeObject, asset: string, hco: KubeObject): boolean {
+  const a = annotationsOf(obj);
+  return isManaged(obj) && a[ANNOTATIONS.asset] === asset && a[ANNOTATIONS.source] === sourceOf(hco);
 }

@@ -6,5 +6,5 @@ import type { Step } from './builder.js';
 import type { Located } from './run.js';
 
 export function ownershipStep(): Step<Located, Located> {
-  return async (run, next) => next({ ...run, desired: stampOwnership(run.desired, run.live, run.asset.name) });
+  return async (run, next) => next({ ...run, desired: stampOwnership(run.desired, run.live, run.asset.name, run.hco) });
 }

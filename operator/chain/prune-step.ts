@@ -6,7 +6,7 @@
 // or a fact-based "no" has not held for the hold-down. A removal that reboots nodes goes through
 // the family's gate like any other node-disrupting write. The object is found by the ownership
 // annotations it carries (catalog/ownership.ts), so a restart loses nothing.
-import { assetOf, recordedOwnership, type Ownership } from '../catalog/ownership.js';
+import { belongsTo, recordedOwnership, type Ownership } from '../catalog/ownership.js';
 import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
 import type { LiveCache, LiveObject } from '../vocabulary/live-cache.js';
 import { describeObject } from '../vocabulary/object.js';
@@ -59,7 +59,7 @@ export function pruneStep(deps: PruneDeps): Step<AssetRun, AssetRun> {
     if (!deps.ready() || run.hco.metadata?.deletionTimestamp) return o;
     const found = deps.cache.managed(run.asset.kind);
     if (!found.synced) return o;
-    const target = found.objects.find((t) => assetOf(t.object) === name && !leftAlone(t));
+    const target = found.objects.find((t) => belongsTo(t.object, name, run.hco) && !leftAlone(t));
     if (!target) return o;
     const ownership = recordedOwnership(target.object) ?? 'adopted';
     const what = describeObject(target.object);

@@ -12,6 +12,8 @@ export const ANNOTATIONS = {
   ownership: `${PREFIX}/ownership`,
   /** Written by the operator on every object it manages: the asset it belongs to. */
   asset: `${PREFIX}/asset`,
+  /** Written by the operator on every object it manages: the HyperConverged (namespace/name) it was configured from. */
+  source: `${PREFIX}/source`,
 } as const;
 
 /** `platform.kubevirt.io/enable-<feature>` opts in to an opt-in asset. */
