@@ -44,7 +44,11 @@ async function startWithFound(annotations: Record<string, string> = ON, extra = 
   const cluster = await testCluster();
   const ns = uniqueName('off');
   await cluster.admin.create('/api/v1/namespaces', { metadata: { name: ns } });
-  await cluster.admin.create(`/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: 'offswitch-found' }, data: { asset: 'mine', extra: 'kept' } }, { fieldManager: 'admin-tool' });
+  await cluster.admin.create(
+    `/api/v1/namespaces/${ns}/configmaps`,
+    { metadata: { name: 'offswitch-found' }, data: { asset: 'mine', extra: 'kept' } },
+    { fieldManager: 'admin-tool' },
+  );
   return startOperator(ASSETS, annotations, extra, ns);
 }
 
@@ -77,8 +81,16 @@ describe('off-switch (real API server)', () => {
     f.requests.clear();
     await worldPass(f);
     await f.operator.events.flush();
-    assert.deepEqual([...f.requests.entries()].filter(([verb]) => verb !== 'watch' && verb !== 'list'), [], 'no request once nothing changed');
-    assert.deepEqual((await reasonsOf(f, 'made')).filter((r) => r === 'AssetRemoved'), ['AssetRemoved'], 'said once');
+    assert.deepEqual(
+      [...f.requests.entries()].filter(([verb]) => verb !== 'watch' && verb !== 'list'),
+      [],
+      'no request once nothing changed',
+    );
+    assert.deepEqual(
+      (await reasonsOf(f, 'made')).filter((r) => r === 'AssetRemoved'),
+      ['AssetRemoved'],
+      'said once',
+    );
   });
 
   it('adopted object released on opt-out: label, markers and the operator managedFields entry gone, content unchanged; AssetReleased', async () => {
@@ -92,11 +104,7 @@ describe('off-switch (real API server)', () => {
     assert.deepEqual(released.data, adopted?.data, 'content as the operator left it');
     assert.equal(released.metadata?.annotations?.[ANNOTATIONS.ownership], undefined);
     assert.equal(released.metadata?.annotations?.[ANNOTATIONS.asset], undefined);
-    assert.deepEqual(
-      (released.metadata?.managedFields ?? []).map((e) => e.manager).filter(isOperatorManager),
-      [],
-      'no managedFields entry of the operator',
-    );
+    assert.deepEqual((released.metadata?.managedFields ?? []).map((e) => e.manager).filter(isOperatorManager), [], 'no managedFields entry of the operator');
     await eventually('AssetReleased', async () => (await reasonsOf(f, 'found')).includes('AssetReleased'));
     assert.match(await f.operator.metrics.text(), /virt_platform_pruned_objects_total\{asset="found",action="released"\} 1/);
     await worldPass(f);
@@ -113,7 +121,10 @@ describe('off-switch (real API server)', () => {
     await setHco(f, { 'test.offswitch/no-setting': 'true' });
     await f.operator.settle();
     assert.ok(!(await removed(f, 'setting')), 'an empty render waits for the hold-down (templates read facts too)');
-    assert.match(f.operator.reconciler.reports.get('setting')?.message ?? '', /would remove ConfigMap .*offswitch-setting once this has held for the hold-down/);
+    assert.match(
+      f.operator.reconciler.reports.get('setting')?.message ?? '',
+      /would remove ConfigMap .*offswitch-setting once this has held for the hold-down/,
+    );
     await eventually('setting removed after the hold-down', () => removed(f, 'setting'));
   });
 
@@ -209,7 +220,10 @@ describe('off-switch (real API server)', () => {
       );
       await setHco(f, { 'platform.kubevirt.io/enable-mc': null });
       await eventually('removal held', () => f.operator.reconciler.reports.get('mc')?.status === 'held');
-      assert.match(f.operator.reconciler.reports.get('mc')?.message ?? '', new RegExp(`^removal of MachineConfig 90-${ns}-offswitch held: pool ${ns} is Updating`));
+      assert.match(
+        f.operator.reconciler.reports.get('mc')?.message ?? '',
+        new RegExp(`^removal of MachineConfig 90-${ns}-offswitch held: pool ${ns} is Updating`),
+      );
       assert.equal((await cluster.admin.getOrUndefined(mc))?.metadata?.deletionTimestamp, undefined, 'not deleted while the pool updates');
       await setPool({ updating: false, configuration: 'rendered-3' });
       await eventually('removed once the pool is Updated', async () => {

@@ -25,7 +25,12 @@ describe('off-switch requests (real API server)', () => {
     return client.apply(path(name), {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name, namespace: ns, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE }, annotations: { [ANNOTATIONS.ownership]: 'adopted', [ANNOTATIONS.asset]: 'x' } },
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+        annotations: { [ANNOTATIONS.ownership]: 'adopted', [ANNOTATIONS.asset]: 'x' },
+      },
       data: { a: '1', c: '3' },
     });
   }

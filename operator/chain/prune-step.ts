@@ -63,7 +63,13 @@ export function pruneStep(deps: PruneDeps): Step<AssetRun, AssetRun> {
     if (!target) return o;
     const ownership = recordedOwnership(target.object) ?? 'adopted';
     const what = describeObject(target.object);
-    const subject: Subject = { desired: target.object, live: target.object, resource: target.resource, key: keyOf(target.resource, target.object), customizations: [] };
+    const subject: Subject = {
+      desired: target.object,
+      live: target.object,
+      resource: target.resource,
+      key: keyOf(target.resource, target.object),
+      customizations: [],
+    };
     if (wait > 0) {
       return {
         status: 'held',

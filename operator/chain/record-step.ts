@@ -71,7 +71,12 @@ export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
     if (wrote) {
       // Every write is a line: created, adopted or corrected, and which object.
       const verb = o.status === 'created' || o.status === 'removed' || o.status === 'released' ? o.status : (WRITE_VERB[o.reason ?? ''] ?? 'updated');
-      log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, { asset: name, ...objectFields(run, o), drift: o.drift, ...(o.off ? { reason: o.off.reason } : {}) });
+      log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, {
+        asset: name,
+        ...objectFields(run, o),
+        drift: o.drift,
+        ...(o.off ? { reason: o.off.reason } : {}),
+      });
     }
     if (changed || wrote) {
       if (before?.missingCrd && o.reason !== 'CRDMissing')

@@ -21,7 +21,9 @@ export function isOperatorManager(manager: string | undefined): boolean {
 export function releasePatch(live: KubeObject): Record<string, unknown> {
   const kept = (live.metadata?.managedFields ?? []).filter((e) => !isOperatorManager(e.manager));
   const ours = [MANAGED_BY_LABEL].filter((k) => live.metadata?.labels?.[k] !== undefined);
-  const annotations = [ANNOTATIONS.ownership, ANNOTATIONS.asset, ANNOTATIONS.source, ANNOTATIONS.reconcilePaused].filter((k) => live.metadata?.annotations?.[k] !== undefined);
+  const annotations = [ANNOTATIONS.ownership, ANNOTATIONS.asset, ANNOTATIONS.source, ANNOTATIONS.reconcilePaused].filter(
+    (k) => live.metadata?.annotations?.[k] !== undefined,
+  );
   return {
     metadata: {
       resourceVersion: live.metadata?.resourceVersion,

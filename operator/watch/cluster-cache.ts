@@ -433,7 +433,9 @@ export class ClusterCache implements LiveCache {
   managed(kind: string): ManagedLookup {
     const of = [...this.watched.values()].filter((w) => w.ref.kind === kind);
     if (of.length === 0 || of.some((w) => !w.informer.hasSynced)) return { synced: false };
-    const objects = of.flatMap((w) => [...w.informer.list()].filter((o) => o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE).map((object) => ({ resource: w.ref, object })));
+    const objects = of.flatMap((w) =>
+      [...w.informer.list()].filter((o) => o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE).map((object) => ({ resource: w.ref, object })),
+    );
     return { synced: true, objects };
   }
 
