@@ -2,6 +2,7 @@
 // label that disappears and comes back within the hold-down prunes nothing (and one that stays away
 // prunes, after the hold-down); a gate CRD that goes away prunes nothing; an operator with a cache
 // not synced (the MachineConfigPool list fails behind a fault proxy) prunes nothing until it has.
+// And the release command, which hands back every managed object of the cluster.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,8 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annot
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { repoPath } from '../scripts/repo.js';
 import { FaultProxy } from './support/fault-proxy.js';
+import { releaseCommand } from '../operator/cli/release-command.js';
+import { isOperatorManager } from '../operator/kube/prune-requests.js';
 import { eventually, hcoObject, sleep, startOperator, type OperatorFixture } from './support/operator-fixture.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'offswitch-assets');
@@ -28,6 +31,10 @@ const MCO = '/apis/machineconfiguration.openshift.io/v1';
 const cmPath = (ns: string, name: string): string => `/api/v1/namespaces/${ns}/configmaps/offswitch-${name}`;
 const managed = (o: KubeObject | undefined): boolean => o?.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && !o.metadata?.deletionTimestamp;
 const removed = (o: KubeObject | undefined): boolean => !o || Boolean(o.metadata?.deletionTimestamp);
+
+const read = (f: OperatorFixture, name: string): Promise<KubeObject | undefined> => f.cluster.admin.getOrUndefined(cmPath(f.ns, name));
+const setHco = (f: OperatorFixture, annotations: Record<string, string | null>): Promise<unknown> =>
+  f.cluster.admin.mergePatch(f.hcoPath, { metadata: { annotations } }, 'test-admin');
 
 async function worldPass(op: Operator): Promise<void> {
   const passes = op.reconciler.worldPasses;
@@ -176,5 +183,33 @@ describe('off-switch: facts, CRDs and caches (serial: Nodes and CRDs are cluster
       await cluster.admin.delete(mcPath).catch(() => undefined);
       await cluster.admin.delete(pool).catch(() => undefined);
     }
+  });
+  it('release (serial: it releases every managed object of the cluster): dry-run lists them and changes nothing; --confirm releases each, content unchanged, nothing deleted', async () => {
+    f = await startOperator(ASSETS, {
+      'platform.kubevirt.io/autopilot': 'true',
+      'platform.kubevirt.io/enable-made': 'true',
+      'platform.kubevirt.io/enable-found': 'true',
+    });
+    const fx = f;
+    await eventually('applied', async () => managed(await read(fx, 'found')));
+    await f.restart({}, async () => {
+      const objects = ['made', 'found'].map((n) => `ConfigMap ${fx.ns}/offswitch-${n}`);
+      const before = await Promise.all(['made', 'found', 'setting'].map((n) => read(fx, n)));
+      const dry = await releaseCommand(['--kubeconfig', fx.cluster.kubeconfigPath, '--assets-dir', ASSETS]);
+      for (const o of objects) assert.ok(dry.stdout.includes(`would release ${o}\n`), dry.stdout);
+      assert.match(dry.stdout, /nothing changed \(dry-run: --confirm to release them\)/);
+      assert.ok(managed(await read(fx, 'made')) && managed(await read(fx, 'found')), 'a dry run writes nothing');
+      const done = await releaseCommand(['--kubeconfig', fx.cluster.kubeconfigPath, '--assets-dir', ASSETS, '--confirm']);
+      for (const o of objects) assert.ok(done.stdout.includes(`released ${o}\n`), done.stdout);
+      for (const [i, n] of ['made', 'found', 'setting'].entries()) {
+        const after = await read(fx, n);
+        assert.ok(after && !after.metadata?.deletionTimestamp, `${n} still there`);
+        assert.ok(!managed(after), `${n} released`);
+        assert.deepEqual(after.data, before[i]?.data, `${n}: content unchanged`);
+        assert.deepEqual((after.metadata?.managedFields ?? []).map((e) => e.manager).filter(isOperatorManager), [], `${n}: no operator managedFields`);
+      }
+      // Hand the cluster back to the next process (it adopts them again).
+      await setHco(fx, { 'platform.kubevirt.io/autopilot': null });
+    });
   });
 });

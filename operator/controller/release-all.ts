@@ -5,6 +5,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Tombstone } from '../catalog/tombstones.js';
 import type { KubeClient } from '../kube/client.js';
+import { isTransient, KubeError } from '../kube/errors.js';
 import { releaseObject } from '../kube/prune-requests.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import { crdEstablished, projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
@@ -22,6 +23,18 @@ export async function installedCrds(client: KubeClient): Promise<Map<string, Crd
   return new Map(list.items.filter(crdEstablished).map((c) => [c.metadata?.name ?? '', projectCrd(c)]));
 }
 
+/** A read retried while the server is busy or starting a resource (429, 5xx), a few times. */
+async function patiently<T>(read: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await read();
+    } catch (e) {
+      if (i >= tries || !isTransient(e)) throw e;
+      await new Promise((r) => setTimeout(r, e instanceof KubeError && e.retryAfterMs ? e.retryAfterMs : 500 * i));
+    }
+  }
+}
+
 /** Every managed object of every kind the operator may manage, as the server lists it now. */
 export async function managedObjects(
   client: KubeClient,
@@ -34,7 +47,7 @@ export async function managedObjects(
   const out: ManagedObject[] = [];
   for (const kind of [...kinds].sort()) {
     for (const resource of resourcesOfKind(kind, crds)) {
-      const list = await client.listAll(resourcePath(resource), { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` });
+      const list = await patiently(() => client.listAll(resourcePath(resource), { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` }));
       for (const object of list.items) out.push({ resource, object });
     }
   }
