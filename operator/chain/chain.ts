@@ -111,7 +111,8 @@ export function explainEnd(d: { client: KubeClient; memo: DriftMemo; policies?: 
   };
 }
 
-/** offline (render CLI, /debug/render, rbac-gen): the effective desired object, no API server. */
-export function offlineEnd(): ChainEnd {
-  return { finish: (steps) => steps.end(renderedTerminal()) };
+/** offline (render CLI, /debug/render, rbac-gen): the effective desired object, no API server;
+ *  with `prune`, what the off-switch would do to the given live objects (render --objects-file). */
+export function offlineEnd(opts: { prune?: boolean } = {}): ChainEnd {
+  return { finish: (steps) => steps.end(renderedTerminal()), ...(opts.prune ? { prune: prunePreview() } : {}) };
 }

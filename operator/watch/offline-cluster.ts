@@ -5,6 +5,7 @@
 import { detectHardware, type NodeProjection } from '../catalog/hardware.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import { clusterFacts, type ClusterFacts } from '../render/context.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
 import type { LiveCache, Lookup, ManagedLookup } from '../vocabulary/live-cache.js';
 import { parseApiVersion, type KubeObject } from '../vocabulary/object.js';
@@ -13,9 +14,11 @@ import { objectKey, type ObjectKey, type ResourceRef } from '../vocabulary/resou
 export class OfflineCluster implements LiveCache {
   private readonly hcoKey: ObjectKey;
 
+  /** @param objects the managed objects on the cluster, when given (render --objects-file): what the off-switch would prune */
   constructor(
     readonly hco: KubeObject,
     readonly facts: ClusterFacts,
+    private readonly objects: readonly KubeObject[] = [],
   ) {
     this.hcoKey = objectKey({ group: parseApiVersion(hco.apiVersion ?? '').group, kind: hco.kind ?? '' }, hco.metadata?.namespace, hco.metadata?.name ?? '');
   }
@@ -24,9 +27,13 @@ export class OfflineCluster implements LiveCache {
     return { synced: true, object: key === this.hcoKey ? this.hco : undefined };
   }
 
-  /** The HCO file is the one live object: nothing else of ours exists to turn off. */
-  managed(): ManagedLookup {
-    return { synced: true, objects: [] };
+  /** Only the objects given (none by default): what the off-switch may find. */
+  managed(kind: string): ManagedLookup {
+    const objects = this.objects.flatMap((object) => {
+      const resource = object.kind === kind && object.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? this.facts.resourceFor(object) : undefined;
+      return resource ? [{ resource, object }] : [];
+    });
+    return { synced: true, objects };
   }
 
   wrote(): void {
