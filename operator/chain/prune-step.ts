@@ -76,6 +76,7 @@ export function pruneStep(deps: PruneDeps): Step<AssetRun, AssetRun> {
         message: `would ${verbOf(ownership)} ${what} once this has held for the hold-down (${describeHoldDown(wait)} left): ${o.off.reason}`,
         episode: `hold-down|${what}`,
         requeueAfterMs: wait + 1000,
+        off: o.off,
         subject,
       };
     }
@@ -83,7 +84,7 @@ export function pruneStep(deps: PruneDeps): Step<AssetRun, AssetRun> {
     const gate = ownership === 'created' ? deps.policies(run.asset.family).beforeApply : undefined;
     const asWrite: Drifting = { ...run, desired: target.object, resource: target.resource, key: subject.key!, live: undefined, customizations: [], drift: [] };
     const held = await gate?.check(asWrite);
-    if (held) return { ...held, message: `removal of ${what} ${held.message}`, subject };
+    if (held) return { ...held, message: `removal of ${what} ${held.message}`, off: o.off, subject };
     const out = await deps.end({ run, off: o.off, target, ownership, subject });
     gate?.wrote?.(asWrite, out);
     return out;

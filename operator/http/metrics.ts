@@ -187,7 +187,8 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     // Skipped (unmanaged included) is no statement about compliance: no series, so a deliberate
     // `mode: unmanaged` never trips the not-compliant alert.
     if (o.status === 'removed' || o.status === 'released') this.prunedTotal.inc({ asset, action: o.status });
-    if (o.status === 'skipped' || o.status === 'removed' || o.status === 'released') this.compliance.remove({ asset });
+    // An asset turned off (its removal waiting for the hold-down or its pool included) is no statement either.
+    if (o.status === 'skipped' || o.off) this.compliance.remove({ asset });
     else this.compliance.set({ asset }, IN_SYNC.has(o.status) ? 1 : 0);
     this.missing.set({ asset }, o.reason === 'CRDMissing' ? 1 : 0);
     for (const pool of this.heldBy.get(asset) ?? []) this.rolloutHeld.remove({ pool, asset });
