@@ -20,6 +20,7 @@ import { crdDir, installCrds, loadCrds, uninstallCrds } from '../localcluster/cr
 import { testCluster } from '../envtest/harness.js';
 import { repoPath } from '../scripts/repo.js';
 import { eventually, startOperator, type OperatorFixture } from './support/operator-fixture.js';
+import { ensureNamespaces } from '../localcluster/namespaces.js';
 
 const CRD_NAME = 'kubedeschedulers.operator.openshift.io';
 const NS = 'openshift-kube-descheduler-operator';
@@ -89,11 +90,7 @@ describe(`descheduler profile per shipped KubeDescheduler CRD (from ${versionsDi
 
   before(async () => {
     client = (await testCluster()).admin;
-    try {
-      await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    } catch (e) {
-      if (!isStatus(e, 409)) throw e;
-    }
+    await ensureNamespaces(client, [NS]);
   });
 
   after(async () => {

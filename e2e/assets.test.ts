@@ -12,7 +12,6 @@ import { dig } from '../operator/util/dig.js';
 import type { Topology } from '../operator/catalog/topology.js';
 import type { KubeClient } from '../operator/kube/client.js';
 import { crdEstablished, projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
-import { isStatus } from '../operator/kube/errors.js';
 import { pathOf, resolveResource } from '../operator/vocabulary/resource.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { clusterFacts, type ClusterFacts } from '../operator/render/context.js';
@@ -21,6 +20,7 @@ import { Renderer } from '../operator/render/renderer.js';
 import { crdDir } from '../localcluster/crds.js';
 import { testCluster, testNamespace } from '../envtest/harness.js';
 import { repoPath } from '../scripts/repo.js';
+import { ensureNamespaces } from '../localcluster/namespaces.js';
 
 const ASSETS = repoPath('assets');
 const catalog = loadCatalog(ASSETS);
@@ -88,14 +88,6 @@ async function installedCrds(client: KubeClient): Promise<Map<string, CrdInfo>> 
   return new Map(list.items.filter(crdEstablished).map((c) => [c.metadata!.name!, projectCrd(c)]));
 }
 
-async function ensureNamespace(client: KubeClient, name: string): Promise<void> {
-  try {
-    await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  } catch (e) {
-    if (!isStatus(e, 409)) throw e; // another suite created it first
-  }
-}
-
 /** The chain adds the managed-by label to every object; validate exactly what would be written. */
 function labelled(obj: KubeObject): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };
@@ -155,7 +147,7 @@ describe(`every asset is accepted by its CRD (strict server-side dry-run; CRDs f
   before(async () => {
     const cluster = await testCluster();
     client = cluster.admin;
-    for (const ns of TARGET_NAMESPACES) await ensureNamespace(client, ns);
+    await ensureNamespaces(client, TARGET_NAMESPACES);
     const ns = await testNamespace(cluster, 'assets');
     hco = everythingHco(ns);
     crds = await installedCrds(client);

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annotations.js';
 import type { KubeClient } from '../operator/kube/client.js';
-import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { testCluster } from '../envtest/harness.js';
 import { repoPath } from '../scripts/repo.js';
 import { eventually, startOperator, type OperatorFixture } from './support/operator-fixture.js';
+import { ensureNamespaces } from '../localcluster/namespaces.js';
 
 const ASSETS = repoPath('assets');
 const TEST_LABEL = 'virt-platform-operator.test/conditions';
@@ -51,11 +51,7 @@ describe('conditions: applied when the condition holds, not applied when it does
 
   before(async () => {
     client = (await testCluster()).admin;
-    try {
-      await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-mtv' } });
-    } catch (e) {
-      if (!isStatus(e, 409)) throw e;
-    }
+    await ensureNamespaces(client, ['openshift-mtv']);
     await deleteTestNodes();
   });
 

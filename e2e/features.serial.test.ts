@@ -11,9 +11,10 @@ import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { testCluster } from '../envtest/harness.js';
 import { repoPath } from '../scripts/repo.js';
+import { CV, setClusterVersion } from './support/cluster-version.js';
 import { eventually, startOperator, type OperatorFixture } from './support/operator-fixture.js';
+import { ensureNamespaces } from '../localcluster/namespaces.js';
 
-const CV = '/apis/config.openshift.io/v1/clusterversions/version';
 const NAMESPACES = ['openshift-logging', 'openshift-workload-availability'];
 /** Collections of every kind the features below write (cluster-wide, label-selected). */
 const COLLECTIONS: [string, string][] = [
@@ -48,37 +49,9 @@ describe('features: each turned on by its annotation applies exactly its objects
 
   before(async () => {
     client = (await testCluster()).admin;
-    for (const name of NAMESPACES) {
-      await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).catch((e: unknown) => {
-        if (!isStatus(e, 409)) throw e;
-      });
-    }
+    await ensureNamespaces(client, NAMESPACES);
     // OpenShift 4.21: swap (and its hygiene) and the troubleshooting panel apply there.
-    if (!(await client.getOrUndefined(CV)))
-      await client.create('/apis/config.openshift.io/v1/clusterversions', {
-        apiVersion: 'config.openshift.io/v1',
-        kind: 'ClusterVersion',
-        metadata: { name: 'version' },
-        spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' },
-      });
-    const done = {
-      version: '4.21.3',
-      state: 'Completed',
-      image: 'quay.io/ocp:4.21.3',
-      startedTime: '2026-01-01T00:00:00Z',
-      completionTime: '2026-01-01T00:00:00Z',
-      verified: true,
-    };
-    await client.apply(
-      `${CV}/status`,
-      {
-        apiVersion: 'config.openshift.io/v1',
-        kind: 'ClusterVersion',
-        metadata: { name: 'version' },
-        status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' },
-      },
-      { fieldManager: 'cluster-version-operator' },
-    );
+    await setClusterVersion(client, '4.21.3');
     // Three workers: a NodeHealthCheck needs enough selected nodes for minHealthy 51% to allow a
     // remediation (the remediation family's gate), as on any cluster it is meant for.
     for (const name of WORKERS) {

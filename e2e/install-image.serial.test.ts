@@ -18,7 +18,7 @@ import { repoPath, repoRoot } from '../scripts/repo.js';
 import { deploymentNodeOptions, entrypointNodeFlags } from '../scripts/image-flags.js';
 import { NODES } from './support/install-cluster.js';
 import { eventually } from './support/operator-fixture.js';
-import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
+import { localOperatorArgs, OperatorProcess } from '../localcluster/operator-process.js';
 import { testCluster } from '../envtest/harness.js';
 
 /** GET /metrics over TLS with a bearer token; the certificate is the operator's own self-signed one. */
@@ -254,26 +254,10 @@ describe('container image runtime stage (reproduced without a container engine)'
     const [node, ...rest] = runtime.entrypoint!;
     const bin = rest.pop()!;
     assert.equal(node, 'node');
-    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
     const kubeconfig = join(root, 'kubeconfig');
     writeFileSync(kubeconfig, cluster.kubeconfigForToken(cluster.adminToken, 'admin').exportConfig());
-    const op = new OperatorProcess(
-      [
-        '--kubeconfig',
-        kubeconfig,
-        '--namespace',
-        'vpo-image-none',
-        '--health-probe-bind-address',
-        `127.0.0.1:${health}`,
-        '--metrics-bind-address',
-        `127.0.0.1:${metrics}`,
-        '--debug-bind-address',
-        `127.0.0.1:${debug}`,
-      ],
-      { NODE_OPTIONS: deploymentNodeOptions() },
-      rest,
-      join(root, bin),
-    );
+    const { health, metrics, args } = await localOperatorArgs({ kubeconfig, namespace: 'vpo-image-none', metricsSecure: true });
+    const op = new OperatorProcess(args, { NODE_OPTIONS: deploymentNodeOptions() }, rest, join(root, bin));
     try {
       // 'ok' once the caches are synced ('ok (standby)' is said before the operator starts).
       await eventually('ready', async () => (await (await fetch(`http://127.0.0.1:${health}/readyz`)).text()) === 'ok\n', 30_000);

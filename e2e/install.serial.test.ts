@@ -24,7 +24,7 @@ import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
 import { describeObject, type KubeObject } from '../operator/vocabulary/object.js';
 import { pathOf } from '../operator/vocabulary/resource.js';
 import { VERSION } from '../operator/version.js';
-import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
+import { localOperatorArgs, OperatorProcess } from '../localcluster/operator-process.js';
 import {
   checkConvergence,
   HCO_NAME,
@@ -82,25 +82,8 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
 
   /** The operator exactly as the Deployment runs it, but with this kubeconfig and local ports. */
   const startOperator = async (kubeconfig: string): Promise<{ p: OperatorProcess; debug: number; health: number }> => {
-    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
-    const p = new OperatorProcess(
-      [
-        '--kubeconfig',
-        kubeconfig,
-        '--namespace',
-        HCO_NAMESPACE,
-        '--leader-elect',
-        '--metrics-bind-address',
-        `127.0.0.1:${metrics}`,
-        '--health-probe-bind-address',
-        `127.0.0.1:${health}`,
-        '--debug-bind-address',
-        `127.0.0.1:${debug}`,
-        '--log-level',
-        'debug',
-      ],
-      { POD_NAME, POD_NAMESPACE: OPERATOR_NAMESPACE },
-    );
+    const { health, debug, args } = await localOperatorArgs({ kubeconfig, namespace: HCO_NAMESPACE, metricsSecure: true });
+    const p = new OperatorProcess([...args, '--leader-elect', '--log-level', 'debug'], { POD_NAME, POD_NAMESPACE: OPERATOR_NAMESPACE });
     procs.push(p);
     await p.waitForLog(/acquired the lease/, 30_000);
     return { p, debug, health };

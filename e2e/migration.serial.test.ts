@@ -7,15 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annotations.js';
 import type { KubeClient } from '../operator/kube/client.js';
-import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { testCluster } from '../envtest/harness.js';
 import { repoPath } from '../scripts/repo.js';
+import { CV, setClusterVersion } from './support/cluster-version.js';
 import { WORLD } from '../operator/controller/work-item.js';
 import { eventsFor, eventually, reasons, sleep, startOperator, type OperatorFixture } from './support/operator-fixture.js';
+import { ensureNamespaces } from '../localcluster/namespaces.js';
 
 const GO = 'virt-platform-autopilot';
-const CV = '/apis/config.openshift.io/v1/clusterversions/version';
 const MCS = '/apis/machineconfiguration.openshift.io/v1/machineconfigs';
 const KCS = '/apis/machineconfiguration.openshift.io/v1/kubeletconfigs';
 const UIS = '/apis/observability.openshift.io/v1alpha1/uiplugins';
@@ -49,36 +49,8 @@ describe('migration from the Go autopilot (real operator core)', () => {
 
   before(async () => {
     client = (await testCluster()).admin;
-    await client
-      .create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-kube-descheduler-operator' } })
-      .catch((e: unknown) => {
-        if (!isStatus(e, 409)) throw e;
-      });
-    if (!(await client.getOrUndefined(CV)))
-      await client.create('/apis/config.openshift.io/v1/clusterversions', {
-        apiVersion: 'config.openshift.io/v1',
-        kind: 'ClusterVersion',
-        metadata: { name: 'version' },
-        spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' },
-      });
-    const done = {
-      version: '4.21.3',
-      state: 'Completed',
-      image: 'quay.io/ocp:4.21.3',
-      startedTime: '2026-01-01T00:00:00Z',
-      completionTime: '2026-01-01T00:00:00Z',
-      verified: true,
-    };
-    await client.apply(
-      `${CV}/status`,
-      {
-        apiVersion: 'config.openshift.io/v1',
-        kind: 'ClusterVersion',
-        metadata: { name: 'version' },
-        status: { desired: { version: '4.21.3', image: done.image }, history: [done], availableUpdates: null, observedGeneration: 1, versionHash: 'x' },
-      },
-      { fieldManager: 'cluster-version-operator' },
-    );
+    await ensureNamespaces(client, ['openshift-kube-descheduler-operator']);
+    await setClusterVersion(client, '4.21.3');
     // What the Go autopilot left on the cluster.
     await goApply(MCS, mc('90-worker-swap-online', swapUnit, goLabel));
     await goApply(MCS, mc('99-openshift-machineconfig-worker-psi-karg', { kernelArguments: ['psi=1'] }, goLabel));

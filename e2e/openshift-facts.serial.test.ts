@@ -7,40 +7,9 @@ import type { KubeClient } from '../operator/kube/client.js';
 import { ClusterCache, type Change } from '../operator/watch/cluster-cache.js';
 import { testCluster } from '../envtest/harness.js';
 import { eventually } from './support/operator-fixture.js';
+import { CV, cvEntry, setClusterVersion } from './support/cluster-version.js';
 
-const CV = '/apis/config.openshift.io/v1/clusterversions/version';
 const INFRA = '/apis/config.openshift.io/v1/infrastructures/cluster';
-const NOW = '2026-01-01T00:00:00Z';
-
-const entry = (version: string, state: 'Completed' | 'Partial') => ({
-  version,
-  state,
-  image: `quay.io/ocp:${version}`,
-  startedTime: NOW,
-  completionTime: NOW,
-  verified: true,
-});
-
-async function setClusterVersion(client: KubeClient, desired: string, history: ReturnType<typeof entry>[]): Promise<void> {
-  if (!(await client.getOrUndefined(CV))) {
-    await client.create('/apis/config.openshift.io/v1/clusterversions', {
-      apiVersion: 'config.openshift.io/v1',
-      kind: 'ClusterVersion',
-      metadata: { name: 'version' },
-      spec: { clusterID: '6b3a1f0e-5d4c-4b7a-9c1e-2f3d4e5a6b7c' },
-    });
-  }
-  await client.apply(
-    `${CV}/status`,
-    {
-      apiVersion: 'config.openshift.io/v1',
-      kind: 'ClusterVersion',
-      metadata: { name: 'version' },
-      status: { desired: { version: desired, image: `quay.io/ocp:${desired}` }, history, availableUpdates: null, observedGeneration: 1, versionHash: 'x' },
-    },
-    { fieldManager: 'cluster-version-operator' },
-  );
-}
 
 describe('OpenShift facts from ClusterVersion and Infrastructure (watch layer)', () => {
   let client: KubeClient;
@@ -65,7 +34,7 @@ describe('OpenShift facts from ClusterVersion and Infrastructure (watch layer)',
   });
 
   it('reads the completed release and the topology, and says when they change', async () => {
-    await setClusterVersion(client, '4.21.2', [entry('4.21.2', 'Completed')]);
+    await setClusterVersion(client, '4.21.2', [cvEntry('4.21.2', 'Completed')]);
     await client.create('/apis/config.openshift.io/v1/infrastructures', {
       apiVersion: 'config.openshift.io/v1',
       kind: 'Infrastructure',
@@ -101,17 +70,17 @@ describe('OpenShift facts from ClusterVersion and Infrastructure (watch layer)',
   });
 
   it('mid-update the nodes may still run the previous release: the older version counts', async () => {
-    await setClusterVersion(client, '4.22.0', [entry('4.22.0', 'Partial'), entry('4.21.2', 'Completed')]);
+    await setClusterVersion(client, '4.22.0', [cvEntry('4.22.0', 'Partial'), cvEntry('4.21.2', 'Completed')]);
     await eventually('the desired version seen', async () => (await client.get(CV)).status !== undefined);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(cache.facts().openshift?.version, '4.21');
-    await setClusterVersion(client, '4.19.5', [entry('4.21.2', 'Completed')]);
+    await setClusterVersion(client, '4.19.5', [cvEntry('4.21.2', 'Completed')]);
     await eventually('a downgrade target counts', () => cache.facts().openshift?.version === '4.19');
   });
 
   it('status churn that changes no fact emits nothing; deleting the object makes the version unknown again', async () => {
     const before = changes.filter((c) => c.type === 'openshift').length;
-    await setClusterVersion(client, '4.19.5', [entry('4.21.2', 'Completed'), entry('4.19.1', 'Completed')]);
+    await setClusterVersion(client, '4.19.5', [cvEntry('4.21.2', 'Completed'), cvEntry('4.19.1', 'Completed')]);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(changes.filter((c) => c.type === 'openshift').length, before);
     await client.delete(CV);

@@ -9,7 +9,7 @@ import { repoPath } from '../scripts/repo.js';
 import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { eventsFor, eventually, hcoObject, HCO_NAME, sleep } from './support/operator-fixture.js';
-import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
+import { localOperatorArgs, OperatorProcess } from '../localcluster/operator-process.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'process-assets');
 const WIDGET_CRD = repoPath('e2e', 'fixtures', 'late-crd', 'widgets.yaml');
@@ -22,26 +22,9 @@ describe('operator process (private control plane)', () => {
   const widgetPath = `/apis/test.platform.kubevirt.io/v1/namespaces/${NS}/widgets/platform-widget`;
 
   const startProcess = async (extra: string[] = []): Promise<{ p: OperatorProcess; health: number; metrics: number; debug: number }> => {
-    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
-    const p = new OperatorProcess([
-      '--kubeconfig',
-      cp.kubeconfigPath,
-      '--namespace',
-      NS,
-      '--assets-dir',
-      ASSETS,
-      '--health-probe-bind-address',
-      `127.0.0.1:${health}`,
-      '--metrics-bind-address',
-      `127.0.0.1:${metrics}`,
-      // Plain HTTP, no reviews: this suite reads metrics directly (e2e/metrics-tls covers HTTPS).
-      '--metrics-secure=false',
-      '--debug-bind-address',
-      `127.0.0.1:${debug}`,
-      '--log-level',
-      'debug',
-      ...extra,
-    ]);
+    // Plain HTTP metrics, no reviews: this suite reads metrics directly (e2e/metrics-tls covers HTTPS).
+    const { health, metrics, debug, args } = await localOperatorArgs({ kubeconfig: cp.kubeconfigPath, namespace: NS });
+    const p = new OperatorProcess([...args, '--assets-dir', ASSETS, '--log-level', 'debug', ...extra]);
     procs.push(p);
     return { p, health, metrics, debug };
   };

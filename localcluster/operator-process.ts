@@ -1,6 +1,7 @@
 // Runs the built operator binary as a child process and collects its JSON log lines.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { repoPath } from '../scripts/repo.js';
+import { freePorts } from './controlplane.js';
 
 export const OPERATOR_BIN = repoPath('dist', 'operator', 'bin', 'virt-platform-operator.js');
 
@@ -74,4 +75,26 @@ export class OperatorProcess {
   }
 }
 
-export { freePorts } from './controlplane.js';
+/** The operator's three endpoints on free local ports. */
+export interface LocalEndpoints {
+  health: number;
+  metrics: number;
+  debug: number;
+  /** The flags that bind them (metrics plain HTTP unless `metricsSecure`). */
+  args: string[];
+}
+
+/**
+ * Free local ports for the probes, metrics and debug views of an operator run against a local
+ * control plane, with the `--kubeconfig`/`--namespace` flags every such run starts with.
+ */
+export async function localOperatorArgs(o: { kubeconfig: string; namespace: string; metricsSecure?: boolean }): Promise<LocalEndpoints> {
+  const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
+  const args = ['--kubeconfig', o.kubeconfig, '--namespace', o.namespace];
+  args.push('--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', `127.0.0.1:${metrics}`);
+  if (!o.metricsSecure) args.push('--metrics-secure=false');
+  args.push('--debug-bind-address', `127.0.0.1:${debug}`);
+  return { health, metrics, debug, args };
+}
+
+export { freePorts };

@@ -12,12 +12,12 @@ import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 import { startControlPlane } from '../localcluster/controlplane.js';
 import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
-import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { HCO_NAME } from '../operator/vocabulary/hco.js';
 import { defaultAssetsDir } from '../operator/paths.js';
 import { formatTable } from '../operator/cli/status-table.js';
-import { freePorts, OPERATOR_BIN, OperatorProcess } from '../localcluster/operator-process.js';
+import { localOperatorArgs, OPERATOR_BIN, OperatorProcess } from '../localcluster/operator-process.js';
+import { ensureNamespaces } from '../localcluster/namespaces.js';
 
 const { values: opts } = parseArgs({ options: { exit: { type: 'boolean', default: false }, 'assets-dir': { type: 'string', default: defaultAssetsDir() } } });
 const HCO_NS = 'openshift-cnv';
@@ -106,38 +106,15 @@ async function main(): Promise<void> {
     const namespaces = new Set(
       (yaml.loadAll(rendered) as KubeObject[]).map((o) => o?.metadata?.namespace).filter((n): n is string => Boolean(n) && n !== HCO_NS),
     );
-    for (const name of namespaces)
-      await admin.create('/api/v1/namespaces', { metadata: { name } }).catch((e: unknown) => {
-        if (!isStatus(e, 409)) throw e;
-      });
+    await ensureNamespaces(admin, namespaces);
     for (const n of nodes) await admin.create('/api/v1/nodes', n);
     out(
       `Created HyperConverged ${HCO_NS}/${HCO_NAME} (${P}/autopilot: "true", enable-pci-passthrough), ${nodes.length} Nodes with NFD labels (NUMA, IOMMU, an NVIDIA GPU), namespaces ${[...namespaces].join(', ')}`,
     );
 
-    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
+    const { metrics, debug, args } = await localOperatorArgs({ kubeconfig: cp.kubeconfigPath, namespace: HCO_NS });
     const t0 = Date.now();
-    op = new OperatorProcess(
-      [
-        '--kubeconfig',
-        cp.kubeconfigPath,
-        '--namespace',
-        HCO_NS,
-        '--assets-dir',
-        opts['assets-dir'],
-        '--health-probe-bind-address',
-        `127.0.0.1:${health}`,
-        '--metrics-bind-address',
-        `127.0.0.1:${metrics}`,
-        '--metrics-secure=false',
-        '--debug-bind-address',
-        `127.0.0.1:${debug}`,
-        '--log-level',
-        'warn',
-      ],
-      {},
-      ['--max-semi-space-size=2'],
-    );
+    op = new OperatorProcess([...args, '--assets-dir', opts['assets-dir'], '--log-level', 'warn'], {}, ['--max-semi-space-size=2']);
     out(`\n${bold('Operator started')} (pid ${op.pid}); watching the assets converge:`);
     let lastTable = '';
     let converged: AssetReport[] = [];

@@ -19,7 +19,6 @@ import { clusterFacts } from '../../operator/render/context.js';
 import { OfflineCluster } from '../../operator/watch/offline-cluster.js';
 import type { KubeClient } from '../../operator/kube/client.js';
 import type { CrdInfo } from '../../operator/vocabulary/crd-info.js';
-import { isStatus } from '../../operator/kube/errors.js';
 import { pathOf, resolveResource } from '../../operator/vocabulary/resource.js';
 import { describeObject, type KubeObject } from '../../operator/vocabulary/object.js';
 import { HCO_NAME } from '../../operator/vocabulary/hco.js';
@@ -27,6 +26,7 @@ import { Renderer } from '../../operator/render/renderer.js';
 import type { ControlPlane } from '../../localcluster/controlplane.js';
 import { allOptIns } from '../../rbac-gen/collect.js';
 import type { OperatorProcess } from '../../localcluster/operator-process.js';
+import { ensureNamespaces } from '../../localcluster/namespaces.js';
 
 export const OPERATOR_NAMESPACE = 'virt-platform-operator';
 export const OPERATOR_SA = 'virt-platform-operator';
@@ -147,11 +147,7 @@ export async function seedCluster(admin: KubeClient, catalog: Catalog, crds: Rea
   for (const n of NODES) await admin.create('/api/v1/nodes', n);
   const hco = fullHco(catalog);
   const namespaces = [...new Set([HCO_NAMESPACE, ...(await targetNamespaces(catalog, hco, crds))])].sort();
-  for (const name of namespaces) {
-    await admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).catch((e: unknown) => {
-      if (!isStatus(e, 409)) throw e;
-    });
-  }
+  await ensureNamespaces(admin, namespaces);
   await admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${HCO_NAMESPACE}/hyperconvergeds`, hco);
   return { hco, namespaces };
 }
@@ -166,11 +162,7 @@ export async function seedTombstones(admin: KubeClient, catalog: Catalog, crds: 
     const ref = resolveResource(t.apiVersion!, t.kind!, crds);
     if (!ref) throw new Error(`tombstone ${t.kind} ${t.metadata?.name}: its kind is not served here`);
     const obj: KubeObject = { ...t, metadata: { ...t.metadata, labels: { ...t.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };
-    if (ref.namespaced && t.metadata?.namespace) {
-      await admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: t.metadata.namespace } }).catch((e: unknown) => {
-        if (!isStatus(e, 409)) throw e;
-      });
-    }
+    if (ref.namespaced && t.metadata?.namespace) await ensureNamespaces(admin, [t.metadata.namespace]);
     await admin.create(pathOf(ref, obj).replace(/\/[^/]+$/, ''), obj);
     out.push(obj);
   }
@@ -234,8 +226,8 @@ function judge(rows: ExplainRow[], proc: OperatorProcess, catalog: Catalog): Omi
 /**
  * Waits until every eligible asset is created/in sync (per /debug/explain) and stays so for a
  * moment, then checks each object on the cluster (as the admin) and the operator's logs for 403s.
- * Returns early, failing, once a 403 shows up and every asset has been reported on (it will not
- * fix itself); otherwise fails at the deadline with what is still wrong.
+ * Returns early, failing, once every asset has been reported on and only 403s are wrong (they
+ * will not fix themselves); otherwise fails at the deadline with what is still wrong.
  */
 export async function checkConvergence(o: {
   admin: KubeClient;
@@ -256,8 +248,10 @@ export async function checkConvergence(o: {
     } catch (e) {
       last = { ...last, problems: [`/debug/explain: ${(e as Error).message}`] };
     }
-    // A 403 will not fix itself: stop once a whole pass has reported (every asset has a row).
-    if (last.problems.some((p) => FORBIDDEN.test(p)) && !last.problems.some((p) => p.startsWith(NO_REPORT))) break;
+    // A 403 will not fix itself: stop once every asset has a row and nothing but 403s is left (the
+    // pass that hit the 403 may still be applying the assets after it; anything else wrong waits
+    // for the deadline and is reported).
+    if (last.problems.some((p) => FORBIDDEN.test(p)) && last.problems.every((p) => FORBIDDEN.test(p))) break;
     if (last.problems.length === 0) {
       for (const t of o.tombstones ?? []) {
         const ref = resolveResource(t.apiVersion!, t.kind!, o.crds);
