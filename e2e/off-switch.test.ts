@@ -111,9 +111,14 @@ describe('off-switch (real API server)', () => {
     assert.equal((await read(f, 'found'))?.metadata?.resourceVersion, released.metadata?.resourceVersion, 'left alone after');
   });
 
-  it('the allowlist no longer naming it, disabled-resources now matching it, and an HCO setting (after the hold-down) are decided offs', async () => {
+  it('the allowlist no longer naming it (not while it names something unknown: a typo), disabled-resources now matching it, and an HCO setting (after the hold-down) are decided offs', async () => {
     const f = await start({ ...ON, 'platform.kubevirt.io/autopilot': 'made,found,setting' }, { pruneHoldDownMs: 1500 });
     assert.ok(managed(await read(f, 'setting')));
+    // A typo in the list (it names what no asset is) turns nothing off: it is said, and fixed first.
+    await setHco(f, { 'platform.kubevirt.io/autopilot': 'found,setting,mdae' });
+    await eventually('the typo reported', () => /a typo must not turn anything off/.test(f.operator.reconciler.reports.get('made')?.message ?? ''));
+    await worldPass(f);
+    assert.ok(managed(await read(f, 'made')) && !(await removed(f, 'made')), 'a typo deletes nothing');
     await setHco(f, { 'platform.kubevirt.io/autopilot': 'found,setting' });
     await eventually('made removed (allowlist)', () => removed(f, 'made'));
     await setHco(f, { [ANNOTATIONS.disabledResources]: `ConfigMap/${f.ns}/offswitch-found` });

@@ -124,7 +124,7 @@ describe('evaluateEligibility', () => {
 
   it('skips an asset the activation list does not name', () => {
     const r = evaluateEligibility(asset('x'), { all: false, names: new Set(['y']) }, facts());
-    assert.deepEqual(r, { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list`, off: 'decided' });
+    assert.deepEqual(r, { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list`, off: 'allowlist' });
   });
 
   it('is eligible when activated and there are no conditions', () => {

@@ -26,7 +26,7 @@ import type { HoldDown } from './hold-down.js';
 import { ownershipStep } from './ownership-step.js';
 import { pausedStep } from './paused-step.js';
 import { prunePreview, pruneWrites } from './prune-end.js';
-import { pruneStep, type PruneEnd } from './prune-step.js';
+import { pruneStep, type PruneDeps, type PruneEnd } from './prune-step.js';
 import { recordStep, type RecordDeps } from './record-step.js';
 import { renderStep } from './render-step.js';
 import { resolveStep } from './resolve-step.js';
@@ -47,7 +47,7 @@ export interface ChainBase {
   /** Finds objects to adopt (not offline: there is nothing to find). */
   adoption?: Adoption;
   /** The off-switch (on a cluster): when its decisions may be trusted, and the fact hold-down. */
-  prune?: { ready(): boolean; holdDown: HoldDown };
+  prune?: Pick<PruneDeps, 'ready' | 'holdDown' | 'unknownActivation'>;
 }
 
 /** How a chain ends, from the effective desired object on. */

@@ -15,6 +15,8 @@ export function eligibilityStep(): Step<AssetRun, AssetRun> {
     if (e.eligible) return next(run);
     if (e.missingCrd) return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: ${e.reason}; skipped until it is installed` };
     const message = `not eligible: ${e.reason}`;
-    return e.off ? { status: 'skipped', message, off: { reason: e.reason, holdDown: e.off === 'fact' } } : { status: 'skipped', message };
+    return e.off
+      ? { status: 'skipped', message, off: { reason: e.reason, holdDown: e.off === 'fact', allowlist: e.off === 'allowlist' } }
+      : { status: 'skipped', message };
   };
 }

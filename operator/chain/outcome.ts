@@ -40,6 +40,8 @@ export interface OffSwitch {
   readonly reason: string;
   /** The "no" comes from detected facts: it must hold for the hold-down before anything is pruned. */
   readonly holdDown: boolean;
+  /** The "no" is the autopilot list not naming the asset: not trusted while the list names something unknown (a typo). */
+  readonly allowlist?: boolean;
 }
 
 export interface Outcome {

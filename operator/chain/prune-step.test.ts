@@ -47,6 +47,7 @@ function harness(opts: { objects?: KubeObject[]; synced?: boolean; ready?: boole
     cache,
     ready: () => opts.ready ?? true,
     holdDown: new HoldDown(60_000, opts.now ?? (() => 0)),
+    unknownActivation: (a) => [...a.names].filter((n) => n.startsWith('typo')),
     policies: () => ({ beforeApply: { check: () => Promise.resolve(opts.held) } }),
     end: (t) => {
       pruned.push(t);
@@ -81,6 +82,17 @@ describe('pruneStep', () => {
     const h = harness({ objects: [live('created')] });
     await h.run(DECIDED, { ...HCO, metadata: { ...HCO.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } });
     assert.equal(h.pruned.length, 0);
+  });
+
+  it('the autopilot list not naming the asset prunes, unless the list names something unknown (a typo)', async () => {
+    const byList: Outcome = { status: 'skipped', message: 'off', off: { reason: 'not in the list', holdDown: false, allowlist: true } };
+    const typo = harness({ objects: [live('created')] });
+    const o = await typo.run(byList, { ...HCO, metadata: { ...HCO.metadata, annotations: { [ANNOTATIONS.autopilot]: 'b,typo-a' } } });
+    assert.equal(o.status, 'skipped');
+    assert.match(o.message, /ConfigMap ns\/c is not removed while platform\.kubevirt\.io\/autopilot names what no asset is \(typo-a\)/);
+    assert.equal(typo.pruned.length, 0);
+    const fixed = harness({ objects: [live('created')] });
+    assert.equal((await fixed.run(byList, { ...HCO, metadata: { ...HCO.metadata, annotations: { [ANNOTATIONS.autopilot]: 'b' } } })).status, 'removed');
   });
 
   it('leaves unmanaged, paused, deleting and foreign objects alone', async () => {

@@ -6,6 +6,7 @@
 // or a fact-based "no" has not held for the hold-down. A removal that reboots nodes goes through
 // the family's gate like any other node-disrupting write. The object is found by the ownership
 // annotations it carries (catalog/ownership.ts), so a restart loses nothing.
+import type { Activation } from '../catalog/eligibility.js';
 import { belongsTo, recordedOwnership, type Ownership } from '../catalog/ownership.js';
 import { ANNOTATIONS, annotationsOf } from '../vocabulary/annotations.js';
 import type { LiveCache, LiveObject } from '../vocabulary/live-cache.js';
@@ -34,6 +35,8 @@ export interface PruneDeps {
   /** Every cache the decision rests on has synced (Nodes, CRDs, the HCO, the managed kinds). */
   ready(): boolean;
   holdDown: HoldDown;
+  /** Entries of the autopilot list that name nothing the catalog knows (a typo must prune nothing). */
+  unknownActivation(activation: Activation): string[];
   policies: FamilyPolicies;
   end: PruneEnd;
 }
@@ -70,6 +73,14 @@ export function pruneStep(deps: PruneDeps): Step<AssetRun, AssetRun> {
       key: keyOf(target.resource, target.object),
       customizations: [],
     };
+    const unknown = o.off.allowlist && run.activation ? deps.unknownActivation(run.activation) : [];
+    if (unknown.length) {
+      return {
+        ...o,
+        message: `${o.message}; ${what} is not ${verbOf(ownership) === 'remove' ? 'removed' : 'released'} while ${ANNOTATIONS.autopilot} names what no asset is (${unknown.join(', ')}): a typo must not turn anything off`,
+        subject,
+      };
+    }
     if (wait > 0) {
       return {
         status: 'held',

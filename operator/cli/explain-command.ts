@@ -2,6 +2,7 @@
 // and why — applied (in sync), skipped and the reason, refused annotations, drifting fields. It
 // dry-runs, never writes.
 import { loadCatalog } from '../catalog/catalog.js';
+import { unknownActivationEntries } from '../catalog/eligibility.js';
 import { featureStatuses, formatFeatures } from '../catalog/feature-status.js';
 import { loadTombstones } from '../catalog/tombstones.js';
 import { assetReport } from '../chain/asset-report.js';
@@ -87,7 +88,7 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
         policies,
         adoption: adoptionByGet(client),
         // Off-switch rows ("would remove", "would release"); a fact-based "no" shows its full hold-down.
-        prune: { ready: () => cache.synced, holdDown: new HoldDown() },
+        prune: { ready: () => cache.synced, holdDown: new HoldDown(), unknownActivation: (a) => unknownActivationEntries(a, catalog.assets) },
       },
       explainEnd({ client, memo: new DriftMemo(), policies }),
     );

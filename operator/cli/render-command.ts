@@ -3,6 +3,7 @@
 // cluster); Nodes and CRDs come from files when given.
 import yaml from 'js-yaml';
 import { loadCatalog } from '../catalog/catalog.js';
+import { unknownActivationEntries, type Activation } from '../catalog/eligibility.js';
 import { assetReport } from '../chain/asset-report.js';
 import { buildChain, offlineEnd } from '../chain/chain.js';
 import { evaluateCatalog, renderedObject, type Evaluation } from '../chain/evaluate-catalog.js';
@@ -96,7 +97,9 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
       record: { events: { emit: () => undefined }, memory: new OutcomeMemory() },
       policies: families.policies,
       // The off-switch's view of the given objects; a fact-based "no" shows its full hold-down.
-      ...(objectsFile ? { prune: { ready: () => true, holdDown: new HoldDown() } } : {}),
+      ...(objectsFile
+        ? { prune: { ready: () => true, holdDown: new HoldDown(), unknownActivation: (a: Activation) => unknownActivationEntries(a, catalog.assets) } }
+        : {}),
     },
     offlineEnd({ prune: objectsFile !== undefined }),
   );

@@ -86,7 +86,11 @@ export class Reconciler {
         record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics },
         policies: o.families.policies,
         adoption: adoptionByGet(o.client),
-        prune: { ready: () => o.cache.synced, holdDown: o.holdDown ?? new HoldDown() },
+        prune: {
+          ready: () => o.cache.synced,
+          holdDown: o.holdDown ?? new HoldDown(),
+          unknownActivation: (a) => unknownActivationEntries(a, o.catalog.assets),
+        },
       },
       applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.families.policies, metrics: o.metrics }),
     );
