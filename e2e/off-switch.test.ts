@@ -185,11 +185,16 @@ describe('off-switch (real API server)', () => {
     });
   });
 
-  it('a MachineConfig removal waits for its pool (held while Updating), then goes', async () => {
+  it('MachineConfig and KubeletConfig removals wait for their pool (held while Updating), then go in one batch', async () => {
     const cluster = await testCluster();
     const ns = uniqueName('offmc');
     const pool = `${MCO}/machineconfigpools/${ns}`;
     const mc = `${MCO}/machineconfigs/90-${ns}-offswitch`;
+    const kc = `${MCO}/kubeletconfigs/offswitch-${ns}-kubelet`;
+    const gone = async (path: string): Promise<boolean> => {
+      const o = await cluster.admin.getOrUndefined(path);
+      return !o || Boolean(o.metadata?.deletionTimestamp);
+    };
     const status = (s: { updating: boolean; configuration: string }): Record<string, unknown> => ({
       configuration: { name: s.configuration },
       machineCount: 2,
@@ -207,14 +212,17 @@ describe('off-switch (real API server)', () => {
     await cluster.admin.create(`${MCO}/machineconfigpools`, {
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfigPool',
-      metadata: { name: ns },
+      metadata: { name: ns, labels: { [`pools.operator.machineconfiguration.openshift.io/${ns}`]: '' } },
       spec: { machineConfigSelector: { matchLabels: { 'machineconfiguration.openshift.io/role': ns } } },
     });
     await setPool({ updating: false, configuration: 'rendered-1' });
     const f = await startOperator(ASSETS, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-mc': 'true' }, {}, ns);
     fixtures.push(f);
     try {
-      await eventually('the MachineConfig created', async () => managed(await cluster.admin.getOrUndefined(mc)));
+      await eventually(
+        'the MachineConfig and KubeletConfig created',
+        async () => managed(await cluster.admin.getOrUndefined(mc)) && managed(await cluster.admin.getOrUndefined(kc)),
+      );
       await setPool({ updating: false, configuration: 'rendered-2' }); // the MCO rolled our batch out
       await setPool({ updating: true, configuration: 'rendered-2' });
       await eventually('the pool seen Updating', () =>
@@ -224,25 +232,30 @@ describe('off-switch (real API server)', () => {
           .some((p) => p.name === ns && p.conditions.Updating?.status === 'True'),
       );
       await setHco(f, { 'platform.kubevirt.io/enable-mc': null });
-      await eventually('removal held', () => f.operator.reconciler.reports.get('mc')?.status === 'held');
+      await eventually('removals held', () => ['mc', 'kc'].every((a) => f.operator.reconciler.reports.get(a)?.status === 'held'));
       assert.match(
         f.operator.reconciler.reports.get('mc')?.message ?? '',
         new RegExp(`^removal of MachineConfig 90-${ns}-offswitch held: pool ${ns} is Updating`),
       );
-      assert.equal((await cluster.admin.getOrUndefined(mc))?.metadata?.deletionTimestamp, undefined, 'not deleted while the pool updates');
+      assert.match(
+        f.operator.reconciler.reports.get('kc')?.message ?? '',
+        new RegExp(`^removal of KubeletConfig offswitch-${ns}-kubelet held: pool ${ns} is Updating`),
+      );
+      assert.ok(!(await gone(mc)) && !(await gone(kc)), 'not deleted while the pool updates');
       await setPool({ updating: false, configuration: 'rendered-3' });
-      await eventually('removed once the pool is Updated', async () => {
-        const o = await cluster.admin.getOrUndefined(mc);
-        return !o || Boolean(o.metadata?.deletionTimestamp);
-      });
+      // Both in one batch: a removal written in a later pass would wait for the pool to settle after
+      // the first (a new rendered config that never comes here), and this would time out.
+      await eventually('both removed once the pool is Updated', async () => (await gone(mc)) && (await gone(kc)));
       await eventually('RolloutHeld then AssetRemoved on the MachineConfig', async () => {
         const said = (await eventsFor(cluster.admin, 'MachineConfig', `90-${ns}-offswitch`)).map((e) => e.reason);
         return said.includes('RolloutHeld') && said.includes('AssetRemoved');
       });
     } finally {
       // No garbage collector here finishes the foreground deletion: let it go.
-      await cluster.admin.mergePatch(mc, { metadata: { finalizers: null } }, 'test-admin').catch(() => undefined);
-      await cluster.admin.delete(mc).catch(() => undefined);
+      for (const p of [mc, kc]) {
+        await cluster.admin.mergePatch(p, { metadata: { finalizers: null } }, 'test-admin').catch(() => undefined);
+        await cluster.admin.delete(p).catch(() => undefined);
+      }
       await cluster.admin.delete(pool).catch(() => undefined);
     }
   });
