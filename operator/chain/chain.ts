@@ -22,7 +22,6 @@ import { familyGate, type FamilyPolicies } from './family-policy.js';
 import { gateStep } from './gate-step.js';
 import { ignoreFieldsStep } from './ignore-fields-step.js';
 import { lookupStep, type Adoption } from './lookup-step.js';
-import type { HoldDown } from './hold-down.js';
 import { ownershipStep } from './ownership-step.js';
 import { pausedStep } from './paused-step.js';
 import { prunePreview, pruneWrites } from './prune-end.js';
