@@ -4,7 +4,9 @@
 // election in its namespace exactly as the Deployment runs it. It must converge every eligible
 // asset and delete the tombstoned objects with no 403. The negative tests take one verb away from
 // the generated ClusterRole (patch on a managed kind, delete on the tombstoned kind) and show the
-// same convergence check catches the 403 — so this suite can fail when the role is short.
+// same convergence check catches the 403 — so this suite can fail when the role is short. Last, the
+// off-switch as the ServiceAccount: every asset but the HCO turned off is deleted (or released), with
+// no 403, and delete is denied on the kinds the operator never creates.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +17,17 @@ import { startControlPlane, type ControlPlane } from '../localcluster/controlpla
 import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 import { repoPath } from '../scripts/repo.js';
 import { loadCatalog, type Catalog } from '../operator/catalog/catalog.js';
+import { managedObjects } from '../operator/controller/release-all.js';
 import { KubeClient } from '../operator/kube/client.js';
+import { ANNOTATIONS, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../operator/vocabulary/annotations.js';
 import { projectCrd, type CrdInfo } from '../operator/vocabulary/crd-info.js';
-import type { KubeObject } from '../operator/vocabulary/object.js';
+import { describeObject, type KubeObject } from '../operator/vocabulary/object.js';
+import { pathOf } from '../operator/vocabulary/resource.js';
 import { VERSION } from '../operator/version.js';
 import { localOperatorArgs, OperatorProcess } from '../localcluster/operator-process.js';
 import {
   checkConvergence,
+  HCO_NAME,
   HCO_NAMESPACE,
   kubectl,
   OPERATOR_NAMESPACE,
@@ -192,7 +198,10 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
           })
         ).status.allowed;
       assert.equal(await may(t.metadata!.name!), true, `may delete tombstoned ${t.kind} ${t.metadata?.name}`);
-      assert.equal(await may('00-worker'), false, `may not delete any other ${t.kind}`);
+      // A kind the operator creates is prunable (the off-switch deletes what it created): delete on
+      // the kind. Any other tombstoned kind: its tombstones' names only.
+      const prunable = catalog.assets.some((a) => a.kind === t.kind && a.kind !== 'HyperConverged');
+      assert.equal(await may('00-worker'), prunable, `${prunable ? 'may' : 'may not'} delete any other ${t.kind}`);
     }
     asSa.close();
 
@@ -324,6 +333,72 @@ describe('install: kubectl apply -k manifests/, then the operator as its own Ser
       );
     } finally {
       await restoreRole();
+    }
+  });
+
+  it('turns assets off as the ServiceAccount: deletes what it created and releases what it adopted, with no 403; delete on nothing else', async () => {
+    assert.ok(converged, 'needs the converged cluster of the first test');
+    const kubeconfig = await serviceAccountKubeconfig(cp, work);
+    const { p, debug } = await startOperator(kubeconfig);
+    const again = await checkConvergence({ admin: cp.admin, proc: p, debugPort: debug, catalog, crds, timeoutMs: 60_000 });
+    assert.deepEqual(again.problems, []);
+    const objects = (await managedObjects(cp.admin, catalog, [], [], crds)).filter((o) => o.object.kind !== 'HyperConverged');
+    assert.ok(objects.length >= 5, `objects to turn off: ${objects.length}`);
+    // One of them as if it had existed before the operator: it must be released, not deleted.
+    const adopted = objects.find((o) => o.object.kind === 'ConfigMap' || o.object.kind === 'Service') ?? objects[0]!;
+    await cp.admin.mergePatch(pathOf(adopted.resource, adopted.object), { metadata: { annotations: { [ANNOTATIONS.ownership]: 'adopted' } } }, 'test-admin');
+    await cp.admin.mergePatch(
+      `/apis/hco.kubevirt.io/v1/namespaces/${HCO_NAMESPACE}/hyperconvergeds/${HCO_NAME}`,
+      { metadata: { annotations: { [ANNOTATIONS.autopilot]: 'hco-golden-config' } } },
+      'test-admin',
+    );
+    const state = async (o: (typeof objects)[number]): Promise<'removed' | 'released' | 'managed'> => {
+      const live = await cp.admin.getOrUndefined(pathOf(o.resource, o.object));
+      if (!live || live.metadata?.deletionTimestamp) return 'removed';
+      return live.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? 'managed' : 'released';
+    };
+    const deadline = Date.now() + 60_000;
+    let left: string[] = [];
+    for (;;) {
+      left = [];
+      for (const o of objects) {
+        const want = o === adopted ? 'released' : 'removed';
+        const got = await state(o);
+        if (got !== want) left.push(`${describeObject(o.object)}: ${got}, want ${want}`);
+      }
+      if (left.length === 0 || Date.now() > deadline || p.raw.some((l) => /\b403\b|forbidden/i.test(l))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await p.stop();
+    const forbidden = p.raw.filter((l) => /\b403\b|forbidden/i.test(l));
+    process.stderr.write(`install e2e (off-switch as the ServiceAccount): ${objects.length - 1} removed, 1 released; left: ${left.join('; ') || 'none'}\n`);
+    assert.deepEqual(forbidden, [], 'no 403');
+    assert.deepEqual(left, []);
+    // And not more: delete is denied on every kind the operator never creates.
+    const asSa = KubeClient.fromKubeconfigFile(kubeconfig);
+    try {
+      const may = async (group: string, resource: string, namespace?: string): Promise<boolean> =>
+        (
+          await asSa.create<KubeObject & { status: { allowed: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { group, resource, verb: 'delete', namespace } },
+          })
+        ).status.allowed;
+      for (const [group, resource, ns] of [
+        ['hco.kubevirt.io', 'hyperconvergeds', HCO_NAMESPACE],
+        ['', 'secrets', HCO_NAMESPACE],
+        ['', 'nodes', undefined],
+        ['', 'namespaces', undefined],
+        ['', 'pods', HCO_NAMESPACE],
+        ['machineconfiguration.openshift.io', 'machineconfigpools', undefined],
+        ['apiextensions.k8s.io', 'customresourcedefinitions', undefined],
+      ] as const)
+        assert.equal(await may(group, resource, ns), false, `may not delete ${resource}`);
+      for (const o of objects)
+        assert.equal(await may(o.resource.group, o.resource.plural, o.object.metadata?.namespace), true, `may delete ${o.resource.plural}`);
+    } finally {
+      asSa.close();
     }
   });
 });

@@ -151,6 +151,46 @@ describe('render CLI: output', () => {
     assert.match(r.stdout, /optin\s+ConfigMap\s+skipped\s+not eligible: annotation platform\.kubevirt\.io\/enable-optin/);
   });
 
+  it('with --objects-file, shows what turning assets off would do: "would remove" what it created, "would release" what it adopted, with the reason', async () => {
+    const ns = 'offline-ns';
+    const FIXTURE = repoPath('e2e', 'fixtures', 'offswitch-assets');
+    const obj = (name: string, ownership: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: `offswitch-${name}`,
+        namespace: ns,
+        labels: { 'platform.kubevirt.io/managed-by': 'virt-platform-operator' },
+        annotations: {
+          'platform.kubevirt.io/ownership': ownership,
+          'platform.kubevirt.io/asset': name,
+          'platform.kubevirt.io/source': `${ns}/kubevirt-hyperconverged`,
+        },
+      },
+    });
+    const objects = file(
+      'objects.yaml',
+      yaml.dump({ apiVersion: 'v1', kind: 'List', items: [obj('made', 'created'), obj('found', 'adopted'), obj('pci', 'created')] }),
+    );
+    const hco = file('off.yaml', hcoYaml(ns, { 'platform.kubevirt.io/autopilot': 'true', 'platform.kubevirt.io/enable-found': 'false' }));
+    const r = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE, '--objects-file', objects, '--output', 'status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /made\s+ConfigMap\/offline-ns\/offswitch-made\s+drifting\s+would remove ConfigMap offline-ns\/offswitch-made: annotation platform\.kubevirt\.io\/enable-made is not "true"/,
+    );
+    assert.match(
+      r.stdout,
+      /found\s+ConfigMap\/offline-ns\/offswitch-found\s+drifting\s+would release ConfigMap offline-ns\/offswitch-found: annotation platform\.kubevirt\.io\/enable-found/,
+    );
+    assert.match(
+      r.stdout,
+      /pci\s+ConfigMap\/offline-ns\/offswitch-pci\s+held\s+would remove ConfigMap offline-ns\/offswitch-pci once this has held for the hold-down \(10m left\): no node shows pciDevicesPresent/,
+    );
+    const without = await cli(['render', '--hco-file', hco, '--assets-dir', FIXTURE, '--output', 'status']);
+    assert.doesNotMatch(without.stdout, /would (remove|release)/, 'without the objects there is nothing to turn off');
+  });
+
   it("applies the HCO file's own patch to the golden config, and later assets see the result", async () => {
     const hco = file(
       'patched.yaml',
@@ -198,7 +238,14 @@ describe('explain CLI', () => {
     );
     const r = await cli(['explain', '--kubeconfig', cluster.kubeconfigPath, '--namespace', ns, '--assets-dir', FIXTURE_ASSETS]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /hco-golden\s+HyperConverged\/\S+\s+drifting\s+would correct .*\/spec\/virtualization/);
+    // The table cuts long details: the ownership markers the first apply adds come first (by path).
+    assert.match(r.stdout, /hco-golden\s+HyperConverged\/\S+\s+drifting\s+would correct /);
+    const json = await cli(['explain', '--kubeconfig', cluster.kubeconfigPath, '--namespace', ns, '--assets-dir', FIXTURE_ASSETS, '--output', 'json']);
+    const golden = (JSON.parse(json.stdout) as { asset: string; drift?: string[] }[]).find((x) => x.asset === 'hco-golden');
+    assert.ok(
+      golden?.drift?.some((d) => d.startsWith('/spec/virtualization')),
+      `drifting fields: ${golden?.drift?.join(', ')}`,
+    );
     assert.match(r.stdout, /settings\s+ConfigMap\/\S+\/platform-settings\s+drifting\s+would create it/);
     assert.match(r.stdout, /optin\s+ConfigMap\s+skipped/);
     assert.equal(await cluster.admin.getOrUndefined(`/api/v1/namespaces/${ns}/configmaps/platform-settings`), undefined, 'explain wrote nothing');

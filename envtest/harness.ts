@@ -4,6 +4,7 @@
 import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../operator/kube/client.js';
 import type { Binaries } from '../localcluster/binaries.js';
@@ -11,7 +12,10 @@ import { startControlPlane, tokenKubeconfig, type ControlPlane } from '../localc
 import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
 
 /** What a test sees of the control plane (the shared one, or a private one when run alone). */
-export type TestCluster = Pick<ControlPlane, 'server' | 'kubeconfigPath' | 'adminToken' | 'binaries' | 'admin' | 'kubeconfigForToken'>;
+export type TestCluster = Pick<ControlPlane, 'server' | 'kubeconfigPath' | 'adminToken' | 'binaries' | 'admin' | 'kubeconfigForToken'> & {
+  /** The API server's certificate (its key beside it: a test proxy terminates TLS with both). */
+  caFile: string;
+};
 
 export interface EnvtestDescription {
   server: string;
@@ -43,7 +47,7 @@ export function testCluster(): Promise<TestCluster> {
     const cp = await startControlPlane();
     privatePlane = cp;
     await installCrds(cp.admin, loadCrds(crdDir()));
-    return cp;
+    return Object.assign(cp, { caFile: join(cp.dir, 'certs', 'apiserver.crt') });
   })();
   return shared;
 }

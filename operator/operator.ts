@@ -4,6 +4,7 @@ import { loadCatalog, type Catalog } from './catalog/catalog.js';
 import { AntiThrashing, DEFAULT_THROTTLE, type ThrottleSettings } from './chain/anti-thrashing.js';
 import { buildChain, offlineEnd, type Chain } from './chain/chain.js';
 import { evaluateCatalog, type Evaluation } from './chain/evaluate-catalog.js';
+import { DEFAULT_PRUNE_HOLD_DOWN_MS, HoldDown } from './chain/hold-down.js';
 import { OutcomeMemory } from './chain/outcome-memory.js';
 import { Reconciler } from './controller/reconciler.js';
 import { Families, familyKinds, familyObserved } from './families/registry.js';
@@ -26,8 +27,10 @@ export interface OperatorOptions {
   metrics?: OperatorMetrics;
   /** How long a MachineConfigPool may settle after a batch of ours before its conditions alone decide (default 30 min). */
   settleTimeoutMs?: number;
-  /** The clock the families' gates read (the node-disruption window, settling); tests inject one. */
+  /** The clock the families' gates and the off-switch's hold-down read; tests inject one. */
   now?: () => number;
+  /** How long a fact-based "no" (hardware, topology, an empty render) must hold before the off-switch prunes (default 10 min). */
+  pruneHoldDownMs?: number;
 }
 
 export const DEFAULT_SETTLE_TIMEOUT_MS = 30 * 60_000;
@@ -72,6 +75,7 @@ export class Operator {
       families: this.families,
       familyKinds: familyKinds(),
       resyncMs: options.resyncMs,
+      holdDown: new HoldDown(options.pruneHoldDownMs ?? DEFAULT_PRUNE_HOLD_DOWN_MS, options.now ?? Date.now),
     });
     this.reconciler.queue.metrics = this.metrics;
     this.metrics.queueDepth = () => this.reconciler.queue.length;

@@ -47,7 +47,10 @@ describe('rbac-gen command', () => {
     const c = rbacGen('--assets-dir', dir, '--output', out, '--check');
     assert.equal(c.code, 1);
     assert.match(c.stdout, /^--- .*role\.yaml \(committed\)\n\+\+\+ .*role\.yaml \(generated from assets\/\)\n@@ /);
-    assert.match(c.stdout, /\n- {4}verbs: \["get", "list", "watch", "create"\]\n\+ {4}verbs: \["get", "list", "watch", "create", "patch"\]\n/);
+    assert.match(
+      c.stdout,
+      /\n- {4}verbs: \["get", "list", "watch", "create", "delete"\]\n\+ {4}verbs: \["get", "list", "watch", "create", "patch", "delete"\]\n/,
+    );
     assert.match(c.stderr, /is stale: run `npm run rbac-gen`/);
     assert.equal(readFileSync(out, 'utf8'), stale, '--check never writes');
   });

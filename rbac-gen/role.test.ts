@@ -35,23 +35,25 @@ describe('rbac-gen rules', () => {
     assert.equal(rules.length, FIXED_NEEDS.length);
   });
 
-  it('grants managed kinds get/list/watch/create/patch — no update, no delete', () => {
+  it('grants managed kinds get/list/watch/create/patch/delete (delete: the off-switch prunes what it created) — no update', () => {
     const rules = buildRules(MANAGED, [], crds);
     const mc = find(rules, 'machineconfiguration.openshift.io', 'machineconfigs')!;
-    assert.deepEqual(mc.verbs, ['get', 'list', 'watch', 'create', 'patch']);
+    assert.deepEqual(mc.verbs, ['get', 'list', 'watch', 'create', 'patch', 'delete']);
     assert.deepEqual(mc.assets, ['psi', 'swap'], 'every asset behind the rule, sorted');
     assert.deepEqual(find(rules, 'forklift.konveyor.io', 'forkliftcontrollers')?.verbs, [...MANAGED_VERBS]);
-    for (const r of rules) assert.ok(!r.verbs.includes('delete') && !r.verbs.includes('update'), `${r.resource}: ${r.verbs.join(',')}`);
+    for (const r of rules) assert.ok(!r.verbs.includes('update'), `${r.resource}: ${r.verbs.join(',')}`);
+    const withDelete = rules.filter((r) => r.verbs.includes('delete')).map((r) => r.resource);
+    assert.deepEqual(withDelete.sort(), ['configmaps', 'forkliftcontrollers', 'machineconfigs'], 'delete exactly on the kinds it creates');
   });
 
-  it('never grants create on the HyperConverged: it is the configuration source, patched not created', () => {
+  it('never grants create or delete on the HyperConverged: it is the configuration source, patched not created (released, never pruned)', () => {
     const hco = find(buildRules(MANAGED, [], crds), 'hco.kubevirt.io', 'hyperconvergeds')!;
     assert.deepEqual(hco.verbs, ['get', 'list', 'watch', 'patch']);
     assert.deepEqual(hco.assets, ['hco-golden']);
     assert.ok(hco.fixed);
   });
 
-  it('grants delete only on the tombstoned objects, by name, plus list/watch to find them', () => {
+  it('grants delete on a tombstone-only kind by name only, plus list/watch to find them; a prunable kind needs no name rule', () => {
     const rules = buildRules(MANAGED, TOMBS, crds);
     assert.deepEqual(find(rules, 'remediation.medik8s.io', 'nodehealthchecks')?.verbs, ['list', 'watch'], 'a tombstone-only kind');
     assert.deepEqual(deleteRule(rules, 'remediation.medik8s.io', 'nodehealthchecks'), {
@@ -63,20 +65,20 @@ describe('rbac-gen rules', () => {
       tombstones: ['tombstones/old.yaml'],
     });
     const cm = find(rules, '', 'configmaps')!;
-    assert.deepEqual(cm.verbs, ['get', 'list', 'watch', 'create', 'patch'], 'managed and tombstoned: no delete on the kind');
+    assert.deepEqual(cm.verbs, ['get', 'list', 'watch', 'create', 'patch', 'delete'], 'managed (prunable) and tombstoned: delete on the kind');
     assert.deepEqual(cm.tombstones, ['tombstones/old.yaml', 'tombstones/older.yaml']);
-    assert.deepEqual(deleteRule(rules, '', 'configmaps')?.resourceNames, ['old-settings', 'older-settings']);
-    const withDelete = rules.filter((r) => r.verbs.includes('delete'));
-    assert.ok(
-      withDelete.every((r) => r.resourceNames?.length && r.verbs.length === 1),
-      'every delete is name-restricted and alone',
+    assert.equal(deleteRule(rules, '', 'configmaps'), undefined, 'no redundant name rule');
+    const nameRules = rules.filter((r) => r.resourceNames);
+    assert.deepEqual(
+      nameRules.map((r) => r.resource),
+      ['nodehealthchecks'],
     );
-    assert.deepEqual(withDelete.map((r) => r.resource).sort(), ['configmaps', 'nodehealthchecks']);
   });
 
   it("puts a resource's delete rule right after its general rule", () => {
     const keys = buildRules(MANAGED, TOMBS, crds).map((r) => `${r.group}/${r.resource}${r.resourceNames ? ' (names)' : ''}`);
-    assert.deepEqual(keys.slice(0, 3), ['/configmaps', '/configmaps (names)', '/events']);
+    const i = keys.indexOf('remediation.medik8s.io/nodehealthchecks');
+    assert.equal(keys[i + 1], 'remediation.medik8s.io/nodehealthchecks (names)');
   });
 
   it('is stable: the same rules and text whatever the input order', () => {

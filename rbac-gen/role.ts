@@ -14,14 +14,15 @@ export type Verb = (typeof VERB_ORDER)[number];
 
 /**
  * A managed kind: informer (list, watch), GET when the cache misses, server-side apply (PATCH,
- * also dry-run; creating through apply needs create), merge PATCH of the pause annotation.
+ * also dry-run; creating through apply needs create), merge PATCH of the pause annotation and of a
+ * release, DELETE of an object the operator created when its asset is turned off (the off-switch).
  * No update: nothing PUTs a managed object.
  */
-export const MANAGED_VERBS: readonly Verb[] = ['get', 'list', 'watch', 'create', 'patch'];
+export const MANAGED_VERBS: readonly Verb[] = ['get', 'list', 'watch', 'create', 'patch', 'delete'];
 /**
  * A tombstoned kind: found through the label-selected informer (list, watch), then DELETEd by name.
- * Delete is granted on the tombstones' names only (resourceNames): never on any other object of
- * the kind — an operator that may delete every MachineConfig is one bug away from rebooting a fleet.
+ * Delete is granted on the tombstones' names only (resourceNames) unless the kind is prunable
+ * anyway (an asset's kind the operator creates, so may delete when it is turned off).
  */
 export const TOMBSTONE_VERBS: readonly Verb[] = ['list', 'watch'];
 
@@ -71,7 +72,8 @@ export const FIXED_NEEDS: readonly FixedNeed[] = [
 
 /**
  * Kinds the operator reads and applies but never creates: the HyperConverged is the configuration
- * source, so without one the operator is idle and there is nothing to create.
+ * source, so without one the operator is idle and there is nothing to create — nor to delete when
+ * its asset is turned off (an adopted object is released, never deleted).
  */
 export const NEVER_CREATED = new Set(['hco.kubevirt.io/HyperConverged']);
 
@@ -139,7 +141,7 @@ export function buildRules(
   for (const u of managed) {
     const m = map(u);
     if (!m) continue;
-    const verbs = NEVER_CREATED.has(`${m.group}/${m.kind}`) ? MANAGED_VERBS.filter((v) => v !== 'create') : MANAGED_VERBS;
+    const verbs = NEVER_CREATED.has(`${m.group}/${m.kind}`) ? MANAGED_VERBS.filter((v) => v !== 'create' && v !== 'delete') : MANAGED_VERBS;
     grant(rules, m.group, m.resource, verbs, u.by);
   }
   const deletes = new Map<string, { group: string; resource: string; names: Set<string>; tombstones: Set<string> }>();
@@ -164,6 +166,7 @@ export function buildRules(
     tombstones: [...r.tombstones].sort(byCodePoint),
   }));
   for (const d of deletes.values()) {
+    if (rules.get(`${d.group}\u0000${d.resource}`)?.verbs.has('delete')) continue; // prunable: delete on the kind already
     out.push({
       group: d.group,
       resource: d.resource,

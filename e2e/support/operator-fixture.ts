@@ -1,6 +1,7 @@
 // Test support: an HCO namespace with an operator core running against the shared control plane,
 // plus the small reads tests need (objects, events, request counts).
 import { KubeClient } from '../../operator/kube/client.js';
+import { isStatus } from '../../operator/kube/errors.js';
 import type { KubeObject } from '../../operator/vocabulary/object.js';
 import { HCO_NAME, hcoObject } from '../../operator/vocabulary/hco.js';
 import { Operator, type OperatorOptions } from '../../operator/operator.js';
@@ -14,7 +15,8 @@ export interface OperatorFixture {
   hcoPath: string;
   /** Requests sent by the operator's client since the last reset, by verb. */
   requests: Map<string, number>;
-  restart(extra?: Partial<OperatorOptions>): Promise<void>;
+  /** Stops the operator, runs `meanwhile` (the cluster changes while no operator runs), starts a new one. */
+  restart(extra?: Partial<OperatorOptions>, meanwhile?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,11 @@ export async function startOperator(
 ): Promise<OperatorFixture> {
   const cluster = await testCluster();
   const ns = namespace ?? (await testNamespace(cluster, 'op'));
-  if (namespace) await cluster.admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  // A namespace the caller already made (with objects in it the operator must find) is used as is.
+  if (namespace)
+    await cluster.admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch((e: unknown) => {
+      if (!isStatus(e, 409)) throw e;
+    });
   const hcoPath = `/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds/${HCO_NAME}`;
   await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, hcoObject(ns, hcoAnnotations));
   const requests = new Map<string, number>();
@@ -46,9 +52,10 @@ export async function startOperator(
     hcoPath,
     requests,
     operator: make(extra),
-    async restart(more = {}) {
+    async restart(more = {}, meanwhile) {
       await fixture.operator.stop();
       client.close();
+      await meanwhile?.();
       client = new KubeClient(cluster.kubeconfigForToken(cluster.adminToken, 'admin'));
       fixture.client = client;
       fixture.operator = make({ ...extra, ...more });

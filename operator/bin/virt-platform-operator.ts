@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The virt-platform-operator binary: `run` (the default), `render` and `explain`.
+// The virt-platform-operator binary: `run` (the default), `render`, `explain` and `release`.
 import { explainCommand, EXPLAIN_HELP } from '../cli/explain-command.js';
 import { UsageError } from '../cli/usage-error.js';
+import { releaseCommand, RELEASE_HELP } from '../cli/release-command.js';
 import { renderCommand, RENDER_HELP } from '../cli/render-command.js';
 import { runCommand, RUN_HELP } from '../cli/run-command.js';
 import { CatalogError } from '../catalog/catalog.js';
@@ -14,10 +15,12 @@ Commands:
   version         print the version (also --version)
   render          render the assets offline for a HyperConverged file
   explain         what the operator would do on the live cluster, and why
+  release         hand the cluster back: release every managed object (dry-run unless --confirm)
 
 ${RUN_HELP}
 ${RENDER_HELP}
-${EXPLAIN_HELP}`;
+${EXPLAIN_HELP}
+${RELEASE_HELP}`;
 
 async function main(argv: string[]): Promise<number | undefined> {
   const [cmd, ...rest] = argv;
@@ -29,6 +32,11 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     if (cmd === 'explain') {
       const r = await explainCommand(rest);
+      process.stdout.write(r.stdout);
+      return r.code;
+    }
+    if (cmd === 'release') {
+      const r = await releaseCommand(rest);
       process.stdout.write(r.stdout);
       return r.code;
     }

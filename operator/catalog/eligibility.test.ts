@@ -119,11 +119,12 @@ describe('evaluateEligibility', () => {
     const r = evaluateEligibility(asset('x'), undefined, facts());
     assert.equal(r.eligible, false);
     assert.match((r as { reason: string }).reason, /autopilot annotation is absent/);
+    assert.equal((r as { off?: string }).off, undefined, 'idle is no decision to turn anything off');
   });
 
   it('skips an asset the activation list does not name', () => {
     const r = evaluateEligibility(asset('x'), { all: false, names: new Set(['y']) }, facts());
-    assert.deepEqual(r, { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list` });
+    assert.deepEqual(r, { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list`, off: 'allowlist' });
   });
 
   it('is eligible when activated and there are no conditions', () => {
@@ -154,6 +155,7 @@ describe('evaluateEligibility', () => {
       assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, pciDevicesPresent: true } })), {
         eligible: false,
         reason: 'no node shows gpuPresent',
+        off: 'fact',
       });
     });
   });
@@ -165,7 +167,7 @@ describe('evaluateEligibility', () => {
     });
     it('does not hold when the gate is Disabled', () => {
       const r = evaluateEligibility(a, ALL, facts({ hco: hco(undefined, { featureGates: [{ name: 'CPUManager', state: 'Disabled' }] }) }));
-      assert.deepEqual(r, { eligible: false, reason: 'HyperConverged feature gate CPUManager is not enabled' });
+      assert.deepEqual(r, { eligible: false, reason: 'HyperConverged feature gate CPUManager is not enabled', off: 'decided' });
     });
   });
 
@@ -178,7 +180,11 @@ describe('evaluateEligibility', () => {
     it('does not hold when the HCO sets the field, even to a falsy value', () => {
       for (const v of [5, 0, false, '']) {
         const r = evaluateEligibility(a, ALL, facts({ hco: hco(undefined, { liveMigrationConfig: { parallelMigrationsPerCluster: v } }) }));
-        assert.deepEqual(r, { eligible: false, reason: 'the HyperConverged already sets spec.liveMigrationConfig.parallelMigrationsPerCluster' }, String(v));
+        assert.deepEqual(
+          r,
+          { eligible: false, reason: 'the HyperConverged already sets spec.liveMigrationConfig.parallelMigrationsPerCluster', off: 'decided' },
+          String(v),
+        );
       }
     });
   });
@@ -192,6 +198,7 @@ describe('evaluateEligibility', () => {
       assert.deepEqual(evaluateEligibility(withCond({ type: 'topology', fact: 'hasSchedulableMasters', value: true }), ALL, facts()), {
         eligible: false,
         reason: 'topology: hasSchedulableMasters is false',
+        off: 'fact',
       });
       assert.deepEqual(evaluateEligibility(withCond({ type: 'topology', fact: 'singleNode', value: true }), ALL, facts()).eligible, false);
     });
@@ -206,10 +213,11 @@ describe('evaluateEligibility', () => {
         detector: 'vfioCapable',
       },
     );
-    assert.deepEqual(evaluateEligibility(a, ALL, facts()), { eligible: false, reason: 'no node shows numaNodesPresent' });
+    assert.deepEqual(evaluateEligibility(a, ALL, facts()), { eligible: false, reason: 'no node shows numaNodesPresent', off: 'fact' });
     assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, numaNodesPresent: true } })), {
       eligible: false,
       reason: 'no node shows vfioCapable',
+      off: 'fact',
     });
     assert.deepEqual(evaluateEligibility(a, ALL, facts({ hardware: { ...NO_HW, numaNodesPresent: true, vfioCapable: true } })), eligible);
   });
@@ -228,7 +236,7 @@ describe('evaluateEligibility', () => {
     });
     it('reports a failing condition before the missing CRD (no CRD noise for assets that do not apply)', () => {
       const r = evaluateEligibility({ ...a, conditions: [{ type: 'hardware-detection', detector: 'gpuPresent' }] }, ALL, facts());
-      assert.deepEqual(r, { eligible: false, reason: 'no node shows gpuPresent' });
+      assert.deepEqual(r, { eligible: false, reason: 'no node shows gpuPresent', off: 'fact' });
     });
   });
 });

@@ -17,7 +17,18 @@ export interface EligibilityFacts {
   hasCrd(name: string): boolean;
 }
 
-export type Eligibility = { eligible: true } | { eligible: false; reason: string; missingCrd?: string };
+/**
+ * How sure a "no" is, for the off-switch: `decided` by an annotation or an HCO setting (pruned at
+ * once), `allowlist` by the autopilot list not naming the asset (pruned at once unless the list
+ * names something unknown: a typo), `fact` from hardware or topology detection (pruned only once
+ * it has held for the hold-down: node labels flicker), absent when nothing is known for sure
+ * (idle, a CRD missing).
+ */
+export type OffCertainty = 'decided' | 'allowlist' | 'fact';
+
+export type Eligibility = { eligible: true } | { eligible: false; reason: string; missingCrd?: string; off?: OffCertainty };
+
+const FACT_CONDITIONS = new Set<Condition['type']>(['hardware-detection', 'topology']);
 
 export interface Activation {
   all: boolean;
@@ -75,10 +86,10 @@ function holds(c: Condition, f: EligibilityFacts): string | undefined {
 
 export function evaluateEligibility(asset: Asset, activation: Activation | undefined, f: EligibilityFacts): Eligibility {
   if (!activation) return { eligible: false, reason: `the ${ANNOTATIONS.autopilot} annotation is absent: the operator is idle` };
-  if (!activates(activation, asset)) return { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list` };
+  if (!activates(activation, asset)) return { eligible: false, reason: `not in the ${ANNOTATIONS.autopilot} list`, off: 'allowlist' };
   for (const c of asset.conditions) {
     const why = holds(c, f);
-    if (why) return { eligible: false, reason: why };
+    if (why) return { eligible: false, reason: why, off: FACT_CONDITIONS.has(c.type) ? 'fact' : 'decided' };
   }
   if (asset.gateCrd && !f.hasCrd(asset.gateCrd)) return { eligible: false, reason: `CRD ${asset.gateCrd} is not installed`, missingCrd: asset.gateCrd };
   return { eligible: true };

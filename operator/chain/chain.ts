@@ -1,6 +1,6 @@
 // The Patched Baseline chain, assembled once and shared by every asset family:
-//   record → eligibility → render → resolve → family admit → exclusion → lookup → unmanaged → paused
-//   → user patch → ignore-fields → then one of three ends:
+//   record → prune (the off-switch, on a cluster) → eligibility → render → resolve → family admit → exclusion → lookup → unmanaged → paused
+//   → ownership → user patch → ignore-fields → then one of three ends:
 //   apply:   drift → family gates → anti-thrashing → Server-Side Apply   (the operator)
 //   explain: drift → family gates → "would write"                        (dry-runs, never writes)
 //   offline: "rendered"                                                  (no API server at all)
@@ -22,7 +22,10 @@ import { familyGate, type FamilyPolicies } from './family-policy.js';
 import { gateStep } from './gate-step.js';
 import { ignoreFieldsStep } from './ignore-fields-step.js';
 import { lookupStep, type Adoption } from './lookup-step.js';
+import { ownershipStep } from './ownership-step.js';
 import { pausedStep } from './paused-step.js';
+import { prunePreview, pruneWrites } from './prune-end.js';
+import { pruneStep, type PruneDeps, type PruneEnd } from './prune-step.js';
 import { recordStep, type RecordDeps } from './record-step.js';
 import { renderStep } from './render-step.js';
 import { resolveStep } from './resolve-step.js';
@@ -42,6 +45,8 @@ export interface ChainBase {
   policies: FamilyPolicies;
   /** Finds objects to adopt (not offline: there is nothing to find). */
   adoption?: Adoption;
+  /** The off-switch (on a cluster): when its decisions may be trusted, and the fact hold-down. */
+  prune?: Pick<PruneDeps, 'ready' | 'holdDown' | 'unknownActivation'>;
 }
 
 /** How a chain ends, from the effective desired object on. */
@@ -49,11 +54,15 @@ export interface ChainEnd {
   finish(steps: ChainBuilder<AssetRun, Effective>): Chain;
   /** Told when the user paused an object (the end's edit-war state, if any, calms down). */
   onPaused?(key: ObjectKey): void;
+  /** What the off-switch does: prune (the operator) or say what it would prune (explain). */
+  prune?: PruneEnd;
 }
 
 export function buildChain(base: ChainBase, end: ChainEnd): Chain {
+  const prune = base.prune && end.prune ? pruneStep({ ...base.prune, cache: base.cache, policies: base.policies, end: end.prune }) : undefined;
   const steps = chain<AssetRun>()
     .then(recordStep(base.record))
+    .then(prune ?? ((run, next) => next(run)))
     .then(eligibilityStep())
     .then(renderStep(base.renderer))
     .then(resolveStep())
@@ -62,6 +71,7 @@ export function buildChain(base: ChainBase, end: ChainEnd): Chain {
     .then(lookupStep(base.cache, base.adoption))
     .then(unmanagedStep())
     .then(pausedStep((key) => end.onPaused?.(key)))
+    .then(ownershipStep())
     .then(userPatchStep())
     .then(ignoreFieldsStep());
   return end.finish(steps);
@@ -84,6 +94,7 @@ export function applyEnd(d: {
         .then(throttleStep(d))
         .end(applyTerminal(d)),
     onPaused: (key) => d.antiThrashing.calm(key),
+    prune: pruneWrites(d.client),
   };
 }
 
@@ -95,10 +106,12 @@ export function explainEnd(d: { client: KubeClient; memo: DriftMemo; policies?: 
         .then(driftStep(d))
         .then(gateStep(d.policies ? [familyGate(d.policies)] : []))
         .end(wouldWriteTerminal()),
+    prune: prunePreview(),
   };
 }
 
-/** offline (render CLI, /debug/render, rbac-gen): the effective desired object, no API server. */
-export function offlineEnd(): ChainEnd {
-  return { finish: (steps) => steps.end(renderedTerminal()) };
+/** offline (render CLI, /debug/render, rbac-gen): the effective desired object, no API server;
+ *  with `prune`, what the off-switch would do to the given live objects (render --objects-file). */
+export function offlineEnd(opts: { prune?: boolean } = {}): ChainEnd {
+  return { finish: (steps) => steps.end(renderedTerminal()), ...(opts.prune ? { prune: prunePreview() } : {}) };
 }

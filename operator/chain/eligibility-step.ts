@@ -14,6 +14,9 @@ export function eligibilityStep(): Step<AssetRun, AssetRun> {
     });
     if (e.eligible) return next(run);
     if (e.missingCrd) return { status: 'skipped', reason: 'CRDMissing', message: `asset ${run.asset.name}: ${e.reason}; skipped until it is installed` };
-    return { status: 'skipped', message: `not eligible: ${e.reason}` };
+    const message = `not eligible: ${e.reason}`;
+    return e.off
+      ? { status: 'skipped', message, off: { reason: e.reason, holdDown: e.off === 'fact', allowlist: e.off === 'allowlist' } }
+      : { status: 'skipped', message };
   };
 }

@@ -15,6 +15,8 @@ export type Status =
   | 'refused' // the user's annotation cannot be honoured: nothing is written
   | 'throttled'
   | 'held' // a family's gate holds the write for now (e.g. its MachineConfigPool is updating)
+  | 'removed' // turned off: the object the operator created was deleted
+  | 'released' // turned off: the object the operator adopted was given back (label and field ownership)
   | 'pending' // the cache of its kind has not synced yet: nothing is known, nothing is said
   | 'failed';
 
@@ -31,6 +33,15 @@ export interface Subject {
   readonly key?: ObjectKey;
   readonly live?: KubeObject;
   readonly customizations: readonly Customization[];
+}
+
+/** Why an asset stopped applying, when that is a "no" the off-switch may act on (chain/prune-step.ts). */
+export interface OffSwitch {
+  readonly reason: string;
+  /** The "no" comes from detected facts: it must hold for the hold-down before anything is pruned. */
+  readonly holdDown: boolean;
+  /** The "no" is the autopilot list not naming the asset: not trusted while the list names something unknown (a typo). */
+  readonly allowlist?: boolean;
 }
 
 export interface Outcome {
@@ -50,6 +61,8 @@ export interface Outcome {
    * whose message counts nodes ("3/10 updated") is one hold until its kind changes.
    */
   readonly episode?: string;
+  /** Set when the asset stopped applying by a deliberate change (or a fact, after the hold-down). */
+  readonly off?: OffSwitch;
   /** Set by the chain from the stage the outcome was given at (see builder.ts). */
   readonly subject?: Subject;
 }

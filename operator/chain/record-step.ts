@@ -53,7 +53,7 @@ export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
     if (o.status === 'pending') return o;
     const name = run.asset.name;
     const customizations = o.subject?.customizations ?? [];
-    const wrote = o.status === 'created' || o.status === 'updated';
+    const wrote = o.status === 'created' || o.status === 'updated' || o.status === 'removed' || o.status === 'released';
     const signature = `${o.status}|${o.reason ?? ''}|${o.episode ?? o.message}`;
     const before = memory.get(name);
     const changed = before?.signature !== signature;
@@ -70,8 +70,13 @@ export function recordStep(deps: RecordDeps): Step<AssetRun, AssetRun> {
     }
     if (wrote) {
       // Every write is a line: created, adopted or corrected, and which object.
-      const verb = o.status === 'created' ? 'created' : (WRITE_VERB[o.reason ?? ''] ?? 'updated');
-      log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, { asset: name, ...objectFields(run, o), drift: o.drift });
+      const verb = o.status === 'created' || o.status === 'removed' || o.status === 'released' ? o.status : (WRITE_VERB[o.reason ?? ''] ?? 'updated');
+      log.info(`object ${verb === 'applied' ? 'adopted' : verb}`, {
+        asset: name,
+        ...objectFields(run, o),
+        drift: o.drift,
+        ...(o.off ? { reason: o.off.reason } : {}),
+      });
     }
     if (changed || wrote) {
       if (before?.missingCrd && o.reason !== 'CRDMissing')

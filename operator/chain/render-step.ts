@@ -18,8 +18,11 @@ export function renderStep(renderer: Renderer): Step<AssetRun, Rendered> {
     const obj = rendered.object;
     if (!obj) {
       // A reason the template gives is news for the admin (an Event on the transition); a bare empty render is not.
-      if (rendered.reason) return { status: 'skipped', reason: 'AssetSkipped', message: `not applicable: ${rendered.reason}` };
-      return { status: 'skipped', message: 'not applicable: the template rendered nothing for this cluster' };
+      // Templates read detected facts too, so an empty render is pruned only after the hold-down.
+      if (rendered.reason)
+        return { status: 'skipped', reason: 'AssetSkipped', message: `not applicable: ${rendered.reason}`, off: { reason: rendered.reason, holdDown: true } };
+      const why = 'the template rendered nothing for this cluster';
+      return { status: 'skipped', message: `not applicable: ${why}`, off: { reason: why, holdDown: true } };
     }
     return next({ ...run, desired: { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } } });
   };

@@ -2,11 +2,13 @@
 // and why — applied (in sync), skipped and the reason, refused annotations, drifting fields. It
 // dry-runs, never writes.
 import { loadCatalog } from '../catalog/catalog.js';
+import { unknownActivationEntries } from '../catalog/eligibility.js';
 import { featureStatuses, formatFeatures } from '../catalog/feature-status.js';
 import { loadTombstones } from '../catalog/tombstones.js';
 import { assetReport } from '../chain/asset-report.js';
 import { buildChain, explainEnd } from '../chain/chain.js';
 import { DriftMemo } from '../chain/drift-memo.js';
+import { HoldDown } from '../chain/hold-down.js';
 import { evaluateCatalog } from '../chain/evaluate-catalog.js';
 import { adoptionByGet } from '../chain/lookup-step.js';
 import { OutcomeMemory } from '../chain/outcome-memory.js';
@@ -85,6 +87,8 @@ export async function explainCommand(argv: string[]): Promise<{ stdout: string; 
         record: { events: { emit: () => undefined }, memory: new OutcomeMemory(), forbiddenHint },
         policies,
         adoption: adoptionByGet(client),
+        // Off-switch rows ("would remove", "would release"); a fact-based "no" shows its full hold-down.
+        prune: { ready: () => cache.synced, holdDown: new HoldDown(), unknownActivation: (a) => unknownActivationEntries(a, catalog.assets) },
       },
       explainEnd({ client, memo: new DriftMemo(), policies }),
     );

@@ -49,6 +49,20 @@ export function readNodes(file: string): NodeProjection[] {
   return nodes;
 }
 
+/** The managed objects as the cluster has them (`kubectl get ... -l platform.kubevirt.io/managed-by -o yaml`). */
+export function readObjects(file: string): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const d of readYamlDocs(file, 'objects')) {
+    const o = d as KubeObject & { items?: KubeObject[] };
+    for (const item of o?.kind === 'List' || o?.kind?.endsWith('List') ? (o.items ?? []) : [o]) {
+      if (!item || typeof item !== 'object' || !item.apiVersion || !item.kind || !item.metadata?.name)
+        throw new UsageError(`${file}: expected Kubernetes objects (apiVersion, kind, metadata.name), or Lists of them`);
+      out.push(item);
+    }
+  }
+  return out;
+}
+
 export function readCrdDir(dir: string): Map<string, CrdInfo> {
   let crds: KubeObject[];
   try {

@@ -3,16 +3,18 @@
 // cluster); Nodes and CRDs come from files when given.
 import yaml from 'js-yaml';
 import { loadCatalog } from '../catalog/catalog.js';
+import { unknownActivationEntries, type Activation } from '../catalog/eligibility.js';
 import { assetReport } from '../chain/asset-report.js';
 import { buildChain, offlineEnd } from '../chain/chain.js';
 import { evaluateCatalog, renderedObject, type Evaluation } from '../chain/evaluate-catalog.js';
+import { HoldDown } from '../chain/hold-down.js';
 import { OutcomeMemory } from '../chain/outcome-memory.js';
 import { Families } from '../families/registry.js';
 import { defaultAssetsDir } from '../paths.js';
 import { Renderer } from '../render/renderer.js';
 import { OfflineCluster, offlineFacts } from '../watch/offline-cluster.js';
 import { parseFlags } from './flags.js';
-import { readCrdDir, readHco, readNodes } from './input-files.js';
+import { readCrdDir, readHco, readNodes, readObjects } from './input-files.js';
 import { formatTable } from './status-table.js';
 import { UsageError } from './usage-error.js';
 
@@ -25,6 +27,9 @@ Renders every asset offline, through the same chain the operator runs.
   --crds-dir DIR      CRDs to answer CRD-dependent templates; without it every kind is assumed served
   --openshift-version X.Y  the OpenShift release to render for (e.g. 4.21); without it the version is
                       unknown and version-dependent assets take their conservative side (no swap)
+  --objects-file FILE the managed objects on the cluster (kubectl get <kinds> -A -o yaml -l
+                      platform.kubevirt.io/managed-by=virt-platform-operator): status and json then
+                      show what turning assets off would do ("would remove", "would release")
   --output FORMAT     yaml (default, kubectl-apply-able), json, or status (a table)
   --assets-dir DIR    the asset catalog (default: the packaged one)
 `;
@@ -65,6 +70,7 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
     'nodes-file': { type: 'string' },
     'crds-dir': { type: 'string' },
     'openshift-version': { type: 'string' },
+    'objects-file': { type: 'string' },
     output: { type: 'string', short: 'o', default: 'yaml' },
     'assets-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -79,7 +85,8 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
   const crdsDir = values['crds-dir'];
   const crds = crdsDir ? readCrdDir(crdsDir) : undefined;
   const nodes = nodesFile ? readNodes(nodesFile) : undefined;
-  const cluster = new OfflineCluster(hco, offlineFacts({ nodes, crds, openshiftVersion: version }));
+  const objectsFile = values['objects-file'];
+  const cluster = new OfflineCluster(hco, offlineFacts({ nodes, crds, openshiftVersion: version }), objectsFile ? readObjects(objectsFile) : []);
   const assetsDir = values['assets-dir'] ?? defaultAssetsDir();
   const catalog = loadCatalog(assetsDir);
   const families = new Families();
@@ -89,8 +96,12 @@ export async function renderCommand(argv: string[]): Promise<{ stdout: string; c
       cache: cluster,
       record: { events: { emit: () => undefined }, memory: new OutcomeMemory() },
       policies: families.policies,
+      // The off-switch's view of the given objects; a fact-based "no" shows its full hold-down.
+      ...(objectsFile
+        ? { prune: { ready: () => true, holdDown: new HoldDown(), unknownActivation: (a: Activation) => unknownActivationEntries(a, catalog.assets) } }
+        : {}),
     },
-    offlineEnd(),
+    offlineEnd({ prune: objectsFile !== undefined }),
   );
   const evals = await evaluateCatalog(catalog, chain, hco, cluster.facts, { projectHco: true, policies: families.policies });
   return { stdout: output(evals, values.output, () => families.preview(evals, { facts: cluster.facts })), code: 0 };

@@ -44,6 +44,8 @@ export const RUN_HELP = `Usage: virt-platform-operator [run] [flags]
   --resync-period D                  periodic full re-evaluation (default 10m)
   --settle-timeout D                 how long a MachineConfigPool may take to roll out a batch of ours
                                      before its conditions alone decide the next one (default 30m)
+  --prune-hold-down D                how long a hardware/topology "no" must hold before the operator
+                                     removes or releases what the asset made (default 10m)
   --log-level LEVEL                  error, warn, info, debug (default $LOG_LEVEL, else info)
   --assets-dir DIR                   the asset catalog (default: the packaged one)
 `;
@@ -97,6 +99,7 @@ export function parseRunFlags(argv: string[]) {
     'thrashing-threshold': { type: 'string', default: '3' },
     'resync-period': { type: 'string', default: '10m' },
     'settle-timeout': { type: 'string', default: '30m' },
+    'prune-hold-down': { type: 'string', default: '10m' },
     'log-level': { type: 'string', default: process.env.LOG_LEVEL || 'info' },
     'assets-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -146,6 +149,7 @@ export function parseRunFlags(argv: string[]) {
     },
     resyncMs: duration(values['resync-period'], '--resync-period'),
     settleTimeoutMs: duration(values['settle-timeout'], '--settle-timeout'),
+    pruneHoldDownMs: duration(values['prune-hold-down'], '--prune-hold-down'),
     logLevel: values['log-level'],
     assetsDir: values['assets-dir'] ?? defaultAssetsDir(),
   };
@@ -165,6 +169,7 @@ export async function runCommand(argv: string[]): Promise<{ stdout: string; code
     throttle: flags.throttle,
     resyncMs: flags.resyncMs,
     settleTimeoutMs: flags.settleTimeoutMs,
+    pruneHoldDownMs: flags.pruneHoldDownMs,
     metrics,
   });
   // The elector has a client of its own (its Lease requests pass no write gate, and are counted

@@ -11,6 +11,7 @@ import { assetReport, type AssetReport } from '../chain/asset-report.js';
 import { applyEnd, buildChain, type Chain } from '../chain/chain.js';
 import type { ChainMetrics } from '../chain/chain-metrics.js';
 import { DriftMemo } from '../chain/drift-memo.js';
+import { HoldDown } from '../chain/hold-down.js';
 import { adoptionByGet } from '../chain/lookup-step.js';
 import { OutcomeMemory } from '../chain/outcome-memory.js';
 import type { Outcome } from '../chain/outcome.js';
@@ -52,6 +53,8 @@ export interface ReconcilerOptions {
   familyKinds: readonly GroupKind[];
   metrics?: ControllerMetrics;
   resyncMs?: number;
+  /** The off-switch's hold-down for fact-based "no"s (chain/hold-down.ts). */
+  holdDown?: HoldDown;
 }
 
 /** How long a world pass waits for the first list of a kind an asset turned out to render. */
@@ -83,6 +86,11 @@ export class Reconciler {
         record: { events: o.events, memory: new OutcomeMemory(), metrics: o.metrics },
         policies: o.families.policies,
         adoption: adoptionByGet(o.client),
+        prune: {
+          ready: () => o.cache.synced,
+          holdDown: o.holdDown ?? new HoldDown(),
+          unknownActivation: (a) => unknownActivationEntries(a, o.catalog.assets),
+        },
       },
       applyEnd({ client: o.client, cache: o.cache, memo, antiThrashing: o.antiThrashing, policies: o.families.policies, metrics: o.metrics }),
     );

@@ -22,6 +22,23 @@ describe('operator metrics', () => {
     ]);
   });
 
+  it('counts what the off-switch removed and released; an asset turned off (its removal waiting included) has no compliance series', async () => {
+    const m = new OperatorMetrics(false);
+    const off = { reason: 'opt-in removed', holdDown: false };
+    m.outcome('made', { status: 'in-sync', message: 'in sync' }, []);
+    m.outcome('made', { status: 'held', message: 'would remove ... once this has held for the hold-down', off }, []);
+    assert.deepEqual(await series(m, 'virt_platform_compliance_status'), [], 'waiting to be pruned is not non-compliance');
+    m.outcome('made', { status: 'removed', reason: 'AssetRemoved', message: 'deleted', off }, []);
+    m.outcome('found', { status: 'released', reason: 'AssetReleased', message: 'released', off }, []);
+    m.outcome('found2', { status: 'released', reason: 'AssetReleased', message: 'released', off }, []);
+    assert.deepEqual(await series(m, 'virt_platform_pruned_objects_total'), [
+      'virt_platform_pruned_objects_total{asset="made",action="removed"} 1',
+      'virt_platform_pruned_objects_total{asset="found",action="released"} 1',
+      'virt_platform_pruned_objects_total{asset="found2",action="released"} 1',
+    ]);
+    assert.deepEqual(await series(m, 'virt_platform_compliance_status'), []);
+  });
+
   it('build info, work queue, and leader election with its renewals', async () => {
     const m = new OperatorMetrics(false);
     assert.match(await m.text(), /^virt_platform_build_info\{version="\d+\.\d+\.\d+[^"]*",nodejs_version="v\d+\.\d+\.\d+"\} 1$/m);

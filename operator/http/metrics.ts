@@ -30,6 +30,12 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     labelNames: ['asset'],
     registers: [this.registry],
   });
+  private readonly prunedTotal = new client.Counter({
+    name: 'virt_platform_pruned_objects_total',
+    help: 'Objects the operator stopped managing because their asset was turned off: action="removed" (it had created them: deleted) or action="released" (it had adopted them: label and field ownership given up, content left as is)',
+    labelNames: ['asset', 'action'],
+    registers: [this.registry],
+  });
   private readonly paused = new client.Gauge({
     name: 'virt_platform_paused_objects',
     help: 'Objects whose reconciliation is paused (reconcile-paused annotation)',
@@ -180,7 +186,9 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     this.state.set(asset, { status: o.status, customizations: custom, failure });
     // Skipped (unmanaged included) is no statement about compliance: no series, so a deliberate
     // `mode: unmanaged` never trips the not-compliant alert.
-    if (o.status === 'skipped') this.compliance.remove({ asset });
+    if (o.status === 'removed' || o.status === 'released') this.prunedTotal.inc({ asset, action: o.status });
+    // An asset turned off (its removal waiting for the hold-down or its pool included) is no statement either.
+    if (o.status === 'skipped' || o.off) this.compliance.remove({ asset });
     else this.compliance.set({ asset }, IN_SYNC.has(o.status) ? 1 : 0);
     this.missing.set({ asset }, o.reason === 'CRDMissing' ? 1 : 0);
     for (const pool of this.heldBy.get(asset) ?? []) this.rolloutHeld.remove({ pool, asset });

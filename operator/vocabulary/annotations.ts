@@ -8,6 +8,12 @@ export const ANNOTATIONS = {
   ignoreFields: `${PREFIX}/ignore-fields`,
   mode: `${PREFIX}/mode`,
   reconcilePaused: `${PREFIX}/reconcile-paused`,
+  /** Written by the operator on every object it manages: whether it created or adopted it. */
+  ownership: `${PREFIX}/ownership`,
+  /** Written by the operator on every object it manages: the asset it belongs to. */
+  asset: `${PREFIX}/asset`,
+  /** Written by the operator on every object it manages: the HyperConverged (namespace/name) it was configured from. */
+  source: `${PREFIX}/source`,
 } as const;
 
 /** `platform.kubevirt.io/enable-<feature>` opts in to an opt-in asset. */

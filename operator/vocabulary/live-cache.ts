@@ -7,8 +7,19 @@ import type { ObjectKey, ResourceRef } from './resource.js';
  *  would mean nothing), or the object — undefined when it does not exist (or is not ours to see). */
 export type Lookup = { readonly synced: false } | { readonly synced: true; readonly object: KubeObject | undefined };
 
+/** A live object with how it is addressed. */
+export interface LiveObject {
+  readonly resource: ResourceRef;
+  readonly object: KubeObject;
+}
+
+/** The managed objects of a kind: unknown while any collection of it is unwatched or unsynced. */
+export type ManagedLookup = { readonly synced: false } | { readonly synced: true; readonly objects: readonly LiveObject[] };
+
 export interface LiveCache {
   read(resource: ResourceRef, key: ObjectKey): Lookup;
+  /** Every object of the kind (any group serving it) carrying the managed-by label. */
+  managed(kind: string): ManagedLookup;
   /**
    * Write-through after the operator's own write, so the next read sees the server's answer.
    * @param basedOn the resourceVersion the write was conditioned on (undefined for a create):

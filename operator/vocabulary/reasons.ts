@@ -20,6 +20,8 @@ export const REASONS = {
   MigrationBlocked: 'Warning',
   HyperConvergedIgnored: 'Warning',
   RolloutHeld: 'Normal',
+  AssetRemoved: 'Normal',
+  AssetReleased: 'Normal',
 } as const;
 
 export type EventReason = keyof typeof REASONS;

@@ -20,7 +20,7 @@ import { clusterFacts, type ClusterFacts } from '../render/context.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import { crdEstablished, projectCrd, type CrdInfo } from '../vocabulary/crd-info.js';
 import { HCO_CRD, HCO_DEFAULT_NAMESPACES, HCO_GROUP, HCO_KIND, HCO_NAME, HCO_PLURAL, HCO_VERSION } from '../vocabulary/hco.js';
-import type { LiveCache, Lookup } from '../vocabulary/live-cache.js';
+import type { LiveCache, Lookup, ManagedLookup } from '../vocabulary/live-cache.js';
 import { resourcePath, type KubeObject } from '../vocabulary/object.js';
 import { keyOf, type ObjectKey, type ResourceRef } from '../vocabulary/resource.js';
 import { CapacityScan, type CapacityScanOptions } from './capacity-scan.js';
@@ -427,6 +427,16 @@ export class ClusterCache implements LiveCache {
     const w = this.watched.get(collectionKey(r));
     if (!w?.informer.hasSynced) return { synced: false };
     return { synced: true, object: w.informer.getByKey(key) };
+  }
+
+  /** LiveCache: the managed objects of a kind; unknown unless some collection of it is watched and all are synced. */
+  managed(kind: string): ManagedLookup {
+    const of = [...this.watched.values()].filter((w) => w.ref.kind === kind);
+    if (of.length === 0 || of.some((w) => !w.informer.hasSynced)) return { synced: false };
+    const objects = of.flatMap((w) =>
+      [...w.informer.list()].filter((o) => o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE).map((object) => ({ resource: w.ref, object })),
+    );
+    return { synced: true, objects };
   }
 
   wrote(r: ResourceRef, obj: KubeObject, basedOn: string | undefined): void {

@@ -5,23 +5,35 @@
 import { detectHardware, type NodeProjection } from '../catalog/hardware.js';
 import { detectTopology, type Topology } from '../catalog/topology.js';
 import { clusterFacts, type ClusterFacts } from '../render/context.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../vocabulary/annotations.js';
 import type { CrdInfo } from '../vocabulary/crd-info.js';
-import type { LiveCache, Lookup } from '../vocabulary/live-cache.js';
+import type { LiveCache, Lookup, ManagedLookup } from '../vocabulary/live-cache.js';
 import { parseApiVersion, type KubeObject } from '../vocabulary/object.js';
 import { objectKey, type ObjectKey, type ResourceRef } from '../vocabulary/resource.js';
 
 export class OfflineCluster implements LiveCache {
   private readonly hcoKey: ObjectKey;
 
+  /** @param objects the managed objects on the cluster, when given (render --objects-file): what the off-switch would prune */
   constructor(
     readonly hco: KubeObject,
     readonly facts: ClusterFacts,
+    private readonly objects: readonly KubeObject[] = [],
   ) {
     this.hcoKey = objectKey({ group: parseApiVersion(hco.apiVersion ?? '').group, kind: hco.kind ?? '' }, hco.metadata?.namespace, hco.metadata?.name ?? '');
   }
 
   read(_r: ResourceRef, key: ObjectKey): Lookup {
     return { synced: true, object: key === this.hcoKey ? this.hco : undefined };
+  }
+
+  /** Only the objects given (none by default): what the off-switch may find. */
+  managed(kind: string): ManagedLookup {
+    const objects = this.objects.flatMap((object) => {
+      const resource = object.kind === kind && object.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? this.facts.resourceFor(object) : undefined;
+      return resource ? [{ resource, object }] : [];
+    });
+    return { synced: true, objects };
   }
 
   wrote(): void {

@@ -120,9 +120,9 @@ export class RolloutGate {
     };
   }
 
-  /** A write the gate let through went out: its pools join this pass's batch. */
+  /** A write the gate let through went out (a removal too: the MCO renders the pool without it): its pools join this pass's batch. */
   wrote(run: Drifting, o: Outcome): void {
-    if (o.status !== 'created' && o.status !== 'updated') return;
+    if (o.status !== 'created' && o.status !== 'updated' && o.status !== 'removed') return;
     if (!isNodeDisruptingWrite(run.live, run.drift)) return;
     for (const p of poolsOf(run.desired, this.d.pools.list())) {
       if (!this.batch.has(p.name)) this.batch.set(p.name, p.configuration);
