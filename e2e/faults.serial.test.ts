@@ -18,7 +18,7 @@ import { KubeClient } from '../operator/kube/client.js';
 import { Operator } from '../operator/operator.js';
 import { FaultProxy, isWrite, rate, type FaultRule } from './support/fault-proxy.js';
 import { eventsFor, eventually, hcoObject, HCO_NAME, sleep } from './support/operator-fixture.js';
-import { freePorts, OperatorProcess } from '../localcluster/operator-process.js';
+import { localOperatorArgs, OperatorProcess } from '../localcluster/operator-process.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'process-assets');
 const NS = 'openshift-cnv';
@@ -327,22 +327,8 @@ describe('faults (private control plane, loopback fault proxy)', () => {
     const start = async (p: FaultProxy): Promise<OperatorProcess> => {
       const kubeconfig = join(work, `kubeconfig-${procs.length}`);
       writeFileSync(kubeconfig, tokenKubeconfig(p.url, join(cp.dir, 'certs', 'apiserver.crt'), cp.adminToken, 'admin').exportConfig());
-      const [h, m] = (await freePorts(2)) as [number, number];
-      const proc = new OperatorProcess([
-        '--kubeconfig',
-        kubeconfig,
-        '--namespace',
-        NS,
-        '--assets-dir',
-        ASSETS,
-        '--health-probe-bind-address',
-        `127.0.0.1:${h}`,
-        '--metrics-bind-address',
-        `127.0.0.1:${m}`,
-        '--debug-bind-address',
-        '0',
-        ...lease,
-      ]);
+      const { args } = await localOperatorArgs({ kubeconfig, namespace: NS, metricsSecure: true });
+      const proc = new OperatorProcess([...args, '--assets-dir', ASSETS, ...lease]);
       procs.push(proc);
       return proc;
     };

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { testCluster, testNamespace } from '../envtest/harness.js';
 import { repoPath } from '../scripts/repo.js';
 import { eventually, hcoObject, sleep } from './support/operator-fixture.js';
-import { freePorts, OperatorProcess, type LogLine } from '../localcluster/operator-process.js';
+import { localOperatorArgs, OperatorProcess, type LogLine } from '../localcluster/operator-process.js';
 
 const ASSETS = repoPath('e2e', 'fixtures', 'process-assets');
 
@@ -15,26 +15,8 @@ async function startIn(env: NodeJS.ProcessEnv, extra: (ns: string) => string[] =
   const cluster = await testCluster();
   const ns = await testNamespace(cluster, 'sig');
   await cluster.admin.create(`/apis/hco.kubevirt.io/v1/namespaces/${ns}/hyperconvergeds`, hcoObject(ns, { 'platform.kubevirt.io/autopilot': 'true' }));
-  const [metrics, health] = (await freePorts(2)) as [number, number];
-  const p = new OperatorProcess(
-    [
-      '--kubeconfig',
-      cluster.kubeconfigPath,
-      '--namespace',
-      ns,
-      '--assets-dir',
-      ASSETS,
-      '--metrics-bind-address',
-      `127.0.0.1:${metrics}`,
-      '--metrics-secure=false',
-      '--health-probe-bind-address',
-      `127.0.0.1:${health}`,
-      '--debug-bind-address',
-      '0',
-      ...extra(ns),
-    ],
-    env,
-  );
+  const { metrics, args } = await localOperatorArgs({ kubeconfig: cluster.kubeconfigPath, namespace: ns });
+  const p = new OperatorProcess([...args, '--assets-dir', ASSETS, ...extra(ns)], env);
   return { p, ns, metrics };
 }
 

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 import { startControlPlane } from '../localcluster/controlplane.js';
 import { crdDir, installCrds, loadCrds } from '../localcluster/crds.js';
-import { freePorts, OperatorProcess, OPERATOR_BIN } from '../localcluster/operator-process.js';
+import { localOperatorArgs, OperatorProcess, OPERATOR_BIN } from '../localcluster/operator-process.js';
 import { imageNodeFlags } from './image-flags.js';
 import { KubeClient } from '../operator/kube/client.js';
 import { isStatus } from '../operator/kube/errors.js';
@@ -169,21 +169,12 @@ async function main(): Promise<void> {
         if (!isStatus(e, 409)) throw e;
       });
 
-    const [health, metrics, debug] = (await freePorts(3)) as [number, number, number];
+    const local = await localOperatorArgs({ kubeconfig, namespace: HCO_NS });
+    const { metrics, debug } = local;
     const args = [
-      '--kubeconfig',
-      kubeconfig,
-      '--namespace',
-      HCO_NS,
+      ...local.args,
       '--assets-dir',
       opts['assets-dir'],
-      '--health-probe-bind-address',
-      `127.0.0.1:${health}`,
-      '--metrics-bind-address',
-      `127.0.0.1:${metrics}`,
-      '--metrics-secure=false',
-      '--debug-bind-address',
-      `127.0.0.1:${debug}`,
       '--throttle-burst',
       '100000',
       '--resync-period',
