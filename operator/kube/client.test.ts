@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from './client.js';
 import { isTransient, KubeError } from './errors.js';
 import { ForwardProxy } from '../../e2e/support/forward-proxy.js';
+import { selfSigned } from '../http/serving-cert.js';
 
 /** A client of a loopback HTTP server that answers every request with `answer`. */
 async function withServer(
@@ -325,5 +327,54 @@ describe('KubeClient.requestBytes: a streamed body', () => {
       assert.match(String(err), /not a list/);
       assert.equal(calls, 2);
     });
+  });
+});
+
+describe('KubeClient: the protocol, by ALPN', () => {
+  it('keeps to HTTP/1.1 when the server does not speak HTTP/2 (a TLS proxy in between), after one attempt', async () => {
+    const kp = await selfSigned(['localhost']);
+    let connections = 0;
+    const srv = https.createServer({ cert: kp.cert, key: kp.key }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Namespace', metadata: { name: req.url?.split('/').pop() } }));
+    });
+    srv.on('secureConnection', () => connections++);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `https://127.0.0.1:${(srv.address() as AddressInfo).port}`, caData: Buffer.from(kp.cert).toString('base64') }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    const c = new KubeClient(kc);
+    try {
+      const names = await Promise.all(['a', 'b', 'c'].map((n) => c.get(`/api/v1/namespaces/${n}`).then((o) => o.metadata?.name)));
+      assert.deepEqual(names, ['a', 'b', 'c']);
+      await c.get('/api/v1/namespaces/d');
+      assert.deepEqual(c.transport(), { protocol: 'http/1.1', http2Connections: 1 });
+      // The one attempt at HTTP/2, then the agent's connections (keep-alive: reused).
+      assert.ok(connections >= 2 && connections <= 4, `TLS connections: ${connections}`);
+    } finally {
+      c.close();
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(r));
+    }
+  });
+});
+
+describe('isTransient: HTTP/2', () => {
+  it('a reset stream, a lost or closing session, a body cut off are transient; a bad header is not', () => {
+    const coded = (code: string): Error => Object.assign(new Error(code), { code });
+    for (const code of [
+      'ERR_HTTP2_STREAM_ERROR',
+      'ERR_HTTP2_SESSION_ERROR',
+      'ERR_HTTP2_GOAWAY_SESSION',
+      'ERR_HTTP2_INVALID_SESSION',
+      'ERR_HTTP2_STREAM_CANCEL',
+    ])
+      assert.equal(isTransient(coded(code)), true, code);
+    assert.equal(isTransient(new Error('GET /api/v1/nodes: connection lost before the response ended')), true);
+    assert.equal(isTransient(coded('ERR_HTTP2_INVALID_HEADER_VALUE')), false);
   });
 });

@@ -1,12 +1,14 @@
 // A thin REST client over @kubernetes/client-node's KubeConfig (which owns authentication:
 // tokens, client certs, exec plugins, in-cluster, and the kubeconfig's proxy-url). We keep our own
-// keep-alive agents (client-node's proxy agent when a proxy-url is set) and build
+// connections — one HTTP/2 session when the server speaks it (http2-connection.ts), else
+// keep-alive agents (client-node's proxy agent when a proxy-url is set) — and build
 // requests ourselves because the operator needs things the generated clients do not give it:
 // Server-Side Apply with force/dryRun/fieldValidation=Strict on any kind, a count of every
 // request by verb (steady state must be provably silent), pagination for large lists, and watches
 // in the metadata-only form (an Accept header client-node's Watch cannot send).
 import http from 'node:http';
 import https from 'node:https';
+import type { ClientHttp2Session } from 'node:http2';
 import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext } from 'node:tls';
 // Only the KubeConfig module: the package's index also loads the whole generated API surface.
@@ -17,6 +19,8 @@ import { KubeError, parseRetryAfter, type KubeStatus } from './errors.js';
 import type { KubeObject, KubeList } from '../vocabulary/object.js';
 import { isProtobuf, WatchFrames } from './protobuf.js';
 import { collectYoungGeneration } from '../util/young-gc.js';
+import { http1Call, http2Call, type Call, type Reply } from './call.js';
+import { Http2Connection } from './http2-connection.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -74,6 +78,8 @@ export class KubeClient {
   private agent: http.Agent | undefined;
   /** Watches hold their connection for minutes: their own pool, so they never starve requests. */
   private watchAgent: http.Agent | undefined;
+  /** HTTP/2 to the server, tried first for https: without a proxy. */
+  private http2: Http2Connection | undefined;
   private agentKey = '';
   private optionsCache: { at: number; opts: https.RequestOptions } | undefined;
   private observers: RequestObserver[] = [];
@@ -135,6 +141,8 @@ export class KubeClient {
     if (!this.agent || key !== this.agentKey) {
       this.agent?.destroy();
       this.watchAgent?.destroy();
+      this.http2?.close();
+      this.http2 = undefined;
       if (proxyUrl) {
         this.agent = this.watchAgent = proxyAgent(opts, proxyUrl);
       } else {
@@ -146,6 +154,7 @@ export class KubeClient {
           this.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets, ...tls }) : new http.Agent({ keepAlive: true, maxSockets });
         this.agent = agent(16);
         this.watchAgent = agent(Infinity);
+        if (secureContext) this.http2 = new Http2Connection({ server: this.server, ...tls });
       }
       this.agentKey = key;
     }
@@ -194,12 +203,15 @@ export class KubeClient {
     const signals = [options.signal, gate?.signal].filter((x): x is AbortSignal => x !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     for (const o of this.observers) o(verb, url.pathname);
-    const transport = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(url, { method, headers, agent: this.agent, timeout: 60_000, signal }, (res) => {
+    const session = await this.http2?.get();
+    signal?.throwIfAborted();
+    return new Promise((resolveWith, rejectWith) => {
+      const onAbort = (): void => req.destroy(abortError());
+      const resolve = (r: { body: Buffer; contentType: string }): void => (signal?.removeEventListener('abort', onAbort), resolveWith(r));
+      const reject = (e: Error): void => (signal?.removeEventListener('abort', onAbort), rejectWith(e));
+      const req = this.open(session, url, method, headers, this.agent, ({ status, headers: resHeaders, body: res, broken }) => {
         const chunks: Buffer[] = [];
-        const status = res.statusCode ?? 0;
-        const contentType = res.headers['content-type'] ?? '';
+        const contentType = String(resHeaders['content-type'] ?? '');
         const sink = status >= 200 && status < 300 ? options.stream?.(contentType) : undefined;
         let failed = false;
         res.on('data', (c: Buffer) => {
@@ -215,26 +227,48 @@ export class KubeClient {
         res.on('error', reject);
         res.on('end', () => {
           if (failed) return;
+          if (broken()) return reject(new Error(`${method} ${url.pathname}: connection lost before the response ended`));
           // A streamed body's chunks are all dead now: free them before they pile up.
           if (sink) collectYoungGeneration();
           const body = Buffer.concat(chunks);
           if (status >= 200 && status < 300) return resolve({ body, contentType });
           // (A Status in protobuf, when that was asked for, is not read: the code says enough.)
-          const text = /json/.test(res.headers['content-type'] ?? 'json') ? body.toString('utf8') : '';
+          const text = /json/.test(String(resHeaders['content-type'] ?? 'json')) ? body.toString('utf8') : '';
           let parsed: KubeStatus | undefined;
           try {
             parsed = text ? (JSON.parse(text) as KubeStatus) : undefined;
           } catch {
             parsed = undefined;
           }
-          reject(new KubeError(status, method, url.pathname, parsed, text, parseRetryAfter(res.headers['retry-after'])));
+          const retryAfter = resHeaders['retry-after'];
+          reject(new KubeError(status, method, url.pathname, parsed, text, parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined)));
         });
+        // After 'end' this changes nothing: only a body that broke off fails here.
+        res.on('close', () => reject(new Error(`${method} ${url.pathname}: connection lost before the response ended`)));
       });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: request timed out`)));
-      req.on('error', reject);
-      if (payload !== undefined) req.write(payload);
-      req.end();
+      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: request timed out`)));
+      req.onError(reject);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.end(payload);
     });
+  }
+
+  /** One exchange: a stream of the HTTP/2 session when there is one, else a request on `agent`. */
+  private open(
+    session: ClientHttp2Session | undefined,
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    agent: http.Agent | undefined,
+    onReply: (r: Reply) => void,
+  ): Call {
+    return session ? http2Call(session, url, method, headers, onReply) : http1Call(url, method, headers, agent, onReply);
+  }
+
+  /** The protocol the client speaks to the server ('h2' once a session is open), and the TLS
+   *  connections it opened for HTTP/2 (tests and the bench). */
+  transport(): { protocol: string | undefined; http2Connections: number } {
+    return { protocol: this.http2?.protocol ?? (this.agent ? 'http/1.1' : undefined), http2Connections: this.http2?.connections ?? 0 };
   }
 
   get<T extends KubeObject = KubeObject>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
@@ -335,10 +369,9 @@ export class KubeClient {
       finished = true;
       done(ac.signal.aborted ? undefined : err);
     };
-    const transport = url.protocol === 'https:' ? https : http;
-    const req = transport.request(url, { method: 'GET', headers, agent: this.watchAgent }, (res) => {
+    const session = await this.http2?.get();
+    const req = this.open(session, url, 'GET', headers, this.watchAgent, ({ status, headers: resHeaders, body: res, broken }) => {
       res.on('error', finish);
-      const status = res.statusCode ?? 0;
       const decoder = new StringDecoder('utf8');
       let buffered = '';
       if (status !== 200) {
@@ -355,7 +388,7 @@ export class KubeClient {
         res.on('close', () => finish(new KubeError(status, 'WATCH', url.pathname, undefined, buffered)));
         return;
       }
-      if (isProtobuf(res.headers['content-type'] ?? '')) {
+      if (isProtobuf(String(resHeaders['content-type'] ?? ''))) {
         const frames = new WatchFrames();
         res.on('data', (c: Buffer) => {
           for (const frame of frames.push(c)) {
@@ -392,10 +425,11 @@ export class KubeClient {
           buffered = buffered.slice(start);
         });
       }
-      res.on('end', () => finish());
-      res.on('close', () => finish(res.complete ? undefined : new Error(`${url.pathname}: watch connection lost`)));
+      res.on('end', () => finish(broken() ? new Error(`${url.pathname}: watch connection lost`) : undefined));
+      // After 'end' this changes nothing: only a stream that broke off is lost.
+      res.on('close', () => finish(new Error(`${url.pathname}: watch connection lost`)));
     });
-    req.on('error', finish);
+    req.onError(finish);
     // Not the request's `signal` option: that destroys the request with an AbortError, which is an
     // uncaught exception when the response has already ended (a 410 ERROR event, then the end of
     // the stream, in one chunk). Destroyed without an error, it closes quietly in every state.
@@ -412,9 +446,18 @@ export class KubeClient {
 
   close(): void {
     this.optionsCache = undefined;
+    this.http2?.close();
+    this.http2 = undefined;
     this.agent?.destroy();
     this.agent = undefined;
     this.watchAgent?.destroy();
     this.watchAgent = undefined;
   }
+}
+
+/** What a request aborted by its signal fails with (as Node's own requests do). */
+function abortError(): Error {
+  const e = new Error('The operation was aborted');
+  e.name = 'AbortError';
+  return e;
 }

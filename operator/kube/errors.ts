@@ -43,6 +43,14 @@ export function describeError(err: unknown): string {
  * busy or away (a dropped socket, a timeout, 429, 5xx): retried quietly with backoff, never an
  * ApplyFailed Event (one per blip would be noise, and a Warning that fixes itself misleads).
  */
+const HTTP2_TRANSIENT = [
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_STREAM_CANCEL',
+];
+
 export function isTransient(err: unknown): boolean {
   if (err instanceof KubeError) return err.status === 429 || err.status >= 500;
   if (!(err instanceof Error)) return false;
@@ -51,7 +59,9 @@ export function isTransient(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
   return (
     ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET'].includes(code) ||
-    /socket hang up|timed out|aborted/i.test(err.message)
+    // HTTP/2: a stream the server refused or reset, a session lost or going away.
+    HTTP2_TRANSIENT.includes(code) ||
+    /socket hang up|timed out|aborted|connection lost/i.test(err.message)
   );
 }
 
