@@ -59,6 +59,8 @@ export interface ReconcilerOptions {
 
 /** How long a world pass waits for the first list of a kind an asset turned out to render. */
 const PENDING_WAIT_MS = 5000;
+/** How long a world pass waits for more of a burst of changes (see onChange). */
+const COALESCE_MS = 100;
 
 export class Reconciler {
   readonly queue = new WorkQueue<WorkItem>(undefined, workKey);
@@ -118,7 +120,11 @@ export class Reconciler {
       else if (!c.deleted && this.tombstoneKeys.has(c.key)) this.queue.add(WORLD);
       return;
     }
-    this.queue.add(WORLD);
+    // The HCO (an admin's edit, a drift of it) is acted on at once. What changes in bursts — a
+    // kind's cache filling at start-up, CRDs installed together, Nodes labelled one after another —
+    // is one world pass for the burst, not one per change (each pass renders every asset).
+    if (c.type === 'hco') this.queue.add(WORLD);
+    else this.queue.addAfter(WORLD, COALESCE_MS);
   }
 
   start(workers = 1): void {
