@@ -19,10 +19,14 @@ export interface Http2Target {
  *  busy stream does not hold up the watches. */
 const STREAM_WINDOW = 1 << 20;
 const SESSION_WINDOW = 4 << 20;
+/** As long as a request may wait for a silent server. */
+const CONNECT_TIMEOUT_MS = 60_000;
 
 export class Http2Connection {
   private session: ClientHttp2Session | undefined;
   private connecting: Promise<ClientHttp2Session | undefined> | undefined;
+  /** The TLS connection being made, so close() can end it too. */
+  private handshaking: tls.TLSSocket | undefined;
   /** The server answered http/1.1: no more attempts on this target. */
   private http1 = false;
   private closed = false;
@@ -42,6 +46,7 @@ export class Http2Connection {
 
   close(): void {
     this.closed = true;
+    this.handshaking?.destroy();
     this.session?.destroy();
     this.session = undefined;
   }
@@ -64,9 +69,20 @@ export class Http2Connection {
         rejectUnauthorized,
         ALPNProtocols: ['h2', 'http/1.1'],
       });
-      socket.once('error', reject);
+      this.handshaking = socket;
+      const fail = (err: Error): void => {
+        this.handshaking = undefined;
+        reject(err);
+      };
+      const closed = (): void => fail(new Error(`${server.origin}: connection closed before the TLS handshake ended`));
+      socket.once('error', fail);
+      socket.once('close', closed);
+      // A server that accepts and never answers must not hold every request forever.
+      socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error(`${server.origin}: TLS handshake timed out`)));
       socket.once('secureConnect', () => {
-        socket.off('error', reject);
+        this.handshaking = undefined;
+        socket.setTimeout(0);
+        socket.off('error', fail).off('close', closed);
         if (socket.alpnProtocol !== 'h2' || this.closed) {
           this.http1 = socket.alpnProtocol !== 'h2';
           socket.destroy();
