@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { MANAGED_BY_LABEL } from '../operator/vocabulary/annotations.js';
+import { conditional } from '../operator/chain/drift-step.js';
 import { WORLD } from '../operator/controller/reconciler.js';
+import { isStatus } from '../operator/kube/errors.js';
 import type { KubeObject } from '../operator/vocabulary/object.js';
 import { repoPath } from '../scripts/repo.js';
 import { eventsFor, eventually, reasons, sleep, startOperator, type OperatorFixture } from './support/operator-fixture.js';
@@ -70,6 +72,36 @@ describe('Patched Baseline chain (real API server)', () => {
       return e.find((x) => x.reason === 'DriftCorrected');
     });
     assert.match(ev.message, /\/data\/tier/);
+  });
+
+  it('a drift repair is one write (no dry-run first where nothing can hold it); an edit of a field it does not own is one no-op apply, no Event', async () => {
+    const f = await start();
+    f.requests.clear();
+    const before = (await f.cluster.admin.get(cmPath(f.ns))).metadata?.resourceVersion;
+    await userEdit(f, cmPath(f.ns), { data: { tier: 'bronze' } });
+    await eventually('tier restored', async () => data(await f.cluster.admin.get(cmPath(f.ns))).tier === 'gold');
+    await eventually('DriftCorrected', async () => reasons(await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).includes('DriftCorrected'));
+    await f.operator.settle();
+    assert.deepEqual(Object.fromEntries(f.requests), { patch: 1, create: 1 }, 'one apply and its Event');
+    f.requests.clear();
+    const edited = await userEdit(f, cmPath(f.ns), { data: { extra: 'the user owns this' } });
+    await f.operator.settle();
+    assert.deepEqual(Object.fromEntries(f.requests), { patch: 1 }, 'one apply, which changed nothing');
+    const after = await f.cluster.admin.get(cmPath(f.ns));
+    assert.equal(after.metadata?.resourceVersion, edited.metadata?.resourceVersion, 'the apply was a no-op on the server');
+    assert.notEqual(after.metadata?.resourceVersion, before);
+    assert.equal(data(after).extra, 'the user owns this');
+    assert.equal(reasons(await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).filter((r) => r === 'DriftCorrected').length, 1);
+  });
+
+  it('an apply decided on a stale read of an object deleted meanwhile does not create it again (409)', async () => {
+    const f = await start();
+    const live = await f.cluster.admin.get(cmPath(f.ns));
+    await f.operator.stop();
+    await f.cluster.admin.delete(cmPath(f.ns));
+    const desired: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'platform-settings', namespace: f.ns }, data: { tier: 'gold' } };
+    await assert.rejects(f.client.apply(cmPath(f.ns), conditional(desired, live)), (e: unknown) => isStatus(e, 409));
+    assert.equal(await f.cluster.admin.getOrUndefined(cmPath(f.ns)), undefined, 'not re-created');
   });
 
   it('re-adds the managed-by label when a user removes it', async () => {

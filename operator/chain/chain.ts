@@ -1,7 +1,8 @@
 // The Patched Baseline chain, assembled once and shared by every asset family:
 //   record → prune (the off-switch, on a cluster) → eligibility → render → resolve → family admit → exclusion → lookup → unmanaged → paused
 //   → ownership → user patch → ignore-fields → then one of three ends:
-//   apply:   drift → family gates → anti-thrashing → Server-Side Apply   (the operator)
+//   apply:   drift → family gates → anti-thrashing → Server-Side Apply   (the operator; no dry-run where
+//            nothing could hold the write: the write tells the drift)
 //   explain: drift → family gates → "would write"                        (dry-runs, never writes)
 //   offline: "rendered"                                                  (no API server at all)
 // Which end is chosen by what is passed; each end takes exactly the dependencies it uses.
@@ -89,7 +90,7 @@ export function applyEnd(d: {
   return {
     finish: (steps) =>
       steps
-        .then(driftStep(d))
+        .then(driftStep({ ...d, applyFirst: (run) => !d.policies?.(run.asset.family).beforeApply && d.antiThrashing.msUntilToken(run.key) === 0 }))
         .then(gateStep(d.policies ? [familyGate(d.policies)] : []))
         .then(throttleStep(d))
         .end(applyTerminal(d)),

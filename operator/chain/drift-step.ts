@@ -10,13 +10,19 @@ import { liveContent, type DriftMemo } from './drift-memo.js';
 import type { Drifting, Effective } from './run.js';
 
 /** The apply body for an existing object: its resourceVersion makes the apply conditional, so a
- *  decision taken on a stale cache fails with 409 instead of overwriting a newer user edit. */
+ *  decision taken on a stale cache fails with 409 instead of overwriting a newer user edit; its uid
+ *  makes it fail with 409 on an object deleted meanwhile, which an apply would otherwise create
+ *  anew (the server ignores the resourceVersion when the object is gone). */
 export function conditional(desired: KubeObject, live: KubeObject | undefined): KubeObject {
-  if (!live?.metadata?.resourceVersion) return desired;
-  return { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } };
+  const { resourceVersion, uid } = live?.metadata ?? {};
+  if (!resourceVersion) return desired;
+  return { ...desired, metadata: { ...desired.metadata, resourceVersion, ...(uid ? { uid } : {}) } };
 }
 
-export function driftStep(deps: { client: KubeClient; memo: DriftMemo }): Step<Effective, Drifting> {
+/** @param applyFirst where nothing could hold the write (no family gate, a token in the bucket), the
+ *  write is the check: one request instead of a dry-run and then the write, so a drift repair
+ *  takes one round trip; a write that changes nothing is a no-op on the server. */
+export function driftStep(deps: { client: KubeClient; memo: DriftMemo; applyFirst?: (run: Effective) => boolean }): Step<Effective, Drifting> {
   const { client, memo } = deps;
   return async (run, next) => {
     const live = run.live;
@@ -25,6 +31,7 @@ export function driftStep(deps: { client: KubeClient; memo: DriftMemo }): Step<E
     const liveHash = memo.liveHash(run.key, live);
     let verdict = memo.get(run.key, desiredHash, liveHash);
     if (!verdict) {
+      if (deps.applyFirst?.(run)) return next({ ...run, drift: [], unchecked: true });
       const dry = await client.apply(pathOf(run.resource, run.desired), conditional(run.desired, live), { dryRun: true });
       verdict = { desiredHash, liveHash, drift: diffPaths(liveContent(live), liveContent(dry)) };
       memo.set(run.key, verdict);

@@ -45,6 +45,8 @@ export interface Effective extends Located {
 /** A write is due: the fields that drift (none when the object is to be created). */
 export interface Drifting extends Effective {
   readonly drift: readonly string[];
+  /** Not checked by a dry-run: nothing could hold this write, so the write itself tells the drift. */
+  readonly unchecked?: true;
 }
 
 /** @param family what the asset's family handler adds to the render context */

@@ -15,6 +15,12 @@ export function throttleStep(deps: { antiThrashing: AntiThrashing; client: KubeC
   const { antiThrashing, client, metrics } = deps;
   const { capacity, windowMs, pauseAfter } = antiThrashing.settings;
   return async (run, next) => {
+    if (run.unchecked) {
+      // Let through because a token was there (chain.ts); taken only if the write changed something.
+      const o = await next(run);
+      if (o.status === 'updated') antiThrashing.tryTake(run.key);
+      return o;
+    }
     if (antiThrashing.tryTake(run.key)) return next(run);
     const count = antiThrashing.recordThrottle(run.key);
     const drift = run.drift.length ? ` (drifting: ${run.drift.join(', ')})` : '';
