@@ -80,7 +80,9 @@ describe('Patched Baseline chain (real API server)', () => {
     const before = (await f.cluster.admin.get(cmPath(f.ns))).metadata?.resourceVersion;
     await userEdit(f, cmPath(f.ns), { data: { tier: 'bronze' } });
     await eventually('tier restored', async () => data(await f.cluster.admin.get(cmPath(f.ns))).tier === 'gold');
-    await eventually('DriftCorrected', async () => reasons(await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).includes('DriftCorrected'));
+    await eventually('DriftCorrected', async () =>
+      reasons(await eventsFor(f.cluster.admin, 'ConfigMap', 'platform-settings', f.ns)).includes('DriftCorrected'),
+    );
     await f.operator.settle();
     assert.deepEqual(Object.fromEntries(f.requests), { patch: 1, create: 1 }, 'one apply and its Event');
     f.requests.clear();
