@@ -37,6 +37,11 @@ export class DriftMemo {
     return v && v.desiredHash === desiredHash && v.liveHash === liveHash ? v : undefined;
   }
 
+  /** The hash of the desired object last checked or written for this object. */
+  desiredHash(key: ObjectKey): string | undefined {
+    return this.verdicts.get(key)?.desiredHash;
+  }
+
   set(key: ObjectKey, v: DriftVerdict): void {
     this.verdicts.set(key, v);
   }

@@ -66,6 +66,7 @@ export class Reconciler {
   readonly queue = new WorkQueue<WorkItem>(undefined, workKey);
   readonly reports = new Map<string, AssetReport>();
   private readonly chain: Chain;
+  private readonly memo = new DriftMemo();
   private readonly memory = new ControllerMemory();
   private readonly objectToAsset = new Map<ObjectKey, string>();
   private readonly tombstones: Tombstone[];
@@ -80,7 +81,7 @@ export class Reconciler {
   worldPasses = 0;
 
   constructor(private readonly o: ReconcilerOptions) {
-    const memo = new DriftMemo();
+    const memo = this.memo;
     this.chain = buildChain(
       {
         renderer: o.renderer,
@@ -258,6 +259,16 @@ export class Reconciler {
     return hco;
   }
 
+  /** What an asset rendered, as a hash: the drift check's for an object in sync or written now
+   *  (computed once per pass, not twice). */
+  private desiredHash(o: Outcome): string | null {
+    const desired = o.subject?.desired;
+    if (!desired) return null;
+    const checked =
+      o.subject?.key && (o.status === 'in-sync' || o.status === 'created' || o.status === 'updated') ? this.memo.desiredHash(o.subject.key) : undefined;
+    return checked ?? hashOf(desired);
+  }
+
   private async reconcileWorld(): Promise<void> {
     this.reportOtherHcos();
     let hco = this.o.cache.hco();
@@ -297,7 +308,7 @@ export class Reconciler {
     // drift repair (it bumps the HCO's generation but renders the same objects), so the key is what
     // was rendered, not the generation. Nothing applied (an allowlist naming no asset, nothing
     // eligible) is no success to report.
-    const config = `${hco.metadata?.uid}/${hashOf(annotationsOf(hco))}/${applied}/${hashOf(outcomes.map((o) => o.subject?.desired ?? null))}`;
+    const config = `${hco.metadata?.uid}/${hashOf(annotationsOf(hco))}/${applied}/${hashOf(outcomes.map((o) => this.desiredHash(o)))}`;
     if (!bad.length && applied > 0 && parseActivation(hco) && this.memory.converged !== config) {
       this.memory.converged = config;
       this.o.events.emit(involvedOf(hco), 'ReconcileSucceeded', `all ${applied} eligible assets are applied and in sync`);

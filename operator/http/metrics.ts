@@ -36,16 +36,23 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     labelNames: ['asset', 'action'],
     registers: [this.registry],
   });
-  private readonly paused = new client.Gauge({
+  // The counts over all assets are taken at scrape time: a world pass reports every asset, and
+  // recounting them all on each report made a pass quadratic in the catalog.
+  private readonly paused: client.Gauge = new client.Gauge({
     name: 'virt_platform_paused_objects',
     help: 'Objects whose reconciliation is paused (reconcile-paused annotation)',
     registers: [this.registry],
+    collect: () => this.paused.set([...this.state.values()].filter((s) => s.status === 'paused').length),
   });
-  private readonly customizations = new client.Gauge({
+  private readonly customizations: client.Gauge = new client.Gauge({
     name: 'virt_platform_customizations',
     help: 'Managed objects customised by users, by kind of customisation (patch, ignore-fields, unmanaged)',
     labelNames: ['type'],
     registers: [this.registry],
+    collect: () => {
+      for (const type of ['patch', 'ignore-fields', 'unmanaged'])
+        this.customizations.set({ type }, [...this.state.values()].filter((s) => s.customizations.includes(type)).length);
+    },
   });
   private readonly missing = new client.Gauge({
     name: 'virt_platform_missing_dependencies',
@@ -53,11 +60,15 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     labelNames: ['asset'],
     registers: [this.registry],
   });
-  private readonly failing = new client.Gauge({
+  private readonly failing: client.Gauge = new client.Gauge({
     name: 'virt_platform_asset_failing',
     help: 'Whether an asset is failing now: 1 while its last reconcile failed or its user annotation was refused (no series otherwise)',
     labelNames: ['asset', 'reason'],
     registers: [this.registry],
+    collect: () => {
+      this.failing.reset();
+      for (const [asset, s] of this.state) if (s.failure) this.failing.set({ asset, reason: s.failure }, 1);
+    },
   });
   private readonly rolloutHeld = new client.Gauge({
     name: 'virt_platform_rollout_held',
@@ -134,6 +145,8 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     },
   });
   private readonly state = new Map<string, { status: string; customizations: readonly string[]; failure?: string }>();
+  /** The last report per asset, as what it sets (metrics.outcome). */
+  private readonly said = new Map<string, string>();
 
   /** Capacity scans done so far and the Nodes the last one read, at scrape time (set by the operator). */
   nodeCapacityScans: () => { scans: number; nodes: number } = () => ({ scans: 0, nodes: 0 });
@@ -183,10 +196,14 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
   outcome(asset: string, o: Outcome, customizations: readonly Customization[]): void {
     const custom: readonly string[] = o.reason === 'UnmanagedMode' ? ['unmanaged'] : customizations;
     const failure = o.status === 'failed' || o.status === 'refused' ? (o.reason ?? 'Error') : undefined;
+    if (o.status === 'removed' || o.status === 'released') this.prunedTotal.inc({ asset, action: o.status });
+    // Most reports of a world pass repeat the last one: nothing to set.
+    const said = [o.status, custom.join(), failure, Boolean(o.off), o.reason === 'CRDMissing', o.status === 'held' ? (o.holders ?? []).join() : ''].join('|');
+    if (this.said.get(asset) === said) return;
+    this.said.set(asset, said);
     this.state.set(asset, { status: o.status, customizations: custom, failure });
     // Skipped (unmanaged included) is no statement about compliance: no series, so a deliberate
     // `mode: unmanaged` never trips the not-compliant alert.
-    if (o.status === 'removed' || o.status === 'released') this.prunedTotal.inc({ asset, action: o.status });
     // An asset turned off (its removal waiting for the hold-down or its pool included) is no statement either.
     if (o.status === 'skipped' || o.off) this.compliance.remove({ asset });
     else this.compliance.set({ asset }, IN_SYNC.has(o.status) ? 1 : 0);
@@ -194,12 +211,6 @@ export class OperatorMetrics implements ControllerMetrics, QueueMetrics, LeaderM
     for (const pool of this.heldBy.get(asset) ?? []) this.rolloutHeld.remove({ pool, asset });
     this.heldBy.set(asset, o.status === 'held' ? (o.holders ?? []) : []);
     for (const pool of this.heldBy.get(asset) ?? []) this.rolloutHeld.set({ pool, asset }, 1);
-    this.failing.reset();
-    this.paused.set([...this.state.values()].filter((s) => s.status === 'paused').length);
-    for (const type of ['patch', 'ignore-fields', 'unmanaged']) {
-      this.customizations.set({ type }, [...this.state.values()].filter((s) => s.customizations.includes(type)).length);
-    }
-    for (const [a, s] of this.state) if (s.failure) this.failing.set({ asset: a, reason: s.failure }, 1);
   }
 
   thrashing(asset: string): void {

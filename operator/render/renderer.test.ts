@@ -169,6 +169,18 @@ describe('Renderer.render', () => {
     assert.equal((render(a)?.spec as { v: string }).v, "a&b<c>'d'");
   });
 
+  it('parses a text it rendered before only once: the same frozen object; a new text is parsed anew', () => {
+    const a = assetFor(`apiVersion: v1\nkind: MachineConfig\nmetadata:\n  name: x\nspec:\n  role: {{params.role}}\n  n: [1]\n`);
+    const first = render(a)!;
+    assert.equal(render(a), first, 'the same object for the same text');
+    assert.ok(Object.isFrozen(first) && Object.isFrozen((first.spec as { n: number[] }).n), 'frozen, nested arrays too');
+    assert.throws(() => ((first.spec as { n: number[] }).n[0] = 2), TypeError, 'a reader cannot change it for the next pass');
+    const other = { ...a, templateParams: { role: 'master' } };
+    const second = renderer.render(other, renderContext(hco, facts, other), facts)!;
+    assert.notEqual(second, first);
+    assert.equal((second.spec as { role: string }).role, 'master');
+  });
+
   it('renderText returns the raw text', () => {
     const a = assetFor('hello {{params.role}}\n');
     assert.equal(renderer.renderText(a, renderContext(hco, facts, a), facts), 'hello worker\n');

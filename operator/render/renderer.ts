@@ -12,6 +12,7 @@ import type { ClusterFacts, RenderContext } from './context.js';
 import { makeHelpers } from './helpers.js';
 import { NotApplicable } from './not-applicable.js';
 import { PRECOMPILED, type Precompiled } from './precompiled.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 import { sha256 } from '../util/sha256.js';
 
 /** noEscape: the output is YAML, not HTML; strict off: a missing field renders empty. */
@@ -27,6 +28,9 @@ export class Renderer {
   private readonly hbs = Handlebars.create();
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
   private readonly files = new Map<string, string>();
+  /** Per asset, the last rendered text and what it parsed to: a world pass re-renders every asset
+   *  and the text rarely changes, so the YAML is parsed only when it does (the object is frozen). */
+  private readonly parsed = new Map<string, { text: string; object: KubeObject | undefined }>();
 
   constructor(
     readonly assetsDir: string,
@@ -79,18 +83,27 @@ export class Renderer {
       if (e instanceof NotApplicable) return { reason: e.message };
       throw e;
     }
+    let last = this.parsed.get(asset.name);
+    if (last?.text !== text) {
+      last = { text, object: this.parse(asset, text) };
+      this.parsed.set(asset.name, last);
+    }
+    return last.object ? { object: last.object } : {};
+  }
+
+  private parse(asset: Asset, text: string): KubeObject | undefined {
     let docs: unknown[];
     try {
       docs = yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
     } catch (e) {
       throw new RenderError(`asset ${asset.name}: template ${asset.path} produced invalid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
-    if (docs.length === 0) return {};
+    if (docs.length === 0) return undefined;
     if (docs.length > 1) throw new RenderError(`asset ${asset.name}: template ${asset.path} produced ${docs.length} objects; an asset is exactly one object`);
     const obj = docs[0] as KubeObject;
     if (typeof obj !== 'object' || Array.isArray(obj)) throw new RenderError(`asset ${asset.name}: template ${asset.path} did not produce a mapping`);
     if (obj.kind !== asset.kind) throw new RenderError(`asset ${asset.name}: template produced kind ${String(obj.kind)}, the catalog says ${asset.kind}`);
     if (typeof obj.apiVersion !== 'string' || !obj.metadata?.name) throw new RenderError(`asset ${asset.name}: the object needs apiVersion and metadata.name`);
-    return { object: obj };
+    return deepFreeze(obj);
   }
 }

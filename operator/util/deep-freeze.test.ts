@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deepFreeze } from './deep-freeze.js';
+
+describe('deepFreeze', () => {
+  it('freezes every nested object and array; a write throws', () => {
+    const o = deepFreeze({ a: { b: [{ c: 1 }] }, d: 'x' });
+    assert.throws(() => {
+      (o.a.b[0] as { c: number }).c = 2;
+    }, TypeError);
+    assert.throws(() => (o.a.b as unknown[]).push(3), TypeError);
+    assert.equal(o.a.b[0]!.c, 1);
+  });
+  it('handles depth without recursion', () => {
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 100_000; i++) deep = (deep.n = {}) as Record<string, unknown>;
+    deepFreeze(root);
+    assert.ok(Object.isFrozen(deep));
+  });
+});
