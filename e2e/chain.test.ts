@@ -106,6 +106,31 @@ describe('Patched Baseline chain (real API server)', () => {
     assert.equal(await f.cluster.admin.getOrUndefined(cmPath(f.ns)), undefined, 'not re-created');
   });
 
+  it('a burst of cache changes is one world pass, after a short wait; an HCO change is acted on at once', async () => {
+    const f = await start();
+    const r = f.operator.reconciler;
+    const started: string[] = [];
+    const reconcile = r.reconcile.bind(r);
+    r.reconcile = (item) => {
+      started.push(item.type);
+      return reconcile(item);
+    };
+    const flush = (): Promise<void> => new Promise((done) => setImmediate(done));
+    const passes = r.worldPasses;
+    for (let i = 0; i < 50; i++) r.onChange({ type: i % 2 ? 'nodes' : 'namespaces' });
+    await flush();
+    assert.deepEqual(started, [], 'no pass while the burst may go on');
+    await eventually('the pass for the burst', () => r.worldPasses > passes);
+    await sleep(300);
+    await f.operator.settle();
+    assert.equal(r.worldPasses, passes + 1, 'one pass for 50 changes');
+    started.length = 0;
+    r.onChange({ type: 'hco' });
+    await flush();
+    assert.deepEqual(started, ['world'], 'the HCO: at once');
+    await f.operator.settle();
+  });
+
   it('re-adds the managed-by label when a user removes it', async () => {
     const f = await start();
     await userEdit(f, cmPath(f.ns), { metadata: { labels: { [MANAGED_BY_LABEL]: null } } });

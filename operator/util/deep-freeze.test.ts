@@ -14,7 +14,7 @@ describe('deepFreeze', () => {
   it('handles depth without recursion', () => {
     let deep: Record<string, unknown> = {};
     const root = deep;
-    for (let i = 0; i < 100_000; i++) deep = (deep.n = {});
+    for (let i = 0; i < 100_000; i++) deep = deep.n = {};
     deepFreeze(root);
     assert.ok(Object.isFrozen(deep));
   });
