@@ -214,6 +214,7 @@ export class KubeClient {
         const contentType = String(resHeaders['content-type'] ?? '');
         const sink = status >= 200 && status < 300 ? options.stream?.(contentType) : undefined;
         let failed = false;
+        const lost = (): Error => new Error(`${method} ${url.pathname}: connection lost before the response ended`);
         res.on('data', (c: Buffer) => {
           if (!sink) return void chunks.push(c);
           if (failed) return;
@@ -227,7 +228,7 @@ export class KubeClient {
         res.on('error', reject);
         res.on('end', () => {
           if (failed) return;
-          if (broken()) return reject(new Error(`${method} ${url.pathname}: connection lost before the response ended`));
+          if (broken()) return reject(lost());
           // A streamed body's chunks are all dead now: free them before they pile up.
           if (sink) collectYoungGeneration();
           const body = Buffer.concat(chunks);
@@ -244,7 +245,7 @@ export class KubeClient {
           reject(new KubeError(status, method, url.pathname, parsed, text, parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined)));
         });
         // After 'end' this changes nothing: only a body that broke off fails here.
-        res.on('close', () => reject(new Error(`${method} ${url.pathname}: connection lost before the response ended`)));
+        res.on('close', () => reject(lost()));
       });
       req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: request timed out`)));
       req.onError(reject);
@@ -425,9 +426,10 @@ export class KubeClient {
           buffered = buffered.slice(start);
         });
       }
-      res.on('end', () => finish(broken() ? new Error(`${url.pathname}: watch connection lost`) : undefined));
+      const lost = (): Error => new Error(`${url.pathname}: watch connection lost`);
+      res.on('end', () => finish(broken() ? lost() : undefined));
       // After 'end' this changes nothing: only a stream that broke off is lost.
-      res.on('close', () => finish(new Error(`${url.pathname}: watch connection lost`)));
+      res.on('close', () => finish(lost()));
     });
     req.onError(finish);
     // Not the request's `signal` option: that destroys the request with an AbortError, which is an

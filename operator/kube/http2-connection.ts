@@ -30,8 +30,7 @@ export class Http2Connection {
   /** The server answered http/1.1: no more attempts on this target. */
   private http1 = false;
   private closed = false;
-  /** TLS connections opened (for tests and the bench: one, unless the session was lost). */
-  connections = 0;
+  private opened = 0;
 
   constructor(private readonly target: Http2Target) {}
 
@@ -51,6 +50,11 @@ export class Http2Connection {
     this.session = undefined;
   }
 
+  /** TLS connections opened (for tests and the bench: one, unless the session was lost). */
+  get connections(): number {
+    return this.opened;
+  }
+
   get protocol(): 'h2' | 'http/1.1' | undefined {
     return this.http1 ? 'http/1.1' : this.session ? 'h2' : undefined;
   }
@@ -59,7 +63,7 @@ export class Http2Connection {
     const { server, secureContext, rejectUnauthorized, servername } = this.target;
     const host = server.hostname.replace(/^\[|\]$/g, '');
     return new Promise((resolve, reject) => {
-      this.connections++;
+      this.opened++;
       const socket = tls.connect({
         host,
         port: Number(server.port || 443),
