@@ -8,9 +8,8 @@ import type { LiveCache } from '../vocabulary/live-cache.js';
 import { describeObject } from '../vocabulary/object.js';
 import { pathOf } from '../vocabulary/resource.js';
 import type { Terminal } from './builder.js';
-import { diffPaths } from '../patch/diff.js';
-import { liveContent, type DriftMemo } from './drift-memo.js';
-import { conditional } from './drift-step.js';
+import type { DriftMemo } from './drift-memo.js';
+import { conditional, driftOf } from './drift-step.js';
 import type { Drifting } from './run.js';
 
 export function applyTerminal(deps: { client: KubeClient; cache: LiveCache; memo: DriftMemo }): Terminal<Drifting> {
@@ -21,8 +20,8 @@ export function applyTerminal(deps: { client: KubeClient; cache: LiveCache; memo
     cache.wrote(run.resource, applied, live?.metadata?.resourceVersion);
     memo.set(run.key, { desiredHash: hashOf(desired), liveHash: memo.liveHash(run.key, applied), drift: [] });
     // Unchecked (drift-step.ts): the write tells what drifted; nothing did, then it was a no-op.
-    const drift = run.unchecked && live ? diffPaths(liveContent(live), liveContent(applied)) : run.drift;
-    if (live && !drift.length && run.unchecked) return { status: 'in-sync', message: 'in sync' };
+    const drift = run.unchecked && live ? driftOf(live, applied) : run.drift;
+    if (run.unchecked && !drift.length) return { status: 'in-sync', message: 'in sync' };
     const what = describeObject(desired);
     if (!live) return { status: 'created', reason: 'AssetApplied', message: `asset ${run.asset.name}: created ${what}`, applied };
     if (!live.metadata?.labels?.[MANAGED_BY_LABEL]) {

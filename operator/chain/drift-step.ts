@@ -19,6 +19,11 @@ export function conditional(desired: KubeObject, live: KubeObject | undefined): 
   return { ...desired, metadata: { ...desired.metadata, resourceVersion, ...(uid ? { uid } : {}) } };
 }
 
+/** The fields an apply changes (or would, for a dry-run's answer) on the live object. */
+export function driftOf(live: KubeObject, answer: KubeObject): string[] {
+  return diffPaths(liveContent(live), liveContent(answer));
+}
+
 /** @param applyFirst where nothing could hold the write (no family gate, a token in the bucket), the
  *  write is the check: one request instead of a dry-run and then the write, so a drift repair
  *  takes one round trip; a write that changes nothing is a no-op on the server. */
@@ -33,7 +38,7 @@ export function driftStep(deps: { client: KubeClient; memo: DriftMemo; applyFirs
     if (!verdict) {
       if (deps.applyFirst?.(run)) return next({ ...run, drift: [], unchecked: true });
       const dry = await client.apply(pathOf(run.resource, run.desired), conditional(run.desired, live), { dryRun: true });
-      verdict = { desiredHash, liveHash, drift: diffPaths(liveContent(live), liveContent(dry)) };
+      verdict = { desiredHash, liveHash, drift: driftOf(live, dry) };
       memo.set(run.key, verdict);
     }
     if (verdict.drift.length === 0) return { status: 'in-sync', message: 'in sync' };
