@@ -110,7 +110,7 @@ export async function bundle(outdir = dirname(IMAGE_BUNDLE), minify = true): Pro
         name: 'builtins-through-require',
         setup(b) {
           const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-          b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+          b.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => {
             if (!builtins.has(args.path)) return undefined;
             if (args.namespace === 'builtin') return { path: args.path, external: true };
             return { path: args.path, namespace: 'builtin' };

@@ -7,18 +7,22 @@ export interface JsonTextOptions {
   sortKeys?: boolean;
   /** Encodes one string (a value or a key) as JSON text; default JSON.stringify. */
   string?: (s: string) => string;
+  /** The text of an object or array when it is known already (then not walked). */
+  known?: (v: object) => string | undefined;
 }
 
 export function jsonText(root: unknown, opts: JsonTextOptions = {}): string {
   const str = opts.string ?? ((s: string) => JSON.stringify(s));
   const out: string[] = [];
   const stack: Frame[] = [];
+  let known: string | undefined;
   const value = (v: unknown): void => {
     if (v === null || v === undefined || typeof v === 'function' || typeof v === 'symbol') out.push('null');
     else if (typeof v === 'string') out.push(str(v));
     else if (typeof v === 'number') out.push(Number.isFinite(v) ? String(v) : 'null');
     else if (typeof v === 'boolean') out.push(v ? 'true' : 'false');
     else if (typeof v === 'bigint') out.push(v.toString());
+    else if (opts.known && (known = opts.known(v)) !== undefined) out.push(known);
     else if (Array.isArray(v)) {
       out.push('[');
       stack.push({ arr: v, i: 0 });
