@@ -36,8 +36,18 @@ export interface AuditEntry {
   uri: string;
   user: string;
   userAgent: string;
+  /** When the API server received the request and when it wrote the entry (the response complete,
+   *  or started for a watch), in ms since the epoch with the log's microseconds kept. */
   received: number;
+  completed: number;
   resource: string;
+}
+
+/** An RFC 3339 time with microseconds ("…T13:36:54.934123Z") in ms, fractions of a ms kept. */
+export function preciseTime(rfc3339: string): number {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  if (!m) return Date.parse(rfc3339);
+  return Date.parse(`${m[1]}${m[3]}`) + Number(`0.${m[2] ?? '0'}`) * 1000;
 }
 
 /** The audit log's requests (one entry per request; a watch still open counts once too). */
@@ -53,6 +63,7 @@ export function readAudit(file: string): AuditEntry[] {
       user?: { username?: string };
       userAgent?: string;
       requestReceivedTimestamp: string;
+      stageTimestamp: string;
       objectRef?: { resource?: string; subresource?: string };
     };
     if (byId.has(e.auditID)) continue;
@@ -63,7 +74,8 @@ export function readAudit(file: string): AuditEntry[] {
       uri: e.requestURI,
       user: e.user?.username ?? '',
       userAgent: e.userAgent ?? '',
-      received: Date.parse(e.requestReceivedTimestamp),
+      received: preciseTime(e.requestReceivedTimestamp),
+      completed: preciseTime(e.stageTimestamp),
       resource: `${e.objectRef?.resource ?? ''}${e.objectRef?.subresource ? '/' + e.objectRef.subresource : ''}`,
     });
   }
@@ -73,6 +85,25 @@ export function readAudit(file: string): AuditEntry[] {
 /** Requests by `user` received in [from, to). */
 export function requestsBetween(entries: AuditEntry[], user: string, from: number, to: number): AuditEntry[] {
   return entries.filter((e) => e.user === user && e.received >= from && e.received < to);
+}
+
+/**
+ * Where a drift repair's time goes, from the audit log: for each edit of `resource` by another user,
+ * the edit's own time in the API server, the operator's reaction (the edit answered → the
+ * operator's write of the same resource received: watch delivery, the operator's work, sending),
+ * and its write's time in the API server. In ms, one entry per edit the operator answered.
+ */
+export function driftParts(entries: AuditEntry[], operatorUser: string, resource: string): { edit: number; reaction: number; repair: number }[] {
+  const patches = entries.filter((e) => e.verb === 'patch' && e.resource === resource).sort((a, b) => a.received - b.received);
+  const parts: { edit: number; reaction: number; repair: number }[] = [];
+  patches.forEach((e, i) => {
+    if (e.user === operatorUser) return;
+    const repair = patches.slice(i + 1).find((r) => r.user === operatorUser);
+    const nextEdit = patches.slice(i + 1).find((r) => r.user !== operatorUser);
+    if (!repair || (nextEdit && nextEdit.received < repair.received)) return;
+    parts.push({ edit: e.completed - e.received, reaction: repair.received - e.completed, repair: repair.completed - repair.received });
+  });
+  return parts;
 }
 
 /** "3 patch hyperconvergeds, 1 create events" */

@@ -27,6 +27,7 @@ import {
   cpuByThread,
   cpuSeconds,
   describeRequests,
+  driftParts,
   describeThreadCpu,
   peakRssMb,
   readAudit,
@@ -302,6 +303,15 @@ async function main(): Promise<void> {
     say(
       `   requests per repair (audit log): ${(driftReqs.length / EDITS).toFixed(2)} (${describeRequests(driftReqs)} for ${EDITS} repairs); Events per repair: ${(events(driftReqs) / EDITS).toFixed(2)}`,
     );
+    const parts = driftParts(
+      audit.filter((e) => e.received >= driftFrom && e.received < driftTo),
+      OP_USER,
+      'hyperconvergeds',
+    );
+    const both = (xs: number[]): string => (xs.length ? `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)} ms` : 'n/a');
+    say(
+      `   where a repair's time goes (audit log, p50 / p95 of ${parts.length}): the user's edit in the API server ${both(parts.map((p) => p.edit))}; edit answered → the operator's write received ${both(parts.map((p) => p.reaction))}; the operator's write in the API server ${both(parts.map((p) => p.repair))}`,
+    );
     say(
       `\n3. idle ${IDLE_S} s, no traffic: CPU ${idleCpu.toFixed(3)} s; ${idleReqs.length} requests (audit log: ${describeRequests(idleReqs)}), ${events(idleReqs)} Events; load ${load()}`,
     );
@@ -383,7 +393,7 @@ async function main(): Promise<void> {
     await op.stop();
     say(`\n   graceful shutdown (SIGTERM → exit): ${Date.now() - stopped} ms`);
     say(
-      `\nsummary | RSS converged ${rssConverged.toFixed(0)} MB | RSS idle ${rssIdle.toFixed(0)} MB | idle CPU ${idleCpu.toFixed(3)} s/${IDLE_S} s | cold CPU ${coldCpu.toFixed(2)} s | ${NODES} Nodes CPU ${intakeCpu.toFixed(2)} s (+ scan ${scanCpu.toFixed(2)} s) | burst RSS peak ${intakePeak.toFixed(0)} MB (${peak.toFixed(0)} with the scan) | unresponsive closes ${closes.length} | drift p50 ${pct(ok, 50)} p95 ${pct(ok, 95)} ms | ${(driftReqs.length / EDITS).toFixed(2)} req/repair | idle requests ${idleReqs.length} | ${(events(driftReqs) / EDITS).toFixed(2)} Events/repair | load ${load()}`,
+      `\nsummary | RSS converged ${rssConverged.toFixed(0)} MB | RSS idle ${rssIdle.toFixed(0)} MB | idle CPU ${idleCpu.toFixed(3)} s/${IDLE_S} s | cold CPU ${coldCpu.toFixed(2)} s | ${NODES} Nodes CPU ${intakeCpu.toFixed(2)} s (+ scan ${scanCpu.toFixed(2)} s) | burst RSS peak ${intakePeak.toFixed(0)} MB (${peak.toFixed(0)} with the scan) | unresponsive closes ${closes.length} | drift p50 ${pct(ok, 50)} p95 ${pct(ok, 95)} ms (operator's reaction ${both(parts.map((p) => p.reaction))}) | ${(driftReqs.length / EDITS).toFixed(2)} req/repair | idle requests ${idleReqs.length} | ${(events(driftReqs) / EDITS).toFixed(2)} Events/repair | load ${load()}`,
     );
   } finally {
     await cp.stop();
