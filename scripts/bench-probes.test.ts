@@ -22,7 +22,7 @@ describe('bench probes', () => {
     assert.equal(preciseTime('2026-11-26T13:36:54Z'), Date.parse('2026-11-26T13:36:54Z'));
   });
 
-  it("splits each repair into the user's edit, the operator's reaction and its write; unanswered edits are left out", () => {
+  it("splits each repair into the user's edit, the operator's reaction and its write; unanswered edits are left out, overlaps kept", () => {
     const op = 'system:serviceaccount:ns:op';
     const parts = driftParts(
       [
@@ -32,6 +32,8 @@ describe('bench probes', () => {
         entry('admin', 300, 309), // edited again before the operator wrote: the first is not a repair pair
         entry(op, 312, 320),
         entry(op, 150, 151, 'events', 'create'),
+        entry('admin', 400, 412),
+        entry(op, 411, 420), // received before the edit was answered: a negative reaction, kept
       ],
       op,
       'hyperconvergeds',
@@ -39,6 +41,7 @@ describe('bench probes', () => {
     assert.deepEqual(parts, [
       { edit: 10, reaction: 2, repair: 10 },
       { edit: 9, reaction: 3, repair: 8 },
+      { edit: 12, reaction: -1, repair: 9 },
     ]);
   });
 });

@@ -91,7 +91,9 @@ export function requestsBetween(entries: AuditEntry[], user: string, from: numbe
  * Where a drift repair's time goes, from the audit log: for each edit of `resource` by another user,
  * the edit's own time in the API server, the operator's reaction (the edit answered → the
  * operator's write of the same resource received: watch delivery, the operator's work, sending),
- * and its write's time in the API server. In ms, one entry per edit the operator answered.
+ * and its write's time in the API server. In ms, one entry per edit the operator answered. The
+ * reaction is negative when the operator's write arrives before the API server has finished
+ * answering the edit (the watch event goes out first): the three still add up to the repair.
  */
 export function driftParts(entries: AuditEntry[], operatorUser: string, resource: string): { edit: number; reaction: number; repair: number }[] {
   const patches = entries.filter((e) => e.verb === 'patch' && e.resource === resource).sort((a, b) => a.received - b.received);
