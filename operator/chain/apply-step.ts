@@ -20,8 +20,10 @@ export function applyTerminal(deps: { client: KubeClient; cache: LiveCache; memo
     cache.wrote(run.resource, applied, live?.metadata?.resourceVersion);
     memo.set(run.key, { desiredHash: hashOf(desired), liveHash: memo.liveHash(run.key, applied), drift: [] });
     // Unchecked (drift-step.ts): the write tells what drifted; nothing did, then it was a no-op.
-    const drift = run.unchecked && live ? driftOf(live, applied) : run.drift;
-    if (run.unchecked && !drift.length) return { status: 'in-sync', message: 'in sync' };
+    const checkedByWrite = run.unchecked && live;
+    const drift = checkedByWrite ? driftOf(live, applied) : run.drift;
+    // Only an update can be a no-op: a create is reported as one whatever led to it.
+    if (checkedByWrite && !drift.length) return { status: 'in-sync', message: 'in sync' };
     const what = describeObject(desired);
     if (!live) return { status: 'created', reason: 'AssetApplied', message: `asset ${run.asset.name}: created ${what}`, applied };
     if (!live.metadata?.labels?.[MANAGED_BY_LABEL]) {
